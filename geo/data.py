@@ -1,0 +1,55 @@
+"""The one accessor for the project's embedded data files.
+
+Every module reaches a shipped file through :func:`get_path`, so a moved or renamed
+file is fixed in one place and a wrong name gets a list of what exists.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.errors import UnknownNameError
+
+__all__ = ["DATA_DIR", "DATASETS", "get_path", "list_datasets"]
+
+DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
+
+#: name -> (path relative to data/, one-line description)
+DATASETS: dict[str, tuple[str, str]] = {
+    "boundaries": ("boundaries/guangdong.gpkg", "province, 21 cities, 124 county-level units (WGS84)"),
+    "boundary_names": ("boundaries/names_en.csv", "English names of cities and counties"),
+    "regions": ("boundaries/regions.csv", "city -> region (PRD/East/West/North) with source"),
+    "places": ("parks/places.csv", "named parks, bases, clusters, dyeing parks, heritage, fairs"),
+    "stages": ("model/stages.csv", "supply-chain stage catalogue"),
+    "chain_edges": ("model/chain_edges.csv", "default supply-chain weights with notes"),
+    "capability": ("model/capability_policy.csv", "policy-derived capability matrix"),
+}
+
+
+def list_datasets() -> list[str]:
+    """Names that :func:`get_path` accepts.
+
+    Examples
+    --------
+    >>> "boundaries" in list_datasets()
+    True
+    """
+    return sorted(DATASETS)
+
+
+def get_path(name: str) -> Path:
+    """Absolute path of the embedded dataset ``name``.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`list_datasets`.
+
+    Examples
+    --------
+    >>> get_path("boundaries").name
+    'guangdong.gpkg'
+    """
+    if name not in DATASETS:
+        msg = f"unknown dataset {name!r}; available: {', '.join(list_datasets())}"
+        raise UnknownNameError(msg)
+    return DATA_DIR / DATASETS[name][0]

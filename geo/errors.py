@@ -1,0 +1,36 @@
+"""The project's domain errors, defined in one place.
+
+Every problem a user can fix (a bad file, an unknown code, a weight matrix that is not
+reciprocal) raises a subclass of :class:`PlannerError`, itself a ``ValueError``, so the
+app can turn any of them into a clear message with one ``except ValueError``.
+"""
+from __future__ import annotations
+
+__all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError"]
+
+
+class PlannerError(ValueError):
+    """Base class of every user-fixable error raised by this project."""
+
+
+class LayerValidationError(PlannerError):
+    """A layer failed validation; the message lists every problem found."""
+
+    def __init__(self, problems: list[str], *, layer: str = "layer") -> None:
+        self.problems = list(problems)
+        self.layer = layer
+        msg = f"{layer} has {len(problems)} problem(s):\n" + "\n".join(
+            f"  - {p}" for p in problems
+        )
+        super().__init__(msg)
+
+
+class UnknownNameError(PlannerError, KeyError):
+    """A city, county, stage or layer name or code that does not exist."""
+
+    def __str__(self) -> str:  # KeyError would quote the message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class CRSError(PlannerError):
+    """A coordinate reference system is missing or not the one expected."""
