@@ -141,7 +141,7 @@ def validate_layer(
                           "MultiLineString", "MultiPolygon", "GeometryCollection"])[types]
         bad = ~np.isin(names, list(geom_types))
         if bad.any():
-            problems.append(f"{int(bad.sum())} feature(s) of type {sorted(set(names[bad]))}, expected {list(geom_types)}")
+            problems.append(f"{int(bad.sum())} feature(s) of type {sorted(map(str, set(names[bad])))}, expected {list(geom_types)}")
     if bbox is not None and present.any() and gdf.crs is not None and gdf.crs.equals(STORAGE_CRS):
         b = shapely.bounds(geoms[present])
         out = (b[:, 0] < bbox[0]) | (b[:, 1] < bbox[1]) | (b[:, 2] > bbox[2]) | (b[:, 3] > bbox[3])

@@ -1,0 +1,281 @@
+"""Build the interactive folium map of the registered layers (no Streamlit here).
+
+The map loads Leaflet from the app's own static folder (``static/leaflet``), not from a
+CDN, so it also works offline with the "none" basemap. Popup values are HTML-escaped,
+because folium writes them into the page as markup.
+"""
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+
+from geo.errors import UnknownNameError
+from geo.geometry import simplify_for_display
+from layers.registry import LAYERS, REGION_COLOURS, LayerSpec, get_layer_spec
+
+__all__ = ["BASEMAPS", "Overlay", "build_map", "popup_fields", "LEAFLET_PREFIX"]
+
+#: Where the app serves the vendored Leaflet (Streamlit static serving).
+LEAFLET_PREFIX = "/app/static/leaflet"
+#: basemap id -> (Chinese, English)
+BASEMAPS: dict[str, tuple[str, str]] = {
+    "none": ("无底图（离线）", "No basemap (offline)"),
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+}
+_CENTER = (23.3, 113.4)
+
+#: column -> (Chinese label, English label), in popup order
+_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name_zh": ("名称", "Name (zh)"),
+    "name_en": ("英文名", "Name (en)"),
+    "what": ("类别", "What it is"),
+    "role": ("定位", "Role"),
+    "members": ("成员城市", "Member cities"),
+    "stages": ("产业链环节", "Chain stages"),
+    "adcode": ("行政区划代码", "Admin code"),
+    "region": ("区域", "Region"),
+    "area_km2": ("面积（km²）", "Area (km²)"),
+    "clause": ("政策条款", "Clause"),
+    "location_precision": ("定位精度", "Location precision"),
+    "source": ("来源", "Source"),
+}
+
+
+@dataclass
+class Overlay:
+    """An extra layer drawn on top of the registry layers (scores, flows, uploads).
+
+    ``colour_column`` holds a hex colour per feature (e.g. a score ramp); ``fields`` maps
+    column -> popup label.
+    """
+
+    id: str
+    title: str
+    gdf: gpd.GeoDataFrame
+    fields: dict[str, str] = field(default_factory=dict)
+    colour_column: str | None = None
+    colour: str = "#3182bd"
+    weight: float = 1.0
+    fill_opacity: float = 0.7
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    show: bool = True
+
+
+def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """The popup table of a layer: one column per shown field, values escaped.
+
+    Examples
+    --------
+    >>> from layers.registry import get_layer_spec
+    >>> from layers.layout import load_zones
+    >>> t = popup_fields(get_layer_spec("zones"), load_zones(), lang="en")
+    >>> list(t.columns)[:3]
+    ['name_zh', 'name_en', 'what']
+    """
+    src = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    out = pd.DataFrame(index=src.index)
+    out["name_zh"] = src.get("name_zh", "")
+    out["name_en"] = src.get("name_en", "")
+    if "kind" in src and spec.group == "places":
+        out["what"] = spec.title(lang)
+    elif "kind" in src:
+        out["what"] = src["kind"].astype(str) if lang == "en" else spec.title(lang)
+    else:
+        out["what"] = spec.title(lang)
+    role_col = "role_zh" if lang == "zh" else "role_en"
+    if role_col in src:
+        out["role"] = src[role_col]
+    mem_col = "member_cities_zh" if lang == "zh" else "member_cities_en"
+    if mem_col in src:
+        out["members"] = src[mem_col]
+    for col in ("stages", "adcode", "region", "area_km2", "clause", "location_precision", "source"):
+        if col in src:
+            out[col] = src[col]
+    if spec.group == "boundaries" and "clause" not in out:
+        out["clause"] = "—"
+    return out.fillna("").astype(str).map(html.escape)
+
+
+@lru_cache(maxsize=64)
+def _display_layer(layer_id: str, tolerance_m: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """(original, display copy) of a registry layer; cached because simplification is the slow part."""
+    spec = get_layer_spec(layer_id)
+    gdf = spec.loader()
+    disp = simplify_for_display(gdf, tolerance_m=tolerance_m) if spec.geom == "polygon" and len(gdf) else gdf
+    return gdf, disp
+
+
+def _labels(cols: Sequence[str], lang: str) -> list[str]:
+    i = 0 if lang == "zh" else 1
+    return [_FIELD_LABELS.get(c, (c, c))[i] for c in cols]
+
+
+def _style_fn(spec: LayerSpec):
+    st = spec.style
+
+    def _f(feature: dict) -> dict:
+        fill = st.get("fill")
+        if fill == "region":
+            fill = REGION_COLOURS.get(feature["properties"].get("region", ""), "#999999")
+        d = {"color": st.get("color", "#333"), "weight": st.get("weight", 1), "fillOpacity": st.get("fill_opacity", 0.0)}
+        if fill:
+            d["fillColor"] = fill
+        if st.get("dash"):
+            d["dashArray"] = st["dash"]
+        return d
+
+    return _f
+
+
+def _add_geojson(m: folium.Map, gdf: gpd.GeoDataFrame, popup_df: pd.DataFrame, *, name: str, show: bool,
+                 style_function, point_style: dict | None, lang: str) -> None:
+    data = gpd.GeoDataFrame(popup_df, geometry=gdf.geometry.values, crs=gdf.crs)
+    if "region" in gdf.columns and "region" not in data:
+        data["region"] = gdf["region"].values
+    cols = list(popup_df.columns)
+    fg = folium.FeatureGroup(name=name, show=show)
+    kwargs = {}
+    if point_style is not None:
+        kwargs["marker"] = folium.CircleMarker(
+            radius=point_style.get("radius", 6), color=point_style.get("color", "#333"), weight=1.5,
+            fill=True, fill_color=point_style.get("fill") or "#fff", fill_opacity=0.9,
+        )
+    folium.GeoJson(
+        data.__geo_interface__,
+        name=name,
+        style_function=style_function,
+        popup=folium.GeoJsonPopup(fields=cols, aliases=_labels(cols, lang), localize=False, labels=True, max_width=420),
+        tooltip=folium.GeoJsonTooltip(fields=["name_zh" if lang == "zh" else "name_en"], labels=False),
+        **kwargs,
+    ).add_to(fg)
+    fg.add_to(m)
+
+
+class _Legend(MacroElement):
+    """A plain Leaflet control listing colour swatches (no external scripts)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: 'bottomright'});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create('div', 'gd-legend');
+            div.style.background = 'rgba(255,255,255,0.9)';
+            div.style.padding = '6px 8px'; div.style.font = '12px sans-serif';
+            div.style.borderRadius = '4px';
+            var items = {{ this.items_json }};
+            var title = document.createElement('b'); title.textContent = {{ this.title_json }};
+            div.appendChild(title);
+            items.forEach(function (it) {
+              var row = document.createElement('div');
+              var sw = document.createElement('span');
+              sw.style.display = 'inline-block'; sw.style.width = '12px'; sw.style.height = '12px';
+              sw.style.marginRight = '4px'; sw.style.background = it[1];
+              row.appendChild(sw); row.appendChild(document.createTextNode(it[0]));
+              div.appendChild(row);
+            });
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, items: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "GdLegend"
+        # json.dumps output is a JS literal; text is set with textContent, never as HTML
+        self.items_json = json.dumps(items, ensure_ascii=False).replace("</", "<\\/")
+        self.title_json = json.dumps(title, ensure_ascii=False).replace("</", "<\\/")
+
+
+def build_map(
+    layer_ids: Sequence[str] | None = None,
+    *,
+    lang: str = "zh",
+    basemap: str = "none",
+    overlays: Sequence[Overlay] = (),
+    leaflet_prefix: str | None = LEAFLET_PREFIX,
+    tolerance_m: float = 150.0,
+) -> folium.Map:
+    """Build the folium map of the registry layers plus ``overlays``.
+
+    Parameters
+    ----------
+    layer_ids : sequence of str, optional
+        Registry layers to draw (all when None); each gets a switch in the layer control.
+    lang : {"zh", "en"}
+        Language of titles, popups and tooltips.
+    basemap : {"none", "osm"}
+        "none" draws no tiles and works offline; "osm" adds OpenStreetMap (WGS84 layers
+        need no GCJ-02 shift on it).
+    overlays : sequence of Overlay
+        Extra layers such as a score choropleth or allocation flows.
+    leaflet_prefix : str or None
+        URL prefix of the vendored Leaflet; None keeps folium's CDN links.
+    tolerance_m : float
+        Display simplification of polygons, metres (analysis data is never simplified).
+
+    Examples
+    --------
+    >>> m = build_map(["zones"], lang="en")
+    >>> "Shantou" in m.get_root().render()
+    True
+    """
+    if lang not in ("zh", "en"):
+        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
+        raise UnknownNameError(msg)
+    if basemap not in BASEMAPS:
+        msg = f"`basemap` must be one of {list(BASEMAPS)}, got {basemap!r}"
+        raise UnknownNameError(msg)
+    ids = list(layer_ids) if layer_ids is not None else [s.id for s in LAYERS]
+    specs = [get_layer_spec(i) for i in ids]
+    m = folium.Map(location=_CENTER, zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False)
+    if leaflet_prefix is not None:
+        m.default_js = [("leaflet", f"{leaflet_prefix}/leaflet.js")]
+        m.default_css = [("leaflet_css", f"{leaflet_prefix}/leaflet.css")]
+    if basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
+    for spec in specs:
+        gdf, disp = _display_layer(spec.id, float(tolerance_m))
+        if len(gdf) == 0:
+            continue
+        _add_geojson(
+            m, disp, popup_fields(spec, gdf, lang=lang), name=spec.title(lang), show=spec.show,
+            style_function=_style_fn(spec), point_style=spec.style if spec.geom == "point" else None, lang=lang,
+        )
+    for ov in overlays:
+        disp = simplify_for_display(ov.gdf, tolerance_m=tolerance_m)
+        cols = list(ov.fields)
+        pdf = pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols].fillna("").astype(str).map(html.escape)
+        colours = ov.gdf[ov.colour_column].to_numpy() if ov.colour_column else np.full(len(ov.gdf), ov.colour)
+        pdf["_colour"] = colours
+        data = gpd.GeoDataFrame(pdf, geometry=disp.geometry.values, crs=disp.crs)
+        fg = folium.FeatureGroup(name=ov.title, show=ov.show)
+        weight, fo = ov.weight, ov.fill_opacity
+        folium.GeoJson(
+            data.__geo_interface__,
+            name=ov.title,
+            style_function=lambda f, w=weight, o=fo: {
+                "color": f["properties"]["_colour"], "fillColor": f["properties"]["_colour"],
+                "weight": w, "fillOpacity": o,
+            },
+            popup=folium.GeoJsonPopup(fields=cols, aliases=[ov.fields[c] for c in cols], labels=True, max_width=420)
+            if cols else None,
+        ).add_to(fg)
+        fg.add_to(m)
+        if ov.legend:
+            _Legend(ov.title, ov.legend).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,100 @@
+"""Layout layers: regions, the one cluster, two poles, three zones; registry; display map."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.crs import ANALYSIS_CRS
+from geo.errors import UnknownNameError
+from layers.boundaries import load_boundaries
+from layers.layout import load_cluster, load_poles, load_regions, load_zones
+from layers.registry import LAYERS, get_layer_spec, list_layers
+
+REQUIRED = ["id", "name_zh", "name_en", "clause", "source"]
+
+
+@pytest.mark.parametrize("loader", [load_regions, load_cluster, load_poles, load_zones])
+def test_layout_features_carry_provenance(loader) -> None:
+    g = loader()
+    assert g.crs.to_epsg() == 4326
+    for col in REQUIRED:
+        assert col in g and g[col].notna().all() and (g[col].astype(str).str.len() > 0).all(), col
+    assert g["id"].is_unique
+    assert g["clause"].str.fullmatch(r"§\d+").all()
+    assert shapely.is_valid(g.geometry.values).all()
+
+
+def test_regions_partition_the_province() -> None:
+    r = load_regions().to_crs(ANALYSIS_CRS)
+    prov = load_boundaries("province").to_crs(ANALYSIS_CRS).geometry.iloc[0]
+    assert list(r["region"]) == ["PRD", "East", "West", "North"]
+    assert abs(r.area.sum() - prov.area) / prov.area < 1e-3
+    assert r.set_index("region").loc["East", "member_adcodes"].split(";") == ["440500", "441500", "445100", "445200"]
+
+
+def test_poles_are_guangzhou_and_shenzhen() -> None:
+    p = load_poles().set_index("id")
+    assert p.loc["pole_guangzhou", "adcode"] == "440100"
+    assert p.loc["pole_shenzhen", "adcode"] == "440300"
+    assert (p["clause"] == "§3").all()
+    cities = load_boundaries("city").set_index("adcode")
+    assert p.geometry.loc["pole_shenzhen"].equals(cities.geometry.loc["440300"])
+
+
+def test_zones_membership_and_dissolve() -> None:
+    z = load_zones().set_index("id")
+    expect = {
+        "zone_stc_jy": {"440500", "445100", "445200"},
+        "zone_sz_dg_hz": {"440300", "441900", "441300"},
+        "zone_gz_fs_zs": {"440100", "440600", "442000"},
+    }
+    for zid, members in expect.items():
+        assert set(z.loc[zid, "member_adcodes"].split(";")) == members
+    cities = load_boundaries("city").set_index("adcode").to_crs(ANALYSIS_CRS)
+    zp = z.to_crs(ANALYSIS_CRS)
+    for zid, members in expect.items():
+        want = cities.loc[sorted(members)].area.sum()
+        assert abs(zp.geometry.loc[zid].area - want) / want < 1e-6
+        # a dissolved zone is one geometry, with no member city left outside it
+        for code in members:
+            assert zp.geometry.loc[zid].buffer(1).contains(cities.geometry.loc[code])
+    assert "汕头市" in z.loc["zone_stc_jy", "member_cities_zh"]
+
+
+def test_cluster_is_the_province() -> None:
+    c = load_cluster()
+    prov = load_boundaries("province")
+    assert c.geometry.iloc[0].equals(prov.geometry.iloc[0])
+    assert c["clause"].iloc[0] == "§2"
+
+
+def test_registry_titles_and_unknown_layer() -> None:
+    ids = list_layers()
+    assert len(ids) == len(set(ids))
+    for want in ("regions", "cluster", "poles", "zones", "parks", "dyeing_parks", "clusters",
+                 "city_titles", "heritage", "fairs", "procurement_base", "cities", "counties"):
+        assert want in ids
+    for spec in LAYERS:
+        assert spec.title_zh and spec.title_en and spec.geom in ("polygon", "point")
+    with pytest.raises(UnknownNameError, match="unknown layer 'zone'.*zones"):
+        get_layer_spec("zone")
+
+
+def test_map_popups_hold_provenance_and_escape_text() -> None:
+    from layers.webmap import Overlay, build_map
+
+    import json
+
+    html = build_map(["zones", "poles"], lang="en").get_root().render()
+    # GeoJSON in the page is ASCII-escaped JSON: "§3" appears as "\u00a73"
+    assert json.dumps("§3")[1:-1] in html and "Member cities" in html
+    assert "/app/static/leaflet/leaflet.js" in html and "cdn.jsdelivr" not in html
+    evil = gpd.GeoDataFrame({"name": ["<script>alert(1)</script>"]},
+                            geometry=[shapely.box(113, 23, 113.1, 23.1)], crs=4326)
+    html2 = build_map([], overlays=[Overlay("up", "upload", evil, fields={"name": "Name"})]).get_root().render()
+    assert "<script>alert(1)</script>" not in html2
+    # HTML-escaped before folium's JSON encoding (which writes "&" as \u0026)
+    assert "\\u0026lt;script\\u0026gt;" in html2
+    with pytest.raises(UnknownNameError, match="basemap"):
+        build_map([], basemap="gaode")
