@@ -1,0 +1,23 @@
+"""Write a benchmark table into README.md between ``<!-- NAME -->`` and ``<!-- /NAME -->``."""
+from __future__ import annotations
+
+import logging
+import platform
+import re
+from datetime import date
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def replace_block(readme: Path, name: str, table: str) -> bool:
+    """Replace the block ``name`` in ``readme``; return False (and log) when markers are absent."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    if start not in text or end not in text:
+        log.warning("markers %s ... %s not in %s; table not written", start, end, readme)
+        return False
+    stamp = f"_Measured {date.today().isoformat()} on {platform.machine()}, Python {platform.python_version()}._\n\n"
+    new = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: f"{start}\n{stamp}{table}\n{end}", text, flags=re.S)
+    readme.write_text(new, encoding="utf-8")
+    return True

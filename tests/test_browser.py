@@ -1,0 +1,151 @@
+"""Drive the served app in Debian's headless Chromium: what only a browser shows.
+
+Starts ``streamlit run app.py`` on a free loopback port, opens it in headless Chromium
+(selenium + chromedriver from Debian's chromium-driver), and checks that Leaflet actually
+draws the layers offline (no CDN), that the layer control lists every layer, and that a
+click on a feature opens a popup carrying its clause.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "out" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"streamlit exited early:\n{out}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not open its port within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not Path(chromium).exists() or not Path(driver_bin).exists():
+        pytest.fail("Chromium and ChromeDriver are needed: apt-get install -y chromium chromium-driver "
+                    "(scripts/setup.sh --test does this)")
+    opts = Options()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1500,1000"):
+        opts.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    drv.set_page_load_timeout(60)
+    yield drv
+    drv.quit()
+
+
+def _enter_map_iframe(drv: webdriver.Chrome, timeout: float = 60) -> None:
+    drv.switch_to.default_content()
+    frame = WebDriverWait(drv, timeout).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
+    )
+    drv.switch_to.frame(frame)
+    WebDriverWait(drv, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
+
+
+def test_map_draws_every_layer_offline(server: str, browser: webdriver.Chrome) -> None:
+    from layers.registry import LAYERS
+
+    browser.get(server)
+    _enter_map_iframe(browser)
+    WebDriverWait(browser, 60).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) > 50
+    )
+    labels = [e.text.strip() for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")]
+    for spec in LAYERS:
+        assert any(spec.title_zh in lab for lab in labels), (spec.id, labels)
+    # Leaflet came from the app itself, not a CDN
+    scripts = browser.execute_script(
+        "return Array.from(document.scripts).map(s => s.src).filter(s => s)"
+    )
+    assert any("/app/static/leaflet/leaflet.js" in s for s in scripts), scripts
+    assert not any("cdn" in s for s in scripts), scripts
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.switch_to.default_content()
+    browser.save_screenshot(str(SHOTS / "map_zh.png"))
+
+
+def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server)
+    _enter_map_iframe(browser)
+    WebDriverWait(browser, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) > 50)
+    # open the popup of the Shantou-Chaozhou-Jieyang zone through Leaflet's own API: find the
+    # GeoJSON layer holding it and fire a click at its centre
+    text = browser.execute_script(
+        """
+        var found = null;
+        for (var k in window) {
+          var v = window[k];
+          if (v && v instanceof L.Map) {
+            v.eachLayer(function (l) {
+              if (!found && l.feature && l.feature.properties &&
+                  String(l.feature.properties.name_zh || '').indexOf('汕头潮州揭阳') >= 0) {
+                var c = l.getBounds().getCenter();
+                l.fire('click', {latlng: c});
+                found = l;
+              }
+            });
+          }
+        }
+        return found ? 'clicked' : 'none';
+        """
+    )
+    assert text == "clicked"
+    popup = WebDriverWait(browser, 20).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content"))
+    )
+    assert "§3" in popup.text
+    assert "汕头" in popup.text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.switch_to.default_content()
+    browser.save_screenshot(str(SHOTS / "map_popup.png"))
