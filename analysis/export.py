@@ -1,0 +1,692 @@
+"""Export layers, tables and rasters for QGIS, ArcGIS and Excel.
+
+Formats: GeoPackage (every layer in one file), zipped Shapefiles (one set per layer, with
+``.prj``, a ``.cpg`` declaring UTF-8, field names within 10 characters and a CSV mapping
+them back to the full names), GeoJSON, CSV (UTF-8 with a byte-order mark) and GeoTIFF
+(float32, tiled, compressed, written in windows).
+
+Vector exports are reprojected on request to one of :data:`geo.crs.EXPORT_CRS`
+(EPSG:4326 by default, CGCS2000 EPSG:4490, CGCS2000 / 3-degree Gauss-Kruger CM 114E
+EPSG:4547); any other CRS is refused with the list of choices.
+
+Every file is written to a temporary name beside the target and renamed into place only
+when complete (:func:`geo.io.atomic_path`), so an interrupted export leaves nothing
+half-written. File and layer names derived from user input are sanitised to safe ASCII
+(no path separators, no ``..``); Chinese stays in the content.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import math
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import rasterio
+import shapely
+from pyproj import CRS
+from rasterio.windows import Window
+
+from geo.crs import EXPORT_CRS
+from geo.errors import CRSError, PlannerError
+from geo.io import atomic_path
+
+__all__ = [
+    "DEFAULT_CRS",
+    "RasterSpec",
+    "sanitize_name",
+    "resolve_export_crs",
+    "shorten_field_names",
+    "export_geopackage",
+    "export_shapefiles",
+    "export_geojson",
+    "export_csv",
+    "export_geotiff",
+    "export_everything",
+]
+
+log = logging.getLogger(__name__)
+
+#: Export CRS used when none is asked for.
+DEFAULT_CRS = "EPSG:4326"
+#: Longest text a dBASE (.dbf) field holds, in bytes.
+_DBF_MAX_BYTES = 254
+#: Longest shapefile (dBASE) field name.
+_DBF_NAME_LEN = 10
+#: A raster given to :func:`export_everything`: (array, affine transform, CRS).
+RasterSpec = tuple  # (np.ndarray, affine.Affine, CRS-like)
+
+
+class ExportError(PlannerError):
+    """An export was asked for with arguments it cannot honour."""
+
+
+# --------------------------------------------------------------------------- names and CRS
+def sanitize_name(name: object, *, default: str = "layer", max_len: int = 60) -> str:
+    """Turn any name into a safe ASCII file or layer name.
+
+    Keeps letters, digits, ``_`` and ``-``; every other run of characters becomes ``_``;
+    leading dots and underscores are dropped, so ``..`` and path separators cannot
+    survive. A name with no ASCII left (e.g. all Chinese) becomes ``default`` plus a short
+    stable hash of the original, so two Chinese names never collide.
+
+    Parameters
+    ----------
+    name : object
+        The proposed name (converted with ``str``).
+    default : str
+        Prefix used when nothing safe is left.
+    max_len : int
+        Longest result.
+
+    Examples
+    --------
+    >>> sanitize_name("../../etc/passwd")
+    'etc_passwd'
+    >>> sanitize_name("fit scores (dyeing).gpkg")
+    'fit_scores_dyeing_.gpkg'
+    >>> sanitize_name("印染园区").startswith("layer_")
+    True
+    """
+    text = str(name)
+    ascii_part = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", ascii_part)
+    safe = re.sub(r"\.{2,}", "_", safe)  # no '..' anywhere
+    safe = re.sub(r"_+", "_", safe).lstrip("._-")
+    safe = safe[:max_len].rstrip("._-") if len(safe) > max_len else safe
+    if not re.search(r"[A-Za-z0-9]", safe):
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        prefix = re.sub(r"[^A-Za-z0-9_-]+", "_", default) or "layer"
+        safe = f"{prefix}_{digest}"
+    return safe
+
+
+def _unique_names(names: Sequence[object]) -> list[str]:
+    """Sanitised names, de-duplicated case-insensitively with ``_2``, ``_3`` suffixes."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for n in names:
+        base = sanitize_name(n)
+        cand, k = base, 2
+        while cand.lower() in seen:
+            cand, k = f"{base}_{k}", k + 1
+        seen.add(cand.lower())
+        out.append(cand)
+    return out
+
+
+def _target(path: str | os.PathLike, suffix: str) -> Path:
+    """The output path with a sanitised file name and the right suffix (folder kept)."""
+    p = Path(path)
+    stem = p.name[: -len(suffix)] if p.name.lower().endswith(suffix) else p.name
+    return p.parent / f"{sanitize_name(stem, default='export')}{suffix}"
+
+
+def resolve_export_crs(crs: str | int | CRS | None = DEFAULT_CRS) -> tuple[str, CRS]:
+    """Return ``(key, CRS)`` of an allowed export CRS, or raise :class:`geo.errors.CRSError`.
+
+    Parameters
+    ----------
+    crs : str, int or pyproj.CRS
+        ``"EPSG:4326"`` (default), ``"EPSG:4490"`` or ``"EPSG:4547"``; ``4490``, ``"4490"``
+        and an equal :class:`pyproj.CRS` are accepted too.
+
+    Examples
+    --------
+    >>> resolve_export_crs("epsg:4547")[0]
+    'EPSG:4547'
+    >>> resolve_export_crs(4490)[1].to_epsg()
+    4490
+    """
+    if crs is None:
+        crs = DEFAULT_CRS
+    if isinstance(crs, CRS):
+        for key, (c, _en, _zh) in EXPORT_CRS.items():
+            if c.equals(crs):
+                return key, c
+        got = crs.to_string()
+    else:
+        got = str(crs).strip()
+        key = got.upper() if got.upper().startswith("EPSG:") else f"EPSG:{got}"
+        if key in EXPORT_CRS:
+            return key, EXPORT_CRS[key][0]
+    choices = "; ".join(f"{k} ({en})" for k, (_c, en, _zh) in EXPORT_CRS.items())
+    msg = (
+        f"`crs` must be one of the export coordinate systems, got {got!r}; "
+        f"choose one of: {choices}"
+    )
+    raise CRSError(msg)
+
+
+# --------------------------------------------------------------------------- preparing layers
+def _prepare_layer(gdf: object, *, name: str, crs: CRS) -> gpd.GeoDataFrame:
+    """A reprojected copy with file-safe column values (lists and dicts become text)."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        msg = (
+            f"layer {name!r} must be a GeoDataFrame, got {type(gdf).__name__}; "
+            "pass plain tables through `tables=` / `export_csv` instead"
+        )
+        raise ExportError(msg)
+    if gdf.crs is None:
+        msg = f"layer {name!r} has no CRS; set it with `gdf.set_crs(4326)` before exporting"
+        raise CRSError(msg)
+    out = gdf.to_crs(crs) if not CRS(gdf.crs).equals(crs) else gdf.copy()
+    geom_col = out.geometry.name
+    if geom_col != "geometry":
+        out = out.rename_geometry("geometry")
+    for col in out.columns:
+        if col == "geometry":
+            continue
+        s = out[col]
+        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            # Lists, tuples, sets and dicts have no column type in GDAL: write them as text.
+            nested = s.map(lambda v: isinstance(v, (list, tuple, set, dict)))
+            if nested.any():
+                out[col] = s.map(
+                    lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set))
+                    else (str(v) if isinstance(v, dict) else v)
+                )
+    return out
+
+
+def _check_layers(layers: Mapping[str, gpd.GeoDataFrame] | gpd.GeoDataFrame, *, argument: str) -> Mapping:
+    if isinstance(layers, gpd.GeoDataFrame):
+        return {"layer": layers}
+    if not isinstance(layers, Mapping) or len(layers) == 0:
+        got = type(layers).__name__ if not isinstance(layers, Mapping) else "an empty mapping"
+        msg = f"`{argument}` must be a non-empty mapping of layer name -> GeoDataFrame, got {got}; pass e.g. {{'cities': gdf}}"
+        raise ExportError(msg)
+    return layers
+
+
+# --------------------------------------------------------------------------- GeoPackage
+def export_geopackage(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    path: str | os.PathLike,
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+) -> Path:
+    """Write every layer into one GeoPackage in ``crs``.
+
+    Layer names are sanitised (:func:`sanitize_name`) and made unique. The file appears
+    only when every layer is written.
+
+    Parameters
+    ----------
+    layers : mapping of str -> GeoDataFrame
+        Layer name -> layer (any CRS; reprojected).
+    path : str or path-like
+        Output file; ``.gpkg`` is added if missing.
+    crs : str
+        One of :data:`geo.crs.EXPORT_CRS`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd, pyogrio
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name_zh": ["揭阳"]}, geometry=[Point(116.37, 23.55)], crs=4326)
+    >>> p = export_geopackage({"towns": g}, pathlib.Path(tempfile.mkdtemp()) / "out.gpkg", crs="EPSG:4490")
+    >>> pyogrio.read_dataframe(p, layer="towns")["name_zh"].tolist()
+    ['揭阳']
+    """
+    key, target_crs = resolve_export_crs(crs)
+    layers = _check_layers(layers, argument="layers")
+    target = _target(path, ".gpkg")
+    names = _unique_names(list(layers))
+    with atomic_path(target) as tmp:
+        for i, (lname, (orig, gdf)) in enumerate(zip(names, layers.items())):
+            prepared = _prepare_layer(gdf, name=str(orig), crs=target_crs)
+            pyogrio.write_dataframe(prepared, tmp, layer=lname, driver="GPKG", append=i > 0)
+    log.info("wrote %s: %d layer(s) in %s", target, len(names), key)
+    return target
+
+
+# --------------------------------------------------------------------------- Shapefile
+def shorten_field_names(columns: Sequence[str]) -> dict[str, str]:
+    """Map column names to unique shapefile field names of at most 10 ASCII characters.
+
+    Deterministic: characters other than ``A-Z a-z 0-9 _`` become ``_``, names are cut to
+    10 characters, and a name that collides (case-insensitively, as dBASE compares them)
+    with an earlier one gets its tail replaced by ``_1``, ``_2``, ... A name with nothing
+    ASCII left becomes ``field<N>`` (N its 1-based position).
+
+    Examples
+    --------
+    >>> shorten_field_names(["relatedness", "relatedness_rank", "name_zh", "得分"])
+    {'relatedness': 'relatednes', 'relatedness_rank': 'relatedn_1', 'name_zh': 'name_zh', '得分': 'field4'}
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for i, col in enumerate(columns):
+        base = re.sub(r"[^A-Za-z0-9_]", "_", str(col)).strip("_")
+        if not re.search(r"[A-Za-z0-9]", base):
+            base = f"field{i + 1}"
+        if base[0].isdigit():
+            base = f"f{base}"
+        cand, k = base[:_DBF_NAME_LEN], 1
+        while cand.lower() in used:
+            suffix = f"_{k}"
+            cand, k = base[: _DBF_NAME_LEN - len(suffix)] + suffix, k + 1
+        used.add(cand.lower())
+        out[str(col)] = cand
+    return out
+
+
+def _fit_dbf_text(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Cut text longer than 254 UTF-8 bytes at a character boundary; count cuts per column.
+
+    GDAL would cut such values itself, possibly in the middle of a Chinese character,
+    leaving invalid UTF-8 in the .dbf. The full text stays in the GeoPackage and GeoJSON.
+    """
+    out = gdf
+    cut: dict[str, int] = {}
+    for col in gdf.columns:
+        if col == "geometry" or not (gdf[col].dtype == object or isinstance(gdf[col].dtype, pd.StringDtype)):
+            continue
+        s = gdf[col]
+        is_str = s.map(lambda v: isinstance(v, str))
+        if not is_str.any():
+            continue
+        nbytes = s[is_str].str.encode("utf-8").str.len()
+        long_idx = nbytes.index[nbytes > _DBF_MAX_BYTES]
+        if len(long_idx):
+            if out is gdf:
+                out = gdf.copy()
+            # Only the few over-long values are touched; byte-aware cutting has no vector form.
+            out.loc[long_idx, col] = s.loc[long_idx].map(
+                lambda v: v.encode("utf-8")[:_DBF_MAX_BYTES].decode("utf-8", "ignore")
+            )
+            cut[col] = len(long_idx)
+    return out, cut
+
+
+def _write_shapefile_set(gdf: gpd.GeoDataFrame, folder: Path, lname: str) -> list[Path]:
+    """Write one layer as ``lname``.shp/.shx/.dbf/.prj/.cpg plus ``lname``_fields.csv."""
+    fields = [c for c in gdf.columns if c != "geometry"]
+    mapping = shorten_field_names(fields)
+    data, cut = _fit_dbf_text(gdf)
+    data = data.rename(columns=mapping)
+    types = set(shapely.get_type_id(data.geometry.values[~shapely.is_missing(data.geometry.values)]))
+    families = {0: "point", 4: "point", 1: "line", 5: "line", 3: "polygon", 6: "polygon", 2: "line"}
+    kinds = {families.get(int(t), "other") for t in types}
+    if len(kinds) > 1 or "other" in kinds:
+        msg = (
+            f"layer {lname!r} mixes geometry kinds {sorted(kinds)}; a shapefile holds one kind. "
+            "Split it into one layer per kind or export it as GeoPackage"
+        )
+        raise ExportError(msg)
+    shp = folder / f"{lname}.shp"
+    pyogrio.write_dataframe(data, shp, driver="ESRI Shapefile", encoding="UTF-8")
+    cpg = folder / f"{lname}.cpg"
+    if not cpg.exists() or cpg.read_text(encoding="ascii", errors="replace").strip().upper() != "UTF-8":
+        cpg.write_text("UTF-8", encoding="ascii")  # GDAL writes it; make sure regardless of build options
+    table = folder / f"{lname}_fields.csv"
+    with table.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["short", "full", "values_cut_to_254_bytes"])
+        for full, short in mapping.items():
+            w.writerow([short, full, cut.get(full, 0)])
+    files = sorted(p for p in folder.iterdir() if p.stem == lname or p.name == table.name)
+    missing = {".shp", ".shx", ".dbf", ".prj", ".cpg"} - {p.suffix for p in files}
+    if missing:
+        msg = f"GDAL did not write {sorted(missing)} for layer {lname!r}; check the GDAL installation"
+        raise ExportError(msg)
+    return files
+
+
+def export_shapefiles(
+    layers: Mapping[str, gpd.GeoDataFrame] | gpd.GeoDataFrame,
+    path_zip: str | os.PathLike,
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+) -> Path:
+    """Write one shapefile set per layer into a zip, with field-name mapping tables.
+
+    Each layer ``name`` gives ``name.shp .shx .dbf .prj .cpg`` (the ``.cpg`` says
+    ``UTF-8`` so QGIS and ArcGIS read Chinese correctly) and ``name_fields.csv`` with the
+    columns ``short, full, values_cut_to_254_bytes`` mapping the 10-character field names
+    back to the full ones (see :func:`shorten_field_names`). Text longer than the dBASE
+    limit of 254 bytes is cut at a character boundary and counted in that table.
+
+    Parameters
+    ----------
+    layers : mapping of str -> GeoDataFrame, or one GeoDataFrame
+        One GeoDataFrame is written as a single layer named after the zip file.
+    path_zip : str or path-like
+        Output zip; ``.zip`` is added if missing.
+    crs : str
+        One of :data:`geo.crs.EXPORT_CRS`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"relatedness_density": [0.5]}, geometry=[Point(113, 23)], crs=4326)
+    >>> z = export_shapefiles({"scores": g}, pathlib.Path(tempfile.mkdtemp()) / "shp.zip")
+    >>> sorted(zipfile.ZipFile(z).namelist())
+    ['scores.cpg', 'scores.dbf', 'scores.prj', 'scores.shp', 'scores.shx', 'scores_fields.csv']
+    """
+    key, target_crs = resolve_export_crs(crs)
+    target = _target(path_zip, ".zip")
+    if isinstance(layers, gpd.GeoDataFrame):
+        layers = {target.stem: layers}
+    layers = _check_layers(layers, argument="layers")
+    names = _unique_names(list(layers))
+    with tempfile.TemporaryDirectory(prefix=".shp_", dir=target.parent if target.parent.exists() else None) as td, \
+            atomic_path(target) as tmp:
+        folder = Path(td)
+        written: list[Path] = []
+        for lname, (orig, gdf) in zip(names, layers.items()):
+            prepared = _prepare_layer(gdf, name=str(orig), crs=target_crs)
+            written += _write_shapefile_set(prepared, folder, lname)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for p in written:
+                zf.write(p, arcname=p.name)
+    log.info("wrote %s: %d shapefile set(s) in %s", target, len(names), key)
+    return target
+
+
+# --------------------------------------------------------------------------- GeoJSON and CSV
+def export_geojson(
+    layer: gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+) -> Path:
+    """Write one layer as GeoJSON in ``crs``.
+
+    EPSG:4326 output follows RFC 7946 (no ``crs`` member, longitude/latitude order); for
+    EPSG:4490 and EPSG:4547 GDAL writes the ``crs`` member naming the EPSG code, which
+    QGIS and ArcGIS honour (RFC 7946 itself only knows WGS84).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name_zh": ["汕头"]}, geometry=[Point(116.68, 23.35)], crs=4326)
+    >>> p = export_geojson(g, pathlib.Path(tempfile.mkdtemp()) / "st.geojson")
+    >>> json.loads(p.read_text(encoding="utf-8"))["features"][0]["properties"]["name_zh"]
+    '汕头'
+    """
+    _key, target_crs = resolve_export_crs(crs)
+    target = _target(path, ".geojson")
+    prepared = _prepare_layer(layer, name=target.stem, crs=target_crs)
+    with atomic_path(target) as tmp:
+        pyogrio.write_dataframe(prepared, tmp, driver="GeoJSON", layer=target.stem)
+    return target
+
+
+#: First characters that make Excel treat a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def export_csv(
+    table: pd.DataFrame | gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+    protect_formulas: bool = True,
+) -> Path:
+    """Write a table (or a layer) as CSV in UTF-8 with a byte-order mark.
+
+    Why the BOM: Excel on Chinese Windows opens a CSV without one in the local code page
+    (GBK), which turns UTF-8 Chinese into mojibake; the three bytes ``EF BB BF`` make it
+    read UTF-8. Other tools (pandas ``encoding="utf-8-sig"``, QGIS, GDAL) skip the BOM.
+
+    A layer's geometry is written as ``lon``/``lat`` columns (or ``x``/``y`` in metres for
+    EPSG:4547) when every feature is a point, otherwise as a ``wkt`` column, in ``crs``.
+    With ``protect_formulas``, text cells starting with ``=``, ``+``, ``@``, tab or CR get
+    a leading ``'`` so Excel shows them instead of running them (CSV injection).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name_zh": ["揭阳"]}, geometry=[Point(116.37, 23.55)], crs=4326)
+    >>> p = export_csv(g, pathlib.Path(tempfile.mkdtemp()) / "p.csv")
+    >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
+    True
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[0]
+    'name_zh,lon,lat'
+    """
+    if not isinstance(table, pd.DataFrame):
+        msg = f"`table` must be a pandas DataFrame or GeoDataFrame, got {type(table).__name__}"
+        raise ExportError(msg)
+    target = _target(path, ".csv")
+    if isinstance(table, gpd.GeoDataFrame) and table.geometry.name in table.columns:
+        _key, target_crs = resolve_export_crs(crs)
+        if table.crs is None:
+            msg = "`table` is a layer with no CRS; set it with `gdf.set_crs(4326)` before exporting"
+            raise CRSError(msg)
+        g = table.to_crs(target_crs)
+        geoms = g.geometry.values
+        df = pd.DataFrame(g.drop(columns=g.geometry.name))
+        present = ~shapely.is_missing(geoms)
+        is_point = shapely.get_type_id(geoms[present]) == 0
+        if present.any() and is_point.all():
+            xn, yn = ("x", "y") if target_crs.is_projected else ("lon", "lat")
+            df[xn] = shapely.get_x(geoms)
+            df[yn] = shapely.get_y(geoms)
+        else:
+            df["wkt"] = shapely.to_wkt(geoms, rounding_precision=-1)
+    else:
+        df = table.copy()
+    if protect_formulas:
+        for col in df.columns:
+            if df[col].dtype == object or isinstance(df[col].dtype, pd.StringDtype):
+                s = df[col]
+                risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+                if risky.any():
+                    df.loc[risky, col] = "'" + s[risky].astype(str)
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return target
+
+
+# --------------------------------------------------------------------------- GeoTIFF
+def _raster_crs(crs: object) -> rasterio.crs.CRS:
+    try:
+        return rasterio.crs.CRS.from_wkt(CRS(crs).to_wkt())
+    except Exception as exc:
+        msg = f"`crs` of the raster is not a CRS pyproj understands: {crs!r} ({exc}); pass e.g. geo.crs.ANALYSIS_CRS"
+        raise CRSError(msg) from exc
+
+
+def export_geotiff(
+    array: np.ndarray,
+    transform: object,
+    crs: object,
+    path: str | os.PathLike,
+    *,
+    nodata: float = -9999.0,
+    block_rows: int = 1024,
+) -> Path:
+    """Write a 2-D array as a float32, tiled, DEFLATE-compressed GeoTIFF.
+
+    The array is written in windows of ``block_rows`` rows, each converted to float32 (and
+    NaN replaced by ``nodata``) on its own, so a large raster never needs a second
+    full-size copy in memory.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        2-D grid (rows, cols); any real dtype.
+    transform : affine.Affine
+        Pixel -> CRS transform.
+    crs : pyproj.CRS or anything pyproj reads
+        The grid's CRS (e.g. :data:`geo.crs.ANALYSIS_CRS`).
+    path : str or path-like
+        Output file; ``.tif`` is added if missing.
+    nodata : float
+        Value marking cells with no data; stored in the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np, rasterio
+    >>> from affine import Affine
+    >>> from geo.crs import ANALYSIS_CRS
+    >>> a = np.array([[0.5, np.nan], [1.0, 0.25]])
+    >>> p = export_geotiff(a, Affine(1000, 0, 0, 0, -1000, 2000), ANALYSIS_CRS, pathlib.Path(tempfile.mkdtemp()) / "s.tif")
+    >>> with rasterio.open(p) as src:
+    ...     src.read(1).tolist(), src.nodata, src.dtypes[0]
+    ([[0.5, -9999.0], [1.0, 0.25]], -9999.0, 'float32')
+    """
+    arr = np.asarray(array)
+    if arr.ndim != 2 or arr.size == 0 or not np.issubdtype(arr.dtype, np.number):
+        msg = (
+            f"`array` must be a non-empty 2-D numeric grid (rows, cols), got shape {arr.shape} "
+            f"dtype {arr.dtype}; pass one band at a time"
+        )
+        raise ExportError(msg)
+    if not math.isfinite(float(nodata)):
+        msg = f"`nodata` must be a finite number (QGIS and ArcGIS handle NaN nodata poorly), got {nodata!r}; use -9999"
+        raise ExportError(msg)
+    rcrs = _raster_crs(crs)
+    target = _target(path, ".tif")
+    rows, cols = arr.shape
+    tiled = rows >= 256 and cols >= 256
+    profile = {
+        "driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",
+        "crs": rcrs, "transform": transform, "nodata": float(nodata),
+        "compress": "deflate", "predictor": 3, "tiled": tiled,
+    }
+    if tiled:
+        profile.update(blockxsize=256, blockysize=256)
+    step = max(256, (int(block_rows) // 256) * 256)
+    with atomic_path(target) as tmp:
+        with rasterio.open(tmp, "w", **profile) as dst:
+            for r0 in range(0, rows, step):
+                r1 = min(rows, r0 + step)
+                chunk = np.asarray(arr[r0:r1], dtype=np.float32)
+                if chunk is arr or np.shares_memory(chunk, arr):
+                    chunk = chunk.copy()  # never modify the caller's array
+                np.nan_to_num(chunk, copy=False, nan=float(nodata), posinf=float(nodata), neginf=float(nodata))
+                dst.write(chunk, 1, window=Window(0, r0, cols, r1 - r0))
+    return target
+
+
+# --------------------------------------------------------------------------- everything
+def _readme_text(
+    *, crs_key: str, files: list[str], layers: Mapping[str, gpd.GeoDataFrame],
+    tables: Mapping[str, pd.DataFrame], rasters: Mapping[str, RasterSpec], sources: Sequence[str],
+) -> str:
+    _c, en, zh = EXPORT_CRS[crs_key]
+    found: list[str] = list(sources)
+    for obj in list(layers.values()) + list(tables.values()):
+        if isinstance(obj, pd.DataFrame) and "source" in obj.columns:
+            found += [str(s) for s in obj["source"].dropna().unique()]
+    found = list(dict.fromkeys(s for s in found if s))
+    lines = [
+        "Guangdong textile & apparel layout planner - export",
+        "广东纺织服装产业布局规划工具 - 数据导出",
+        "",
+        f"Written (UTC): {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')}",
+        "",
+        "Coordinate reference system / 坐标系",
+        f"  Vector layers (GeoPackage, Shapefile, GeoJSON, CSV): {crs_key} - {en} / {zh}",
+    ]
+    for name, spec in rasters.items():
+        lines.append(f"  Raster {sanitize_name(name)}.tif: {CRS(spec[2]).to_string()} (analysis grid, equal-area; not resampled)")
+    lines += [
+        "",
+        "Files / 文件",
+        *[f"  {f}" for f in files],
+        "",
+        "Shapefiles: one zip per layer; .cpg declares UTF-8; field names are cut to 10",
+        "characters - <layer>_fields.csv in each zip maps them back to the full names.",
+        "CSV files are UTF-8 with BOM so Excel opens Chinese correctly.",
+        "GeoTIFF: float32, nodata -9999.",
+        "",
+        "Sources / 数据来源",
+        *[f"  - {s}" for s in found],
+        "",
+        "Layers and their clauses cite 粤工信消费函〔2023〕2号《关于进一步推动纺织服装产业高质量发展的实施意见》",
+        "as §N (column `clause`).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def export_everything(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    rasters: Mapping[str, RasterSpec] | None = None,
+    out_zip: str | os.PathLike = "export.zip",
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+    sources: Sequence[str] = (),
+) -> Path:
+    """Write every layer, table and raster into one zip with a README.
+
+    Contents: ``layers.gpkg`` (every layer), ``shapefile/<layer>.zip`` (one per layer),
+    ``geojson/<layer>.geojson``, ``csv/<table>.csv`` (every table, and every point layer
+    with lon/lat), ``raster/<name>.tif`` and ``README.txt`` naming the CRS, the files and
+    every source (``sources`` plus the ``source`` columns of the layers and tables).
+
+    Parameters
+    ----------
+    layers : mapping of str -> GeoDataFrame
+    tables : mapping of str -> DataFrame, optional
+    rasters : mapping of str -> (array, transform, crs), optional
+    out_zip : str or path-like
+    crs : str
+        Export CRS of the vector files; rasters keep their own grid.
+    sources : sequence of str
+        Extra sources to list (e.g. ``FitResult.sources``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name_zh": ["揭阳"]}, geometry=[Point(116.37, 23.55)], crs=4326)
+    >>> z = export_everything({"towns": g}, out_zip=pathlib.Path(tempfile.mkdtemp()) / "all.zip")
+    >>> sorted(zipfile.ZipFile(z).namelist())
+    ['README.txt', 'csv/towns.csv', 'geojson/towns.geojson', 'layers.gpkg', 'shapefile/towns.zip']
+    """
+    key, _target_crs = resolve_export_crs(crs)
+    layers = _check_layers(layers, argument="layers")
+    tables = dict(tables or {})
+    rasters = dict(rasters or {})
+    for name, spec in rasters.items():
+        if not (isinstance(spec, (tuple, list)) and len(spec) == 3):
+            msg = f"`rasters[{name!r}]` must be (array, transform, crs), got {type(spec).__name__}; see analysis.raster.rasterize_scores"
+            raise ExportError(msg)
+    target = _target(out_zip, ".zip")
+    lnames = _unique_names(list(layers))
+    with tempfile.TemporaryDirectory(prefix=".export_") as td, atomic_path(target) as tmp:
+        d = Path(td)
+        files: list[Path] = [export_geopackage(layers, d / "layers.gpkg", crs=key)]
+        for lname, gdf in zip(lnames, layers.values()):
+            files.append(export_shapefiles({lname: gdf}, d / "shapefile" / f"{lname}.zip", crs=key))
+            files.append(export_geojson(gdf, d / "geojson" / f"{lname}.geojson", crs=key))
+            geoms = gdf.geometry.values
+            if len(geoms) and (shapely.get_type_id(geoms[~shapely.is_missing(geoms)]) == 0).all():
+                files.append(export_csv(gdf, d / "csv" / f"{lname}.csv", crs=key))
+        for tname, tname_safe in zip(tables, _unique_names(list(tables))):
+            files.append(export_csv(tables[tname], d / "csv" / f"{tname_safe}.csv", crs=key))
+        for rname, rname_safe in zip(rasters, _unique_names(list(rasters))):
+            arr, transform, rcrs = rasters[rname]
+            files.append(export_geotiff(arr, transform, rcrs, d / "raster" / f"{rname_safe}.tif"))
+        rel = sorted(p.relative_to(d).as_posix() for p in files)
+        readme = _readme_text(crs_key=key, files=rel, layers=layers, tables=tables, rasters=rasters, sources=sources)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("README.txt", readme.encode("utf-8"))
+            for r in rel:
+                zf.write(d / r, arcname=r)
+    log.info("wrote %s (%d files)", target, len(rel) + 1)
+    return target
