@@ -411,7 +411,8 @@ def export_geojson(
 ) -> Path:
     """Write one layer as GeoJSON in ``crs``.
 
-    EPSG:4326 output follows RFC 7946 (no ``crs`` member, longitude/latitude order); for
+    EPSG:4326 output follows RFC 7946 (no ``crs`` member, longitude/latitude order,
+    coordinates to 7 decimals, about 1 cm); for
     EPSG:4490 and EPSG:4547 GDAL writes the ``crs`` member naming the EPSG code, which
     QGIS and ArcGIS honour (RFC 7946 itself only knows WGS84).
 
@@ -428,7 +429,8 @@ def export_geojson(
     target = _target(path, ".geojson")
     prepared = _prepare_layer(layer, name=target.stem, crs=target_crs)
     with atomic_path(target) as tmp:
-        pyogrio.write_dataframe(prepared, tmp, driver="GeoJSON", layer=target.stem)
+        opts = {"RFC7946": "YES"} if _key == "EPSG:4326" else {}
+        pyogrio.write_dataframe(prepared, tmp, driver="GeoJSON", layer=target.stem, layer_options=opts)
     return target
 
 
