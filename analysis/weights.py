@@ -1,0 +1,308 @@
+"""Weights of the fit components: defaults, normalisation and AHP (Saaty).
+
+The fit (:mod:`analysis.fit`) adds six components, each in 0..1, with weights that sum to 1.
+Weights are set by hand (:func:`normalise_weights`) or derived from a pairwise comparison
+matrix by the analytic hierarchy process (:func:`ahp_weights`): the principal eigenvector,
+with Saaty's consistency index ``CI = (lambda_max - n) / (n - 1)`` and consistency ratio
+``CR = CI / RI(n)``, where ``RI`` is Saaty's random index (Saaty, T. L. (1980), *The Analytic
+Hierarchy Process*, McGraw-Hill, Table of average random consistency). A CR above 0.1
+means the judgements should be revisited (Saaty 1980); the result then carries a warning.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import PlannerError
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_WEIGHTS",
+    "DEFAULT_WEIGHTS_NOTE",
+    "RANDOM_INDEX",
+    "AHPResult",
+    "normalise_weights",
+    "parse_weights",
+    "ahp_weights",
+    "read_ahp_csv",
+]
+
+log = logging.getLogger(__name__)
+
+#: The fit components, in the order every table and matrix uses.
+COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
+
+#: ASSUMPTION (editable): default weights of the fit components. Policy alignment gets the
+#: largest share because the notice names where stages should go (§4, §14, §19); chain
+#: access up- and downstream next (§5 strengthen and complete the chain); relatedness and the
+#: tie to the PRD origin (§4) less; site only a little while it is a neutral placeholder.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "upstream": 0.20,
+    "downstream": 0.20,
+    "relatedness": 0.15,
+    "origin_tie": 0.10,
+    "policy": 0.30,
+    "site": 0.05,
+}
+DEFAULT_WEIGHTS_NOTE = (
+    "ASSUMPTION: default component weights upstream 0.20, downstream 0.20, relatedness 0.15, "
+    "origin_tie 0.10, policy 0.30, site 0.05 (policy highest because §4/§14/§19 name the places; "
+    "chain access next per §5); edit them or derive them by AHP"
+)
+
+#: Saaty's random index RI(n) for n = 1..10 (Saaty 1980).
+RANDOM_INDEX: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
+
+
+def normalise_weights(weights: Mapping[str, float], *, components: tuple[str, ...] = COMPONENTS) -> dict[str, float]:
+    """Check weights and scale them to sum to 1; missing components get 0.
+
+    Parameters
+    ----------
+    weights : mapping of str -> float
+        Component -> non-negative weight; at least one positive.
+    components : tuple of str
+        Allowed names (default :data:`COMPONENTS`).
+
+    Raises
+    ------
+    PlannerError
+        One message listing every unknown name, negative or non-numeric weight, or an
+        all-zero set.
+
+    Examples
+    --------
+    >>> normalise_weights({"policy": 2, "upstream": 2})["policy"]
+    0.5
+    """
+    problems: list[str] = []
+    unknown = sorted(set(weights) - set(components))
+    if unknown:
+        problems.append(f"unknown component(s) {unknown}; use {list(components)}")
+    vals: dict[str, float] = {}
+    for k, v in weights.items():
+        if k in unknown:
+            continue
+        try:
+            fv = float(v)
+        except (TypeError, ValueError):
+            problems.append(f"{k}={v!r} is not a number")
+            continue
+        if not np.isfinite(fv) or fv < 0:
+            problems.append(f"{k}={v!r} must be a finite number >= 0")
+        vals[k] = fv
+    if not problems and sum(vals.values()) <= 0:
+        problems.append("all weights are zero; give at least one component a positive weight")
+    if problems:
+        msg = "`weights` are not usable: " + "; ".join(problems)
+        raise PlannerError(msg)
+    total = sum(vals.values())
+    return {c: vals.get(c, 0.0) / total for c in components}
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """Parse ``"upstream=0.3,policy=0.4"`` into normalised weights.
+
+    Examples
+    --------
+    >>> parse_weights("policy=1, site=1")["site"]
+    0.5
+    """
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in str(text).split(","))):
+        name, sep, value = part.partition("=")
+        if not sep:
+            msg = f"`weights` entry {part!r} has no '='; write component=value, e.g. 'upstream=0.3,policy=0.4'"
+            raise PlannerError(msg)
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            msg = f"`weights` entry {part!r}: {value.strip()!r} is not a number; write e.g. 'upstream=0.3'"
+            raise PlannerError(msg) from None
+    return normalise_weights(out)
+
+
+@dataclass(frozen=True)
+class AHPResult:
+    """Outcome of :func:`ahp_weights`.
+
+    Attributes
+    ----------
+    weights : dict of str -> float
+        Principal eigenvector scaled to sum 1, keyed by criterion name.
+    lambda_max, ci, cr : float
+        Principal eigenvalue, consistency index, consistency ratio (NaN for n <= 2: RI is 0
+        and a 2x2 reciprocal matrix is always consistent; ``ci`` is then 0).
+    warning : str or None
+        Set when CR > 0.1.
+    """
+
+    weights: dict[str, float]
+    lambda_max: float
+    ci: float
+    cr: float
+    warning: str | None = None
+    labels: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {
+            "weights": self.weights,
+            "lambda_max": self.lambda_max,
+            "ci": self.ci,
+            "cr": None if np.isnan(self.cr) else self.cr,
+            "warning": self.warning,
+            "random_index_source": "Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill",
+        }
+
+
+def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPResult:
+    """Weights from a pairwise comparison matrix by Saaty's eigenvector method.
+
+    Parameters
+    ----------
+    matrix : array or DataFrame, shape (n, n)
+        ``a[i, j]`` = how much more important criterion i is than j (Saaty's 1-9 scale);
+        positive and reciprocal (``a[i, j] * a[j, i] = 1``). With a DataFrame the index
+        names the criteria (use the component names to feed the fit); with an array
+        they are ``c1 .. cn``.
+    tol : float
+        Relative tolerance of the reciprocity check (judgements such as 1/3 written as
+        0.333 pass).
+
+    Returns
+    -------
+    AHPResult
+        Emits a ``UserWarning`` as well when CR > 0.1.
+
+    Raises
+    ------
+    PlannerError
+        Matrix not square, not positive, not reciprocal (the first offending cell is named),
+        or larger than the random-index table (n > 10).
+
+    Examples
+    --------
+    >>> r = ahp_weights(np.array([[1, 3], [1 / 3, 1]]))
+    >>> r.weights
+    {'c1': 0.75, 'c2': 0.25}
+    """
+    if isinstance(matrix, pd.DataFrame):
+        labels = tuple(str(i) for i in matrix.index)
+        if list(map(str, matrix.columns)) != list(labels):
+            msg = (
+                f"`matrix` rows {list(labels)} and columns {list(map(str, matrix.columns))} must name the same "
+                "criteria in the same order; reorder the columns"
+            )
+            raise PlannerError(msg)
+    else:
+        labels = ()
+    try:
+        a = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        msg = f"`matrix` must hold numbers only: {exc}; write fractions as decimals (1/3 -> 0.3333) or use read_ahp_csv"
+        raise PlannerError(msg) from None
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 1:
+        msg = f"`matrix` must be square (n x n), got shape {a.shape}; one row and one column per criterion"
+        raise PlannerError(msg)
+    n = a.shape[0]
+    if not labels:
+        labels = tuple(f"c{i + 1}" for i in range(n))
+    if n > max(RANDOM_INDEX):
+        msg = f"`matrix` has {n} criteria; Saaty's random index is tabled up to {max(RANDOM_INDEX)}; group criteria"
+        raise PlannerError(msg)
+    bad = ~np.isfinite(a) | (a <= 0)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        msg = f"`matrix` must be positive: cell ({labels[i]}, {labels[j]}) = {a[i, j]!r}; use Saaty's 1-9 scale and reciprocals"
+        raise PlannerError(msg)
+    prod = a * a.T
+    off = np.abs(prod - 1.0) > tol
+    if off.any():
+        i, j = np.argwhere(off)[0]
+        msg = (
+            f"`matrix` is not reciprocal: cell ({labels[i]}, {labels[j]}) = {a[i, j]:g} but ({labels[j]}, {labels[i]}) = "
+            f"{a[j, i]:g} (product {prod[i, j]:g}, expected 1); set a[j, i] = 1 / a[i, j]"
+        )
+        raise PlannerError(msg)
+    vals, vecs = np.linalg.eig(a)
+    k = int(np.argmax(vals.real))
+    lam = float(vals[k].real)
+    w = np.abs(vecs[:, k].real)
+    w = w / w.sum()
+    ci = (lam - n) / (n - 1) if n > 1 else 0.0
+    ri = RANDOM_INDEX[n]
+    cr = ci / ri if ri > 0 else float("nan")
+    warning = None
+    if ri > 0 and cr > 0.1:
+        warning = (
+            f"consistency ratio CR = {cr:.3f} exceeds 0.1 (Saaty 1980): the judgements contradict each other; "
+            "revisit the comparisons with the largest a[i,j] * w[j] / w[i] deviation"
+        )
+        warnings.warn(warning, UserWarning, stacklevel=2)
+        log.warning(warning)
+    return AHPResult(
+        weights={lab: float(v) for lab, v in zip(labels, w, strict=True)},
+        lambda_max=lam,
+        ci=float(ci),
+        cr=float(cr),
+        warning=warning,
+        labels=labels,
+    )
+
+
+def _parse_cell(text: str, *, where: str) -> float:
+    t = text.strip()
+    try:
+        if "/" in t:
+            num, den = t.split("/", 1)
+            return float(num) / float(den)
+        return float(t)
+    except (ValueError, ZeroDivisionError):
+        msg = f"AHP CSV {where}: {text!r} is not a number or fraction; write 3, 0.5 or 1/3"
+        raise PlannerError(msg) from None
+
+
+def read_ahp_csv(path: str | os.PathLike | io.TextIOBase) -> pd.DataFrame:
+    """Read a pairwise comparison matrix: header row of criteria, one row per criterion.
+
+    The first column holds the row names; cells may be decimals or fractions (``1/3``).
+
+    Examples
+    --------
+    >>> read_ahp_csv(io.StringIO(",policy,site\\npolicy,1,3\\nsite,1/3,1\\n")).loc["site", "policy"].round(4)
+    np.float64(0.3333)
+    """
+    try:
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.reader(fh))
+        else:
+            rows = list(csv.reader(path))
+    except OSError as exc:
+        msg = f"`path` could not be read: {exc}; check the file name"
+        raise PlannerError(msg) from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        msg = "AHP CSV is empty; expected a header row of criteria and one row per criterion"
+        raise PlannerError(msg)
+    header = [c.strip() for c in rows[0][1:]]
+    names, data = [], []
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) != len(header) + 1:
+            msg = f"AHP CSV line {i} has {len(r) - 1} values, expected {len(header)} (one per criterion in the header)"
+            raise PlannerError(msg)
+        names.append(r[0].strip())
+        data.append([_parse_cell(c, where=f"line {i}, column {header[j]!r}") for j, c in enumerate(r[1:])])
+    if names != header:
+        msg = f"AHP CSV row names {names} must equal the header {header}, in the same order"
+        raise PlannerError(msg)
+    return pd.DataFrame(data, index=names, columns=header)
