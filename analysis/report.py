@@ -145,7 +145,7 @@ TEXT: dict[str, dict[str, str]] = {
         "origin_tie": "与转出地联系", "policy_c": "政策契合", "site": "用地条件",
         "level_county": "县级单位", "level_city": "地级市",
         "PRD": "珠三角", "East": "粤东", "West": "粤西", "North": "粤北",
-        "s_intro": "本报告评估{stage}环节从{origin}转出时，全省{n}个{level}作为承接地的适宜性。",
+        "s_intro": "本报告评估{stage}环节从{origin}转出时，{n}个候选{level}作为承接地的适宜性。",
         "s_top": "综合得分最高的是{top}，其次为{rest}。",
         "s_top1": "综合得分最高的是{top}。",
         "s_elig": "{k}个单位符合条件，{x}个因约束被排除（{reasons}）。",
@@ -195,7 +195,7 @@ TEXT: dict[str, dict[str, str]] = {
         "origin_tie": "Origin tie", "policy_c": "Policy alignment", "site": "Site",
         "level_county": "county-level units", "level_city": "prefecture-level cities",
         "PRD": "PRD", "East": "East", "West": "West", "North": "North",
-        "s_intro": "This report scores how well each of Guangdong's {n} {level} fits the {stage} stage leaving {origin}.",
+        "s_intro": "This report scores how well each of {n} candidate {level} fits the {stage} stage leaving {origin}.",
         "s_top": "{top} fits best, followed by {rest}.",
         "s_top1": "{top} fits best.",
         "s_elig": "{k} units are eligible; {x} are excluded by constraints ({reasons}).",
@@ -289,7 +289,7 @@ def _fmt(v: Any, digits: int = 3) -> str:
     if isinstance(v, (float, np.floating)):
         if not math.isfinite(float(v)):
             return "–"
-        return f"{float(v):.{digits}f}" if float(v) != int(float(v)) or digits == 0 else f"{int(float(v))}"
+        return f"{float(v):.{digits}f}"
     try:
         if pd.isna(v):
             return "–"
@@ -571,7 +571,7 @@ def build_report(
                 sources.append(str(bsrc))
         except PlannerError as exc:
             map_errors["score"] = str(exc)
-    if _POLICY not in sources:
+    if not any("粤工信消费函" in s for s in sources):
         sources.append(_POLICY)
 
     cmd = command if command is not None else _default_command(fit, lang=lang, sensitivity=sensitivity, allocation=allocation)
