@@ -1,0 +1,243 @@
+"""Plain-language reasons for a fit ranking, in Chinese and English.
+
+For each destination the two or three components with the largest contribution
+``weight * component`` are named with their numbers and the clauses behind them, e.g.
+"揭阳市普宁市排名第1（印染，得分0.62）：§19 印染园区集中治污：普宁纺织印染环保综合处理中心；…" /
+"Puning (Jieyang) ranks 1st for dyeing (score 0.62): designated dyeing park with central
+treatment: … (§19); …". Excluded units get a sentence stating why.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis.weights import COMPONENTS
+
+__all__ = ["STAGE_NAMES", "stage_label", "ordinal_en", "explain_fit"]
+
+log = logging.getLogger(__name__)
+
+#: Stage id -> short (Chinese, English) names used inside sentences; stage ids not listed here
+#: take their names from the catalogue (analysis.stages.load_stages()).
+STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "fibre": ("化纤原料", "fibre"),
+    "silk": ("茧丝绸", "silk"),
+    "spinning": ("纺纱", "spinning"),
+    "weaving": ("织造", "weaving"),
+    "dyeing": ("印染", "dyeing"),
+    "apparel": ("服装", "apparel"),
+    "home_textiles": ("家纺", "home textiles"),
+    "industrial_textiles": ("产业用纺织品", "industrial textiles"),
+    "down": ("羽绒", "down"),
+    "accessories": ("服装辅料", "accessories"),
+    "auxiliaries": ("印染助剂", "dyeing auxiliaries"),
+    "machinery": ("纺织机械", "textile machinery"),
+    "design_trade": ("设计商贸", "design and trade"),
+}
+_KIND_EN = {
+    "dyeing_park": "designated dyeing park with central treatment",
+    "park": "designated park",
+    "procurement_base": "designated procurement base",
+    "cluster": "named cluster",
+    "city_title": "city title",
+    "heritage": "intangible-heritage craft",
+    "fair": "fair",
+}
+_KIND_ZH = {
+    "dyeing_park": "印染园区集中治污",
+    "park": "规划园区",
+    "procurement_base": "采购基地",
+    "cluster": "特色产业集群",
+    "city_title": "区域品牌名城",
+    "heritage": "非遗技艺",
+    "fair": "展会",
+}
+
+
+@lru_cache(maxsize=1)
+def _stage_names() -> dict[str, tuple[str, str]]:
+    names = dict(STAGE_NAMES)
+    try:
+        from analysis.stages import load_stages
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("analysis.stages", "analysis"):
+            raise
+        return names
+    try:
+        st = load_stages()
+    except (ValueError, OSError) as exc:  # a broken catalogue must not break explanations
+        log.warning("stage catalogue not readable (%s); using built-in stage names", exc)
+        return names
+    st = pd.DataFrame(st)
+    idcol = "id" if "id" in st.columns else ("stage" if "stage" in st.columns else None)
+    if idcol and {"name_zh", "name_en"} <= set(st.columns):
+        for r in st.itertuples(index=False):
+            names.setdefault(str(getattr(r, idcol)), (str(r.name_zh), str(r.name_en)))
+    return names
+
+
+def stage_label(stage: str, *, lang: str = "en") -> str:
+    """Display name of a stage.
+
+    Examples
+    --------
+    >>> stage_label("dyeing", lang="zh")
+    '印染'
+    """
+    zh, en = _stage_names().get(stage, (stage, stage.replace("_", " ")))
+    return zh if lang == "zh" else en
+
+
+def ordinal_en(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'.
+
+    Examples
+    --------
+    >>> [ordinal_en(i) for i in (1, 2, 3, 4, 11, 12, 13, 21, 102)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '102nd']
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }".replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, tuple[str, str]]:
+    try:
+        from layers.boundaries import load_boundaries
+
+        c = load_boundaries("city")
+    except (ValueError, OSError):  # names are decoration; a missing layer must not stop the fit
+        return {}
+    return {r.adcode: (r.name_zh, r.name_en) for r in c.itertuples(index=False)}
+
+
+def _km(x: float) -> str:
+    return "—" if not np.isfinite(x) else f"{x:.0f}"
+
+
+def _phrase(comp: str, value: float, d: pd.Series, decay_km: float) -> tuple[str, str]:
+    if comp == "upstream":
+        sup = str(d["supplier"])
+        if sup:
+            return (
+                f"上游{stage_label(sup, lang='zh')}供应可达（可达度{value:.2f}，最近{_km(d['supplier_km'])}公里）",
+                f"{stage_label(sup)} suppliers within reach (access {value:.2f}, nearest {_km(d['supplier_km'])} km)",
+            )
+        return f"上游供应可达度{value:.2f}", f"upstream access {value:.2f}"
+    if comp == "downstream":
+        cus = str(d["customer"])
+        if cus:
+            return (
+                f"下游{stage_label(cus, lang='zh')}客户可达（可达度{value:.2f}，最近{_km(d['customer_km'])}公里）",
+                f"{stage_label(cus)} buyers within reach (access {value:.2f}, nearest {_km(d['customer_km'])} km)",
+            )
+        return f"下游需求可达度{value:.2f}", f"downstream access {value:.2f}"
+    if comp == "relatedness":
+        return (
+            f"本地已有相关环节（关联密度{value:.2f}）",
+            f"related stages already present (relatedness density {value:.2f})",
+        )
+    if comp == "origin_tie":
+        return (
+            f"距迁出地{_km(d['origin_km'])}公里，便于保持与珠三角高端环节的联系（§4，联系度{value:.2f}）",
+            f"{_km(d['origin_km'])} km from the origin, keeping the links to the PRD's high-end segments (§4, tie {value:.2f})",
+        )
+    if comp == "policy":
+        kind = str(d["policy_kind"])
+        clause = str(d["policy_clause"])
+        return (
+            f"{clause} {_KIND_ZH.get(kind, '政策指定')}：{d['policy_name_zh']}（政策契合{value:.2f}）",
+            f"{_KIND_EN.get(kind, 'policy designation')}: {d['policy_name_en']} ({clause}, alignment {value:.2f})",
+        )
+    return (
+        f"场地条件{value:.2f}（栅格评价前为中性占位值）",
+        f"site {value:.2f} (neutral placeholder until raster criteria arrive)",
+    )
+
+
+def _place(row: pd.Series, cities: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    city = cities.get(str(row["city_adcode"]))
+    if city is None or str(row["city_adcode"]) == str(row["adcode"]):
+        return str(row["name_zh"]), str(row["name_en"])
+    return f"{city[0]}{row['name_zh']}", f"{row['name_en']} ({city[1]})"
+
+
+def explain_fit(
+    table: pd.DataFrame,
+    details: pd.DataFrame,
+    *,
+    stage: str,
+    weights: Mapping[str, float],
+    decay_km: float = 60.0,
+    top: int = 3,
+) -> tuple[list[str], list[str]]:
+    """One Chinese and one English sentence per row of a fit table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of :attr:`analysis.fit.FitResult.table` (components, eligible, score, rank, ...).
+    details : DataFrame
+        The matching rows of :attr:`analysis.fit.FitResult.details`.
+    stage : str
+    weights : mapping
+        The weights used, so contributions ``weight * component`` can be ordered.
+    top : int
+        How many components to name at most (only those contributing more than 0).
+
+    Returns
+    -------
+    (list of str, list of str)
+        Chinese and English sentences.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"adcode": ["445281"], "name_zh": ["普宁市"], "name_en": ["Puning"],
+    ...     "city_adcode": ["445200"], "region": ["East"], "upstream": [0.4], "downstream": [0.2],
+    ...     "relatedness": [0.5], "origin_tie": [0.0], "policy": [1.0], "site": [0.5],
+    ...     "eligible": [True], "excluded_reason": [""], "score": [0.6], "rank": [1]})
+    >>> d = pd.DataFrame({"supplier": ["weaving"], "supplier_km": [0.0], "customer": ["apparel"],
+    ...     "customer_km": [30.0], "origin_km": [380.0], "policy_kind": ["dyeing_park"],
+    ...     "policy_name_zh": ["普宁纺织印染环保综合处理中心"], "policy_name_en": ["Puning dyeing centre"],
+    ...     "policy_clause": ["§19"], "excluded_reason_zh": [""]})
+    >>> zh, en = explain_fit(t, d, stage="dyeing", weights={"policy": 0.3, "upstream": 0.2, "downstream": 0.2,
+    ...     "relatedness": 0.15, "origin_tie": 0.1, "site": 0.05})
+    >>> en[0][:76]
+    'Puning (Jieyang) ranks 1st for dyeing (score 0.60): designated dyeing park w'
+    >>> zh[0][:34]
+    '揭阳市普宁市排名第1（印染，得分0.60）：§19 印染园区集中治污'
+    """
+    cities = _city_names()
+    w = np.array([float(weights.get(c, 0.0)) for c in COMPONENTS])
+    comp = table[list(COMPONENTS)].to_numpy(dtype=float)
+    contrib = comp * w[None, :]
+    order = np.argsort(-contrib, axis=1, kind="stable")[:, :top]
+    st_zh, st_en = stage_label(stage, lang="zh"), stage_label(stage)
+    zh_out: list[str] = []
+    en_out: list[str] = []
+    # Text is built row by row: string formatting has no array form, and there are only
+    # as many rows as candidate units (about a hundred).
+    for i in range(len(table)):
+        row = table.iloc[i]
+        det = details.iloc[i]
+        p_zh, p_en = _place(row, cities)
+        if not bool(row["eligible"]):
+            zh_out.append(f"{p_zh}不参与{st_zh}排名：{det['excluded_reason_zh']}。")
+            en_out.append(f"{p_en} is not eligible for {st_en}: {row['excluded_reason']}.")
+            continue
+        parts = [_phrase(COMPONENTS[c], comp[i, c], det, decay_km) for c in order[i] if contrib[i, c] > 0]
+        rank = int(row["rank"])
+        head_zh = f"{p_zh}排名第{rank}（{st_zh}，得分{row['score']:.2f}）"
+        head_en = f"{p_en} ranks {ordinal_en(rank)} for {st_en} (score {row['score']:.2f})"
+        if parts:
+            zh_out.append(head_zh + "：" + "；".join(p[0] for p in parts) + "。")
+            en_out.append(head_en + ": " + "; ".join(p[1] for p in parts) + ".")
+        else:
+            zh_out.append(head_zh + "：各项得分均为0。")
+            en_out.append(head_en + ": every component is 0.")
+    return zh_out, en_out
