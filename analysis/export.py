@@ -689,6 +689,8 @@ def export_everything(
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("README.txt", readme.encode("utf-8"))
             for r in rel:
-                zf.write(d / r, arcname=r)
+                # zips and DEFLATE-compressed GeoTIFFs do not shrink again: store them as they are
+                stored = r.endswith((".zip", ".tif"))
+                zf.write(d / r, arcname=r, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
     log.info("wrote %s (%d files)", target, len(rel) + 1)
     return target
