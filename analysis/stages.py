@@ -1,0 +1,158 @@
+"""The catalogue of supply-chain stages: stable ids, names and the clauses they rest on.
+
+The stage ids are the keys every other model table uses (chain weights, capability
+matrix, fit scores). The catalogue lives in ``data/model/stages.csv``; the order of
+:data:`STAGES` is the order of rows and columns in every matrix of the model.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+from functools import lru_cache
+
+import pandas as pd
+
+from geo.data import get_path
+from geo.errors import UnknownNameError
+
+__all__ = ["STAGES", "load_stages", "check_stage", "read_commented_csv"]
+
+log = logging.getLogger(__name__)
+
+#: Stage ids in model order (the §5 chain first, then the stages §3, §4 and §5 add).
+STAGES: tuple[str, ...] = (
+    "fibre",
+    "silk",
+    "spinning",
+    "weaving",
+    "dyeing",
+    "apparel",
+    "home_textiles",
+    "industrial_textiles",
+    "down",
+    "accessories",
+    "auxiliaries",
+    "machinery",
+    "design_trade",
+)
+
+_COLUMNS = ("id", "name_zh", "name_en", "description", "clause")
+
+
+def read_commented_csv(path_or_buffer: str | os.PathLike | io.IOBase, **kwargs: object) -> pd.DataFrame:
+    """Read a CSV whose leading lines starting with ``#`` are comments.
+
+    Only whole lines whose first non-blank character is ``#`` are dropped, so a ``#``
+    inside a note is kept (``pandas.read_csv(comment="#")`` would cut the note short).
+
+    Parameters
+    ----------
+    path_or_buffer : path or file-like
+        The CSV (UTF-8, with or without BOM).
+    **kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Examples
+    --------
+    >>> read_commented_csv(io.StringIO("# a note\\na,b\\n1,x#y\\n"))["b"].tolist()
+    ['x#y']
+    """
+    if hasattr(path_or_buffer, "read"):
+        text = path_or_buffer.read()  # type: ignore[union-attr]
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+    else:
+        with open(path_or_buffer, encoding="utf-8-sig") as fh:
+            text = fh.read()
+    text = text.lstrip("\ufeff")
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def _read_stages() -> pd.DataFrame:
+    df = read_commented_csv(get_path("stages"), dtype=str, keep_default_na=False)
+    missing = [c for c in _COLUMNS if c not in df.columns]
+    if missing or tuple(df["id"]) != STAGES:
+        msg = (
+            f"data/model/stages.csv must have columns {list(_COLUMNS)} and ids {list(STAGES)} in that order; "
+            f"got columns {list(df.columns)} and ids {list(df.get('id', []))}; restore the file from git"
+        )
+        raise UnknownNameError(msg)
+    return df[list(_COLUMNS)]
+
+
+def load_stages() -> pd.DataFrame:
+    """The stage catalogue, one row per stage in :data:`STAGES` order (a fresh copy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``name_zh``, ``name_en``, ``description``, ``clause``.
+
+    Examples
+    --------
+    >>> s = load_stages()
+    >>> s.loc[s["id"] == "dyeing", "name_zh"].item()
+    '印染（含洗水）'
+    >>> len(s) == len(STAGES)
+    True
+    """
+    return _read_stages().copy()
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    df = _read_stages()
+    out: dict[str, str] = {}
+    for col in ("name_en", "name_zh", "id"):  # ids win over names if they ever clash
+        out.update({_norm(v): i for v, i in zip(df[col], df["id"])})
+    # short forms: the name before a bracket, e.g. "Weaving" or "印染"
+    for col in ("name_en", "name_zh"):
+        for v, i in zip(df[col], df["id"]):
+            short = _norm(v.replace("（", "(").split("(")[0])
+            out.setdefault(short, i)
+    return out
+
+
+def _norm(s: object) -> str:
+    return " ".join(str(s).strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def check_stage(stage: str) -> str:
+    """Return the stage id for ``stage`` (an id, an English or a Chinese name).
+
+    Matching ignores case, underscores, hyphens and the bracketed part of a name, so
+    ``"home_textiles"``, ``"Home textiles"`` and ``"家纺"`` all give ``"home_textiles"``.
+
+    Parameters
+    ----------
+    stage : str
+        Stage id or name.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the valid ids when nothing matches.
+
+    Examples
+    --------
+    >>> check_stage("印染")
+    'dyeing'
+    >>> check_stage("Weaving")
+    'weaving'
+    """
+    hit = _aliases().get(_norm(stage))
+    if hit is None:
+        msg = (
+            f"`stage` {stage!r} is not a supply-chain stage; expected one of {', '.join(STAGES)} "
+            "(or its English or Chinese name from analysis.stages.load_stages())"
+        )
+        raise UnknownNameError(msg)
+    return hit
+
+
+def _stage_or_none(stage: object) -> str | None:
+    """Like :func:`check_stage` but returns None instead of raising (for collecting problems)."""
+    return _aliases().get(_norm(stage))
