@@ -306,8 +306,26 @@ def _pct(v: Any) -> str:
 
 
 def _stage_name(stage: str, lang: str) -> str:
-    zh, en = STAGE_NAMES.get(str(stage), (str(stage), str(stage)))
+    """Stage name from the stage catalogue (analysis.stages) when present, else :data:`STAGE_NAMES`."""
+    names = dict(STAGE_NAMES)
+    try:
+        from analysis.stages import load_stages
+
+        cat = load_stages()
+        names.update({str(r.id): (str(r.name_zh), str(r.name_en)) for r in cat.itertuples()})
+    except (ImportError, OSError, ValueError, AttributeError) as exc:  # catalogue not landed or unreadable
+        log.debug("stage catalogue not used: %s", exc)
+    zh, en = names.get(str(stage), (str(stage), str(stage)))
     return zh if lang == "zh" else en
+
+
+def _sens_param(sensitivity: pd.DataFrame | None, key: str) -> Any:
+    """``n`` or ``seed`` of a sensitivity table (``attrs["params"]`` of run_sensitivity, or ``attrs``)."""
+    if sensitivity is None:
+        return None
+    attrs = getattr(sensitivity, "attrs", {}) or {}
+    params = attrs.get("params") or {}
+    return params.get(key, attrs.get(key))
 
 
 def _unit_name(code: str, lang: str) -> str:
@@ -351,12 +369,10 @@ def _default_command(fit: object, *, lang: str, sensitivity: pd.DataFrame | None
     weights = dict(getattr(fit, "weights", {}) or {})
     if weights:
         parts += ["--weights", ",".join(f"{k}={float(v):g}" for k, v in weights.items())]
-    draws = None
-    if sensitivity is not None:
-        draws = getattr(sensitivity, "attrs", {}).get("n")
+    draws = _sens_param(sensitivity, "n")
     if draws:
         parts += ["--draws", str(int(draws))]
-        seed = sensitivity.attrs.get("seed")
+        seed = _sens_param(sensitivity, "seed")
         if seed is not None:
             parts += ["--seed", str(int(seed))]
     parts += ["--lang", lang, "--html", "report.html", "--pdf", "report.pdf"]
@@ -410,7 +426,8 @@ def build_report(
         ``weights``, ``params``, ``assumptions``, ``sources``).
     sensitivity : DataFrame, optional
         :func:`analysis.sensitivity.run_sensitivity` output (adcode, name_zh, name_en,
-        p_first, p_top3, mean_rank); ``attrs["n"]``/``attrs["seed"]`` are quoted if set.
+        p_first, p_top3, mean_rank); its ``attrs["params"]`` (``n``, ``seed``) and
+        ``attrs["assumptions"]`` go into the text and the appendix.
     completeness : DataFrame, optional
         :func:`analysis.completeness.assess_chain_completeness` output, shown as it is.
     allocation : AllocationResult, optional
@@ -481,7 +498,7 @@ def build_report(
         if not isinstance(sensitivity, pd.DataFrame) or not {"adcode", "p_first", "p_top3"} <= set(sensitivity.columns):
             msg = "`sensitivity` must be the DataFrame of run_sensitivity (adcode, p_first, p_top3, mean_rank)"
             raise PlannerError(msg)
-        draws = sensitivity.attrs.get("n")
+        draws = _sens_param(sensitivity, "n")
         s = sensitivity.sort_values(["p_first", "p_top3"], ascending=False).head(10)
         names = table.set_index("adcode")[name_col]
         for _, r in s.iterrows():
@@ -591,7 +608,8 @@ def build_report(
         sensitivity=sens_rows if sensitivity is not None else None,
         sens_note=t["sensitivity_note"].format(draws=draws or "N"),
         completeness=comp_head, allocation=alloc,
-        assumptions=[str(a) for a in fit.assumptions], weights=weights, params=params, sources=sources,
+        assumptions=[str(a) for a in fit.assumptions]
+        + [str(a) for a in (getattr(sensitivity, "attrs", {}) or {}).get("assumptions", [])], weights=weights, params=params, sources=sources,
         clauses=clause_rows, policy=_POLICY, command=cmd,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable

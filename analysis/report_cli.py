@@ -161,7 +161,6 @@ def run_report(args: argparse.Namespace) -> int:
     sens = None
     if args.draws:
         sens = _engine("sensitivity", "run_sensitivity")(fit, n=args.draws, seed=args.seed)
-        sens.attrs.update(n=args.draws, seed=args.seed)
     alloc = None
     if supply:
         alloc = _engine("allocation", "allocate_capacity")(fit, supply=supply, room=room)

@@ -63,7 +63,8 @@ def _sensitivity() -> pd.DataFrame:
     s = pd.DataFrame({"adcode": ["445281", "440513", "440883"], "name_zh": ["普宁市", "潮阳区", "吴川市"],
                       "name_en": ["Puning", "Chaoyang", "Wuchuan"], "p_first": [0.7, 0.25, 0.05],
                       "p_top3": [0.98, 0.9, 0.6], "mean_rank": [1.3, 1.9, 3.1]})
-    s.attrs.update(n=500, seed=7)
+    s.attrs["params"] = {"n": 500, "seed": 7, "concentration": 50.0}  # as run_sensitivity sets them
+    s.attrs["assumptions"] = ["ASSUMPTION: weights drawn from Dirichlet(50 x w)"]
     return s
 
 
@@ -141,6 +142,7 @@ def test_html_content_zh(zh_report: Report) -> None:
     assert "潮阳区" in text and "吴川市" in text and "增城区" in text  # origin and destinations
     assert "PRD keeps the high-end links (§4)" in text  # why the excluded unit is out
     assert "70%" in text and "98%" in text  # sensitivity of the top destination
+    assert "在500次权重扰动中" in text and "Dirichlet(50 x w)" in text
     assert "60.00" in text and "全部产能已安置" in text  # allocation
     assert "dyeing；apparel" in text  # completeness list cell
     assert zh_report.clauses == ["§4", "§14", "§19"]
@@ -336,8 +338,11 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     fit = fit_mod.score_transfer_fit("dyeing", "440118", level="county", **_engine_inputs())
     ok = fit.table[fit.table["eligible"].astype(bool)]
     assert set(ok["adcode"]) == {"445281", "440513"}  # §19: only units with a dyeing park
-    report = build_report(fit, lang="zh")
+    sens_mod = pytest.importorskip("analysis.sensitivity")
+    sens = sens_mod.run_sensitivity(fit, n=200, seed=1)
+    report = build_report(fit, sensitivity=sens, lang="zh")
     assert "§19" in report.clauses and "<script" not in report.html.lower()
+    assert "--draws 200 --seed 1" in report.command and "在200次权重扰动中" in report.html
     pdf = write_report_pdf(report, tmp_path / "e2e.pdf")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
     for name in ok["name_zh"]:
