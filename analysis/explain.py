@@ -120,21 +120,31 @@ def _km(x: float) -> str:
     return "—" if not np.isfinite(x) else f"{x:.0f}"
 
 
+def _nearest(km: float) -> tuple[str, str]:
+    if not np.isfinite(km):
+        return "省内暂无", "none in the province yet"
+    if km < 0.5:
+        return "本地即有", "present in the unit itself"
+    return f"最近{km:.0f}公里", f"nearest {km:.0f} km"
+
+
 def _phrase(comp: str, value: float, d: pd.Series, decay_km: float) -> tuple[str, str]:
     if comp == "upstream":
         sup = str(d["supplier"])
         if sup:
+            near_zh, near_en = _nearest(d["supplier_km"])
             return (
-                f"上游{stage_label(sup, lang='zh')}供应可达（可达度{value:.2f}，最近{_km(d['supplier_km'])}公里）",
-                f"{stage_label(sup)} suppliers within reach (access {value:.2f}, nearest {_km(d['supplier_km'])} km)",
+                f"上游{stage_label(sup, lang='zh')}供应可达（可达度{value:.2f}，{near_zh}）",
+                f"{stage_label(sup)} suppliers within reach (access {value:.2f}, {near_en})",
             )
         return f"上游供应可达度{value:.2f}", f"upstream access {value:.2f}"
     if comp == "downstream":
         cus = str(d["customer"])
         if cus:
+            near_zh, near_en = _nearest(d["customer_km"])
             return (
-                f"下游{stage_label(cus, lang='zh')}客户可达（可达度{value:.2f}，最近{_km(d['customer_km'])}公里）",
-                f"{stage_label(cus)} buyers within reach (access {value:.2f}, nearest {_km(d['customer_km'])} km)",
+                f"下游{stage_label(cus, lang='zh')}客户可达（可达度{value:.2f}，{near_zh}）",
+                f"{stage_label(cus)} buyers within reach (access {value:.2f}, {near_en})",
             )
         return f"下游需求可达度{value:.2f}", f"downstream access {value:.2f}"
     if comp == "relatedness":
