@@ -121,14 +121,14 @@ def _read_policy(path: str) -> pd.DataFrame:
     val = pd.to_numeric(df["value"], errors="coerce").astype(float)
     bad_val = ~np.isfinite(val.to_numpy()) | (val.to_numpy() < 0)
     if bad_val.any():
-        problems.append(f"value must be a number >= 0; rows {list(np.flatnonzero(bad_val)[:8] + 1)} are not")
+        problems.append(f"value must be a number >= 0; rows {(np.flatnonzero(bad_val)[:8] + 1).tolist()} are not")
     df["value"] = val
     no_clause = (val > 0) & ~df["clause"].str.contains(_CLAUSE)
     if no_clause.any():
-        problems.append(f"every non-zero value must cite a clause (§N); rows {list(np.flatnonzero(no_clause)[:8] + 1)} do not")
+        problems.append(f"every non-zero value must cite a clause (§N); rows {(np.flatnonzero(no_clause)[:8] + 1).tolist()} do not")
     no_basis = df["basis"] == ""
     if no_basis.any():
-        problems.append(f"every row needs a basis (what the policy or the place says); rows {list(np.flatnonzero(no_basis)[:8] + 1)} have none")
+        problems.append(f"every row needs a basis (what the policy or the place says); rows {(np.flatnonzero(no_basis)[:8] + 1).tolist()} have none")
     if problems:
         raise LayerValidationError(problems, layer=f"capability policy {path}")
     return df
@@ -328,10 +328,10 @@ def _values(text: pd.Series, *, blank_is_zero: bool) -> tuple[pd.Series, list[st
     arr = v.to_numpy()
     nonnum = ~np.isfinite(arr)
     if nonnum.any():
-        problems.append(f"value(s) that are not finite numbers: {sorted(set(text[nonnum]))[:6]} in data row(s) {list(np.flatnonzero(nonnum)[:8] + 1)}")
+        problems.append(f"value(s) that are not finite numbers: {sorted(set(text[nonnum]))[:6]} in data row(s) {(np.flatnonzero(nonnum)[:8] + 1).tolist()}")
     neg = arr < 0
     if neg.any():
-        problems.append(f"negative value(s) {list(arr[neg][:6])} in data row(s) {list(np.flatnonzero(neg)[:8] + 1)}; statistics must be >= 0")
+        problems.append(f"negative value(s) {arr[neg][:6].tolist()} in data row(s) {(np.flatnonzero(neg)[:8] + 1).tolist()}; statistics must be >= 0")
     return v, problems
 
 

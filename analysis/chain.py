@@ -89,7 +89,7 @@ def read_chain_edges(path_or_buffer: str | os.PathLike | io.IOBase | pd.DataFram
         problems.append(f"weight is not a finite number in row(s) {_rows(nan)}: {list(df.loc[nan, 'weight'])[:5]}")
     neg = w < 0
     if neg.any():
-        problems.append(f"negative weight in row(s) {_rows(neg)}: {list(w[neg])[:5]}; weights are shares >= 0")
+        problems.append(f"negative weight in row(s) {_rows(neg)}: {w[neg].tolist()[:5]}; weights are shares >= 0")
     df["weight"] = w.astype(float)
     self_loop = df["supplier"] == df["customer"]
     if self_loop.any():
