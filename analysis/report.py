@@ -117,7 +117,8 @@ TEXT: dict[str, dict[str, str]] = {
         "score_map": "图2 承接适宜性得分（灰色斜线：不符合条件）",
         "no_map": "（未能生成地图：{reason}）",
         "ranking": "承接地排名及各分项得分",
-        "ranking_note": "各分项取值0–1，综合得分为加权和；权重见附录。不符合条件的单位列出排除原因。",
+        "ranking_note": "各分项取值0–1，综合得分为加权和；权重见附录。",
+        "excluded_units": "未参与排名的单位（按原因）", "count": "数量", "units": "单位",
         "explain": "排名靠前承接地的理由",
         "sensitivity": "敏感性分析",
         "sensitivity_note": "在权重附近随机扰动{draws}次，统计各承接地排名第一和进入前三的比例。",
@@ -167,7 +168,8 @@ TEXT: dict[str, dict[str, str]] = {
         "score_map": "Figure 2. Transfer-fit score (grey hatched: not eligible)",
         "no_map": "(map not drawn: {reason})",
         "ranking": "Ranked destinations with every component",
-        "ranking_note": "Components are 0–1; the score is their weighted sum (weights in the appendix). Units that are not eligible show why.",
+        "ranking_note": "Components are 0–1; the score is their weighted sum (weights in the appendix).",
+        "excluded_units": "Units not ranked (by reason)", "count": "Count", "units": "Units",
         "explain": "Why the top destinations rank where they do",
         "sensitivity": "Sensitivity",
         "sensitivity_note": "The weights were perturbed {draws} times around the chosen ones; the share of draws in which each destination ranks first and in the top three.",
@@ -540,14 +542,21 @@ def build_report(
     # ---- ranking and explanations
     comp_labels = [t["policy_c"] if c == "policy" else t[c] for c in COMPONENTS]
     ranking = []
-    for _, r in table.iterrows():
+    for _, r in ok.iterrows():
+        cl = _split_clauses(r["policy_clauses"])
         ranking.append({
-            "rank": _fmt(r["rank"], 0) if bool(r["eligible"]) else "–",
-            "name": _fmt(r[name_col]), "adcode": str(r["adcode"]), "region": t.get(str(r["region"]), str(r["region"])),
+            "rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "adcode": str(r["adcode"]),
+            "region": t.get(str(r["region"]), str(r["region"])),
             "components": [_fmt(r[c]) for c in COMPONENTS], "score": _fmt(r["score"]),
-            "eligible": bool(r["eligible"]), "excluded": _fmt(r["excluded_reason"]) if not bool(r["eligible"]) else "",
-            "clauses": "、".join(_split_clauses(r["policy_clauses"])) if lang == "zh" else ", ".join(_split_clauses(r["policy_clauses"])),
+            "clauses": ("、" if lang == "zh" else ", ").join(cl),
         })
+    # units that are not ranked: one row per reason, listing the units (a constraint such as
+    # §19 can exclude dozens; repeating the reason on every row would bury the ranking)
+    excluded = []
+    out_rows = table[~eligible]
+    for why, grp in out_rows.groupby(out_rows["excluded_reason"].fillna("").astype(str), sort=False):
+        units_text = ("、" if lang == "zh" else ", ").join(f"{n} ({c})" for n, c in zip(grp[name_col], grp["adcode"]))
+        excluded.append({"reason": why or "–", "count": len(grp), "units": units_text})
     explain = [{"rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "score": _fmt(r["score"]),
                 "reason": _fmt(r[reason_col])} for _, r in ok.head(top_n).iterrows()]
 
@@ -604,7 +613,7 @@ def build_report(
         t=t, lang=lang, title=title, subtitle=t["subtitle"].format(stage=stage, origin=origin),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
         summary=summary, images={k: _png_uri(v) for k, v in images.items()}, map_errors=map_errors,
-        comp_labels=comp_labels, ranking=ranking, explain=explain,
+        comp_labels=comp_labels, ranking=ranking, excluded=excluded, explain=explain,
         sensitivity=sens_rows if sensitivity is not None else None,
         sens_note=t["sensitivity_note"].format(draws=draws or "N"),
         completeness=comp_head, allocation=alloc,

@@ -169,8 +169,9 @@ def test_ranking_rows_and_order(zh_report: Report) -> None:
     html = build_report(_fit(), maps=False).html
     body = html[html.index('id="ranking"'):html.index('id="sensitivity"')]
     names = re.findall(r"<td>([^<]+?) <span class=\"code\">(\d{6})</span>", body)
-    assert [c for _n, c in names] == ["445281", "440513", "440883", "441881", "440118"]
-    assert body.count('class="excluded"') == 1
+    assert [c for _n, c in names] == ["445281", "440513", "440883", "441881"]  # eligible, by rank
+    excluded = body[body.index('class="excluded"'):]
+    assert "PRD keeps the high-end links (§4)" in excluded and "增城区 (440118)" in excluded
     assert "0.810" in body and "0.900" in body  # score and a component
 
 
