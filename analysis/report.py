@@ -523,8 +523,9 @@ def build_report(
             raise PlannerError(msg)
         rows = []
         for _, r in flows.iterrows():
+            dest = r.get(name_col) if name_col in flows.columns and isinstance(r.get(name_col), str) else None
             rows.append({"origin": f"{_unit_name(r['origin'], lang)} ({r['origin']})",
-                         "destination": f"{_unit_name(r['destination'], lang)} ({r['destination']})",
+                         "destination": f"{dest or _unit_name(r['destination'], lang)} ({r['destination']})",
                          "amount": _fmt(r.get("amount"), 2), "cost": _fmt(r.get("cost"), 3)})
         shortfall = getattr(allocation, "shortfall", None)
         if isinstance(shortfall, pd.DataFrame):

@@ -108,6 +108,8 @@ def register(subparsers: Any) -> None:
     ep.add_argument("--format", default="gpkg", choices=_FORMATS, help="output format (default gpkg)")
     ep.add_argument("--out", required=True, help="output file (gpkg, zip, tif) or folder (geojson, csv)")
     ep.add_argument("--resolution", type=float, default=1000.0, help="score raster cell size in metres")
+    ep.add_argument("--allocate", action="append", metavar="ORIGIN=AMOUNT", help="with --stage: add allocation flows")
+    ep.add_argument("--room", action="append", metavar="DEST=CAP", help="room at a destination, repeatable")
     _add_fit_options(ep, required=False)
     ep.set_defaults(func=run_export)
 
@@ -145,6 +147,14 @@ def _fit(args: argparse.Namespace) -> Any:
     return score(args.stage, args.origin, level=args.level, weights=parse_weights(args.weights))
 
 
+def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room: dict[str, float]) -> Any:
+    """Min-cost allocation; the fit is reused when it is the only origin, else each origin is scored."""
+    allocate = _engine("allocation", "allocate_capacity")
+    same = set(supply) == {str(fit.origin)}
+    extra = {} if same else {"weights": parse_weights(args.weights)}
+    return allocate(args.stage, supply, room=room, fit=fit if same else None, level=args.level, **extra)
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis report``; returns the exit code."""
     from analysis.report import build_report, write_report_html, write_report_pdf
@@ -161,9 +171,7 @@ def run_report(args: argparse.Namespace) -> int:
     sens = None
     if args.draws:
         sens = _engine("sensitivity", "run_sensitivity")(fit, n=args.draws, seed=args.seed)
-    alloc = None
-    if supply:
-        alloc = _engine("allocation", "allocate_capacity")(fit, supply=supply, room=room)
+    alloc = _allocate(args, fit, supply, room) if supply else None
     report = build_report(fit, sensitivity=sens, allocation=alloc, lang=args.lang, command=_command(args),
                           maps=not args.no_maps)
     html = args.html if (args.html or args.pdf) else "report.html"
@@ -223,6 +231,15 @@ def run_export(args: argparse.Namespace) -> int:
         tables[name] = table
         rasters[name] = rasterize_scores(layers[name], resolution_m=args.resolution)
         sources += [str(s) for s in fit.sources]
+        supply = parse_pairs(args.allocate, option="--allocate")
+        room = parse_pairs(args.room, option="--room")
+        if supply or room:
+            if not (supply and room):
+                msg = "`--allocate` and `--room` go together (e.g. --allocate 440118=100 --room 445281=60)"
+                raise PlannerError(msg)
+            alloc = _allocate(args, fit, supply, room)
+            layers[f"flows_{fit.stage}"] = alloc.lines
+            tables[f"flows_{fit.stage}"] = alloc.flows
     if args.format == "tif" and not rasters:
         msg = "`--format tif` exports the score raster: add --stage and --origin"
         raise PlannerError(msg)
