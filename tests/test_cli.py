@@ -1,0 +1,116 @@
+"""``python -m analysis`` end to end through a subprocess, and its one-line errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def _needs_default_data() -> None:
+    for mod in ("analysis.capability", "analysis.chain", "layers.places"):
+        pytest.importorskip(mod, reason=f"{mod} (default data) not built yet")
+
+
+def test_fit_dyeing_from_xintang(tmp_path: Path) -> None:
+    _needs_default_data()
+    out = tmp_path / "x.csv"
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    t = pd.read_csv(out, dtype={"adcode": str, "city_adcode": str})
+    from analysis.fit import TABLE_COLUMNS
+
+    assert tuple(t.columns) == TABLE_COLUMNS
+    top = t[t["eligible"]].head(3)
+    assert list(top["rank"]) == [1, 2, 3]
+    assert (top["region"] == "East").all()  # Shantou and Jieyang dyeing parks (§19)
+    assert (top["policy"] == 1.0).all() and top["policy_clauses"].str.contains("§19").all()
+    assert top["reason_en"].str.contains("dyeing park").all()
+    assert t.loc[~t["eligible"], "excluded_reason"].str.contains("§19").all()
+    assert not (t["region"] == "PRD").any()
+
+
+def test_fit_json_with_weights_and_exclusion(tmp_path: Path) -> None:
+    _needs_default_data()
+    out = tmp_path / "x.json"
+    r = _run("fit", "--stage", "dyeing", "--origin", "增城区", "--weights", "policy=1,upstream=1",
+             "--exclude", "440513", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["weights"]["policy"] == 0.5 and data["origin"] == "440118"
+    rows = {row["adcode"]: row for row in data["table"]}
+    assert rows["440513"]["eligible"] is False and "user" in rows["440513"]["excluded_reason"]
+    assert any("ASSUMPTION" in a for a in data["assumptions"])
+
+
+def test_ahp_command(tmp_path: Path) -> None:
+    f = tmp_path / "p.csv"
+    f.write_text(",policy,upstream\npolicy,1,3\nupstream,1/3,1\n", encoding="utf-8")
+    r = _run("ahp", str(f))
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["weights"] == {"policy": 0.75, "upstream": 0.25}
+
+
+def test_sensitivity_completeness_allocate(tmp_path: Path) -> None:
+    _needs_default_data()
+    s = tmp_path / "s.csv"
+    r = _run("sensitivity", "--stage", "dyeing", "--origin", "440118", "--draws", "500", "--seed", "3", "--out", str(s))
+    assert r.returncode == 0, r.stderr
+    st = pd.read_csv(s)
+    assert st["p_first"].sum() == pytest.approx(1.0)
+    c = tmp_path / "c.csv"
+    r = _run("completeness", "--by", "zone", "--transfer", "dyeing:440118:445281:1", "--out", str(c))
+    assert r.returncode == 0, r.stderr
+    ct = pd.read_csv(c)
+    assert set(ct["group"]) == {"zone_stc_jy", "zone_sz_dg_hz", "zone_gz_fs_zs"}
+    g = tmp_path / "f.geojson"
+    f = tmp_path / "f.csv"
+    r = _run("allocate", "--stage", "dyeing", "--origin", "440118=100", "--room", "445281=60", "--room", "440514=60",
+             "--out-csv", str(f), "--out-geojson", str(g))
+    assert r.returncode == 0, r.stderr
+    flows = pd.read_csv(f, dtype={"destination": str})
+    assert flows["amount"].sum() == pytest.approx(100)
+    assert len(gpd.read_file(g)) == len(flows)
+    short = _run("allocate", "--stage", "dyeing", "--origin", "440118=100", "--room", "445281=10")
+    assert short.returncode == 3 and "room is short: 90 of 100" in short.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("fit", "--stage", "knitting", "--origin", "440118"),
+        ("fit", "--stage", "dyeing", "--origin", "Atlantis"),
+        ("fit", "--stage", "dyeing"),
+        ("fit", "--stage", "dyeing", "--origin", "440118", "--weights", "colour=1"),
+        ("fit", "--stage", "dyeing", "--origin", "440118", "--decay-km", "-5"),
+        ("fit", "--stage", "dyeing", "--origin", "440118", "--out", "x.txt"),
+        ("fit", "--stage", "dyeing", "--origin", "440118", "--ahp", "/no/such/file.csv"),
+        ("completeness", "--transfer", "dyeing:440118"),
+        ("allocate", "--stage", "dyeing", "--origin", "440118=lots", "--room", "445281=1"),
+        ("nonsense",),
+    ],
+)
+def test_bad_arguments_one_line_no_traceback(args: tuple[str, ...]) -> None:
+    r = _run(*args)
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
+
+
+def test_help_on_every_command() -> None:
+    for cmd in ("fit", "ahp", "sensitivity", "completeness", "allocate"):
+        r = _run(cmd, "--help")
+        assert r.returncode == 0 and "usage:" in r.stdout
