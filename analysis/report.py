@@ -125,6 +125,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sensitivity_none": "本报告未做敏感性分析（命令中加 --draws N 可加入）。",
         "completeness": "产业链完整度（按产业区和区域）",
         "completeness_none": "本报告未含产业链完整度评估。",
+        "completeness_note": "有：该环节已具规模；弱：有但薄弱；缺：缺失（弱、缺为§5补链目标）。“甲→乙”表示转移后的变化。",
+        "group": "产业区／区域",
         "allocation": "产能分配流向",
         "allocation_none": "本报告未做产能分配（命令中加 --allocate 与 --room 可加入）。",
         "shortfall": "未能安置的产能",
@@ -176,6 +178,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sensitivity_none": "No sensitivity analysis in this report (add --draws N to the command).",
         "completeness": "Chain completeness by zone and region",
         "completeness_none": "No chain-completeness assessment in this report.",
+        "completeness_note": "present: the stage is established; thin: present but weak; missing: absent (thin and missing are §5 chain-completion targets). 'a→b' shows the change the transfer makes.",
+        "group": "Zone / region",
         "allocation": "Capacity allocation flows",
         "allocation_none": "No allocation in this report (add --allocate and --room to the command).",
         "shortfall": "Capacity not placed",
@@ -385,6 +389,40 @@ def _table_rows(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Any DataFrame as header + rows of strings (for completeness and similar tables)."""
     head = [str(c) for c in df.columns]
     rows = [[_fmt(v) for v in rec] for rec in df.itertuples(index=False, name=None)]
+    return head, rows
+
+
+_STATUS = {
+    "zh": {"present": "有", "thin": "弱", "missing": "缺"},
+    "en": {"present": "present", "thin": "thin", "missing": "missing"},
+}
+
+
+def _completeness_matrix(df: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Long completeness table (group x stage rows) as one row per group, one column per stage.
+
+    A cell is the status before the transfer, or ``before→after`` where the transfer changes it.
+    """
+    labels = _STATUS[lang]
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    stages = list(dict.fromkeys(df["stage"].astype(str)))
+    head = [TEXT[lang]["group"], *[_stage_name(s, lang) for s in stages]]
+    rows: list[list[str]] = []
+    keys = ["group_type", "group"] if "group_type" in df.columns else ["group"]
+    for _key, grp in df.groupby(keys, sort=False):
+        by_stage = grp.set_index(grp["stage"].astype(str))
+        first = grp.iloc[0]
+        label = str(first[name_col]) if name_col in grp.columns else str(first["group"])
+        if "group_type" not in grp.columns or str(first["group_type"]) != "zone":
+            label = TEXT[lang].get(label, label)
+        cells = [label]
+        for st in stages:
+            if st not in by_stage.index:
+                cells.append("–")
+                continue
+            b, a = str(by_stage.at[st, "status_before"]), str(by_stage.at[st, "status_after"])
+            cells.append(labels.get(b, b) if a == b else f"{labels.get(b, b)}→{labels.get(a, a)}")
+        rows.append(cells)
     return head, rows
 
 
@@ -607,7 +645,15 @@ def build_report(
         if not isinstance(completeness, pd.DataFrame):
             msg = f"`completeness` must be a DataFrame from assess_chain_completeness, got {type(completeness).__name__}"
             raise PlannerError(msg)
-        comp_head = _table_rows(completeness)
+        comp_head = (_completeness_matrix(completeness, lang)
+                     if {"group", "stage", "status_before", "status_after"} <= set(completeness.columns)
+                     else _table_rows(completeness))
+        if "clause" in completeness.columns:
+            for v in completeness["clause"].dropna().unique():
+                clause_set.update(_split_clauses(v))
+            clauses = sorted(clause_set, key=_clause_key)
+            clause_rows = [{"clause": c, "theme": CLAUSE_THEMES.get(_clause_key(c), ("", ""))[0 if lang == "zh" else 1]}
+                           for c in clauses]
 
     title = t["title"]
     html = _env().get_template("report.html.j2").render(
@@ -619,7 +665,9 @@ def build_report(
         sens_note=t["sensitivity_note"].format(draws=draws or "N"),
         completeness=comp_head, allocation=alloc,
         assumptions=[str(a) for a in fit.assumptions]
-        + [str(a) for a in (getattr(sensitivity, "attrs", {}) or {}).get("assumptions", [])], weights=weights, params=params, sources=sources,
+        + [str(a) for a in (getattr(sensitivity, "attrs", {}) or {}).get("assumptions", [])]
+        + [str(a) for a in (getattr(completeness, "attrs", {}) or {}).get("assumptions", [])],
+        weights=weights, params=params, sources=sources,
         clauses=clause_rows, policy=_POLICY, command=cmd,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable

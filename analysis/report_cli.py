@@ -155,6 +155,25 @@ def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room
     return allocate(args.stage, supply, room=room, fit=fit if same else None, level=args.level, **extra)
 
 
+def _completeness(args: argparse.Namespace, fit: Any) -> Any:
+    """Chain completeness by zone and by region, before and after moving the stage to the top destination."""
+    import pandas as pd
+
+    assess = _engine("completeness", "assess_chain_completeness")
+    cap = _engine("capability", "load_capability")(level=args.level)
+    top = fit.table[fit.table["eligible"].astype(bool)].head(1)
+    transfer = (str(fit.stage), str(fit.origin), str(top["adcode"].iloc[0]), 1.0) if len(top) else None
+    parts = [assess(cap, by=by, transfer=transfer) for by in ("zone", "region")]
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["assumptions"] = list(parts[0].attrs.get("assumptions", []))
+    if transfer:
+        out.attrs["assumptions"].append(
+            f"ASSUMPTION (this report): 'after' moves all {transfer[0]} capacity of {transfer[1]} "
+            f"to the top-ranked destination {transfer[2]} (share 1.0)"
+        )
+    return out
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis report``; returns the exit code."""
     from analysis.report import build_report, write_report_html, write_report_pdf
@@ -172,8 +191,9 @@ def run_report(args: argparse.Namespace) -> int:
     if args.draws:
         sens = _engine("sensitivity", "run_sensitivity")(fit, n=args.draws, seed=args.seed)
     alloc = _allocate(args, fit, supply, room) if supply else None
-    report = build_report(fit, sensitivity=sens, allocation=alloc, lang=args.lang, command=_command(args),
-                          maps=not args.no_maps)
+    comp = _completeness(args, fit)
+    report = build_report(fit, sensitivity=sens, completeness=comp, allocation=alloc, lang=args.lang,
+                          command=_command(args), maps=not args.no_maps)
     html = args.html if (args.html or args.pdf) else "report.html"
     written = []
     if html:

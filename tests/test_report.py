@@ -343,7 +343,17 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     alloc_mod = pytest.importorskip("analysis.allocation")
     sens = sens_mod.run_sensitivity(fit, n=200, seed=1)
     alloc = alloc_mod.allocate_capacity("dyeing", {"440118": 100.0}, room={"445281": 60.0, "440513": 20.0}, fit=fit)
-    report = build_report(fit, sensitivity=sens, allocation=alloc, lang="zh")
+    comp_mod = pytest.importorskip("analysis.completeness")
+    inputs = _engine_inputs()
+    comp = comp_mod.assess_chain_completeness(inputs["capability"], by="region",
+                                              transfer=("dyeing", "440118", "445281", 1.0))
+    report = build_report(fit, sensitivity=sens, allocation=alloc, completeness=comp, lang="zh")
+    section = report.html[report.html.index('id="completeness"'):report.html.index('id="allocation"')]
+    # East: dyeing level 1 (thin) in Puning before, 1 + 3 after moving Zengcheng's 3 -> present
+    east = next(r for r in re.findall(r"<tr>(.*?)</tr>", section, re.S) if "粤东" in r)
+    assert re.findall(r"<td>(.*?)</td>", east)[1:] == ["有", "弱→有", "有"]  # weaving 2 (present), dyeing, apparel
+    prd = next(r for r in re.findall(r"<tr>(.*?)</tr>", section, re.S) if "珠三角" in r)
+    assert re.findall(r"<td>(.*?)</td>", prd)[2] == "有→缺"
     flows = report.html[report.html.index('id="allocation"'):report.html.index('id="appendix"')]
     assert "增城区 (440118)" in flows and "普宁市 (445281)" in flows and "潮阳区 (440513)" in flows
     assert "20.00" in flows  # the shortfall: 100 leave, room for 80
