@@ -9,7 +9,7 @@ treatment: … (§19); …". Excluded units get a sentence stating why.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -128,7 +128,7 @@ def _nearest(km: float) -> tuple[str, str]:
     return f"最近{km:.0f}公里", f"nearest {km:.0f} km"
 
 
-def _phrase(comp: str, value: float, d: pd.Series, decay_km: float) -> tuple[str, str]:
+def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -> tuple[str, str]:
     if comp == "upstream":
         sup = str(d["supplier"])
         if sup:
@@ -170,7 +170,7 @@ def _phrase(comp: str, value: float, d: pd.Series, decay_km: float) -> tuple[str
     )
 
 
-def _place(row: pd.Series, cities: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+def _place(row: Mapping[str, object], cities: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     city = cities.get(str(row["city_adcode"]))
     if city is None or str(row["city_adcode"]) == str(row["adcode"]):
         return str(row["name_zh"]), str(row["name_en"])
@@ -181,7 +181,7 @@ def explain_fit(
     table: pd.DataFrame,
     details: pd.DataFrame,
     *,
-    stage: str,
+    stage: str | Sequence[str],
     weights: Mapping[str, float],
     decay_km: float = 60.0,
     top: int = 3,
@@ -194,7 +194,8 @@ def explain_fit(
         Rows of :attr:`analysis.fit.FitResult.table` (components, eligible, score, rank, ...).
     details : DataFrame
         The matching rows of :attr:`analysis.fit.FitResult.details`.
-    stage : str
+    stage : str or sequence of str
+        The stage, or one stage per row (a long table of several stages).
     weights : mapping
         The weights used, so contributions ``weight * component`` can be ordered.
     top : int
@@ -227,14 +228,16 @@ def explain_fit(
     comp = table[list(COMPONENTS)].to_numpy(dtype=float)
     contrib = comp * w[None, :]
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :top]
-    st_zh, st_en = stage_label(stage, lang="zh"), stage_label(stage)
+    per_row = [stage] * len(table) if isinstance(stage, str) else list(stage)
+    labels = {st: (stage_label(st, lang="zh"), stage_label(st)) for st in set(per_row)}
     zh_out: list[str] = []
     en_out: list[str] = []
     # Text is built row by row: string formatting has no array form, and there are only
     # as many rows as candidate units (about a hundred).
-    for i in range(len(table)):
-        row = table.iloc[i]
-        det = details.iloc[i]
+    rows = table[["adcode", "name_zh", "name_en", "city_adcode", "eligible", "excluded_reason", "score", "rank"]].to_dict("records")
+    dets = details.to_dict("records")
+    for i, (row, det) in enumerate(zip(rows, dets, strict=True)):
+        st_zh, st_en = labels[per_row[i]]
         p_zh, p_en = _place(row, cities)
         if not bool(row["eligible"]):
             zh_out.append(f"{p_zh}不参与{st_zh}排名：{det['excluded_reason_zh']}。")

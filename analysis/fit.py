@@ -665,108 +665,133 @@ def _check_exclude(exclude: Sequence[str], inputs: FitInputs) -> np.ndarray:
     return np.isin(np.asarray(order), ex)
 
 
-def _lookup(mapping: pd.Series, keys: pd.Series) -> list[str]:
-    d = {str(k): str(v) for k, v in mapping.items()}
-    return [d.get(str(k), "") for k in keys]
+@dataclass
+class _Shared:
+    """What every stage's table shares for one origin: computed once per fit call."""
+
+    idx: np.ndarray  # candidate rows of the unit order
+    base: dict[str, np.ndarray]  # unit columns of the candidates
+    supply: np.ndarray  # (cand, stages): decay-weighted capability around each candidate
+    near: np.ndarray  # (cand, stages): km to the nearest unit with the stage (inf if none)
+    origin_km: np.ndarray  # (cand,)
+    clauses: dict[tuple[str, str], str]  # (adcode, stage) -> "§19; §4"
+    best: dict[tuple[str, str], tuple[str, str, str, str]]  # (adcode, stage) -> kind, zh, en, clause
+    allowed: dict[str, set[str]]  # constrained stage -> adcodes holding the required kind
+    excluded: np.ndarray  # (cand,) user exclusions
 
 
-def _nearest_km(d: np.ndarray, present: np.ndarray) -> np.ndarray:
-    masked = np.where(present[None, :], d, np.inf)
-    return masked.min(axis=1)
-
-
-def _build_table(
-    inputs: FitInputs,
-    comps: dict[str, np.ndarray],
-    j: int,
-    origin_idx: int,
-    weights: dict[str, float],
-    candidates: str,
-    excluded_mask: np.ndarray,
-    des: pd.DataFrame,
-    decay_km: float,
-    *,
-    explain: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from analysis.explain import explain_fit
-
-    stage = inputs.stages[j]
+def _prepare_shared(
+    inputs: FitInputs, origin_idx: int, candidates: str, excluded_mask: np.ndarray, des: pd.DataFrame, decay_km: float
+) -> _Shared:
     units = inputs.units
-    n = len(units)
-    cand = np.ones(n, bool)
+    cand = np.ones(len(units), bool)
     cand[origin_idx] = False
     if candidates == "receiving":
         cand &= (units["region"] != "PRD").to_numpy()
     idx = np.flatnonzero(cand)
-    comp = np.column_stack([comps[c][idx, j] for c in COMPONENTS])
-    w = np.array([weights[c] for c in COMPONENTS])
-    eligible = np.ones(len(idx), bool)
-    reason_en = np.full(len(idx), "", dtype=object)
-    reason_zh = np.full(len(idx), "", dtype=object)
-    des_s = des[des["stage"] == stage]
-    if stage in STAGE_CONSTRAINTS:
-        kind, _clause, r_en, r_zh = STAGE_CONSTRAINTS[stage]
-        ok_units = set(des_s.loc[(des_s["kind"] == kind) & (des_s["value"] > 0), "adcode"])
-        bad = ~units["adcode"].iloc[idx].isin(ok_units).to_numpy()
-        eligible &= ~bad
-        reason_en[bad], reason_zh[bad] = r_en, r_zh
-    ub = excluded_mask[idx]
-    eligible &= ~ub
-    reason_en[ub], reason_zh[ub] = _USER_EXCLUDED
-    score = np.where(eligible, comp @ w, np.nan)
-    table = units.iloc[idx].reset_index(drop=True).copy()
-    for c_i, c in enumerate(COMPONENTS):
-        table[c] = comp[:, c_i]
-    table["eligible"] = eligible
-    table["excluded_reason"] = reason_en
-    table["score"] = score
-    # rank: by descending score, ties by ascending adcode (lexsort's last key is primary)
-    key = np.where(eligible, -np.nan_to_num(score, nan=0.0), np.inf)
-    ordr = np.lexsort((table["adcode"].to_numpy(), key))
-    rank = np.empty(len(idx), dtype=float)
-    rank[ordr] = np.arange(1, len(idx) + 1)
-    table["rank"] = pd.array(np.where(eligible, rank, np.nan), dtype="Int64")
-    clauses = des_s[des_s["value"] > 0].groupby("adcode")["clause"].agg(lambda s: "; ".join(sorted(set(map(str, s)))))
-    table["policy_clauses"] = _lookup(clauses, table["adcode"])
-
-    # what the sentences name: strongest supplier/customer stage and nearest km to it
-    d = inputs.cost_km
+    d = inputs.cost_km[idx]
     m = inputs.capability.to_numpy()
-    k = _decay(d[idx], decay_km)
-    supply = k @ m  # (cand, stages)
-    w_in = inputs.chain.to_numpy()[:, j]
-    w_out = inputs.chain.to_numpy()[j, :]
-    top_sup = np.argmax(supply * w_in[None, :], axis=1)
-    top_cus = np.argmax(supply * w_out[None, :], axis=1)
-    near = np.full((len(idx), len(inputs.stages)), np.inf)
+    supply = _decay(d, decay_km) @ m
     present = m > 0
-    for s_i in np.unique(np.concatenate([top_sup, top_cus])):  # at most a few distinct stages
-        near[:, s_i] = _nearest_km(d[idx], present[:, s_i])
-    best_des = des_s[des_s["value"] > 0].sort_values(["value", "kind"], ascending=[False, True]).drop_duplicates("adcode")
-    best_des = best_des.set_index("adcode")
+    # nearest unit holding each stage: (cand, units, 1) vs (1, units, stages) reduced over units
+    near = np.where(present[None, :, :], d[:, :, None], np.inf).min(axis=1) if len(idx) else np.zeros((0, m.shape[1]))
+    pos = des[des["value"] > 0]
+    clauses = {k: "; ".join(sorted(set(map(str, v)))) for k, v in pos.groupby(["adcode", "stage"])["clause"]}
+    best_rows = pos.sort_values(["value", "kind"], ascending=[False, True]).drop_duplicates(["adcode", "stage"])
+    best = {
+        (a, st): (str(k), str(zh), str(en), str(c))
+        for a, st, k, zh, en, c in zip(best_rows["adcode"], best_rows["stage"], best_rows["kind"],
+                                       best_rows["name_zh"], best_rows["name_en"], best_rows["clause"], strict=True)
+    }
+    allowed = {st: set(pos.loc[(pos["stage"] == st) & (pos["kind"] == rule[0]), "adcode"])
+               for st, rule in STAGE_CONSTRAINTS.items()}
+    base = {c: units[c].to_numpy()[idx] for c in _UNIT_COLUMNS}
+    return _Shared(idx, base, supply, near, inputs.cost_km[idx, origin_idx], clauses, best, allowed, excluded_mask[idx])
+
+
+def _build_tables(
+    inputs: FitInputs,
+    comps: dict[str, np.ndarray],
+    js: Sequence[int],
+    weights: dict[str, float],
+    sh: _Shared,
+    decay_km: float,
+    *,
+    explain: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long table (``stage`` + TABLE_COLUMNS) and details for stages ``js``, built in one go.
+
+    Arrays are laid out stage-major (all candidates of the first stage, then the next), so
+    one ``lexsort`` ranks every stage at once and one DataFrame holds every row.
+    """
+    from analysis.explain import explain_fit
+
+    stages = inputs.stages
+    js = np.asarray(js, dtype=int)
+    n, ns = len(sh.idx), len(js)
+    adc = sh.base["adcode"].astype(str)
+    comp = np.stack([comps[c][sh.idx][:, js].T for c in COMPONENTS], axis=-1)  # (ns, n, C)
+    w = np.array([weights[c] for c in COMPONENTS])
+    eligible = np.broadcast_to(~sh.excluded, (ns, n)).copy()
+    reason_en = np.full((ns, n), "", dtype=object)
+    reason_zh = np.full((ns, n), "", dtype=object)
+    for si, j in enumerate(js):  # constrained stages only (dyeing, §19)
+        st = stages[j]
+        if st in STAGE_CONSTRAINTS:
+            _kind, _clause, r_en, r_zh = STAGE_CONSTRAINTS[st]
+            bad = ~np.isin(adc, list(sh.allowed.get(st, ())))
+            eligible[si] &= ~bad
+            reason_en[si, bad], reason_zh[si, bad] = r_en, r_zh
+    reason_en[:, sh.excluded], reason_zh[:, sh.excluded] = _USER_EXCLUDED
+    score = np.where(eligible, comp @ w, np.nan)
+    # rank within each stage: descending score, ties by ascending adcode, ineligible last
+    # (lexsort: the last key is primary)
+    key = np.where(eligible, -np.nan_to_num(score, nan=0.0), np.inf)
+    stage_pos = np.repeat(np.arange(ns), n)
+    ordr = np.lexsort((np.tile(adc, ns), key.ravel(), stage_pos))
+    rank_sorted = np.arange(ns * n) % max(n, 1) + 1
+    elig_flat = eligible.ravel()
+
+    chain = inputs.chain.to_numpy()
+    w_in = chain[:, js].T  # (ns, stages): suppliers of each stage
+    w_out = chain[js, :]  # (ns, stages): customers of each stage
+    top_sup = np.argmax(sh.supply[None, :, :] * w_in[:, None, :], axis=2)  # (ns, n)
+    top_cus = np.argmax(sh.supply[None, :, :] * w_out[:, None, :], axis=2)
+    st_arr = np.array(stages, dtype=object)
+    rows = np.broadcast_to(np.arange(n), (ns, n))
+    stage_names = st_arr[js][stage_pos]
+    adc_flat = np.tile(adc, ns)
+    best = [sh.best.get(k, ("", "", "", "")) for k in zip(adc_flat, stage_names, strict=True)]
+    clauses = [sh.clauses.get(k, "") for k in zip(adc_flat, stage_names, strict=True)]
+
+    cols: dict[str, object] = {"stage": stage_names}
+    cols.update({c: np.tile(sh.base[c], ns) for c in _UNIT_COLUMNS})
+    cols.update({c: comp[:, :, i].ravel() for i, c in enumerate(COMPONENTS)})
+    cols.update({"eligible": elig_flat, "excluded_reason": reason_en.ravel(), "score": score.ravel()})
+    table = pd.DataFrame(cols).iloc[ordr].reset_index(drop=True)
+    table["rank"] = pd.array(np.where(elig_flat[ordr], rank_sorted, np.nan), dtype="Int64")
+    table["policy_clauses"] = np.asarray(clauses, dtype=object)[ordr]
     details = pd.DataFrame({
-        "adcode": table["adcode"],
-        "stage": stage,
-        "supplier": [inputs.stages[i] if w_in[i] > 0 else "" for i in top_sup],
-        "supplier_km": near[np.arange(len(idx)), top_sup],
-        "customer": [inputs.stages[i] if w_out[i] > 0 else "" for i in top_cus],
-        "customer_km": near[np.arange(len(idx)), top_cus],
-        "origin_km": d[idx, origin_idx],
-        "policy_kind": _lookup(best_des["kind"], table["adcode"]),
-        "policy_name_zh": _lookup(best_des["name_zh"], table["adcode"]),
-        "policy_name_en": _lookup(best_des["name_en"], table["adcode"]),
-        "policy_clause": _lookup(best_des["clause"], table["adcode"]),
-        "excluded_reason_zh": reason_zh,
-    })
-    table = table.iloc[ordr].reset_index(drop=True)
-    details = details.iloc[ordr].reset_index(drop=True)
+        "adcode": adc_flat,
+        "stage": stage_names,
+        "supplier": np.where(np.take_along_axis(w_in, top_sup, 1) > 0, st_arr[top_sup], "").ravel(),
+        "supplier_km": sh.near[rows, top_sup].ravel(),
+        "customer": np.where(np.take_along_axis(w_out, top_cus, 1) > 0, st_arr[top_cus], "").ravel(),
+        "customer_km": sh.near[rows, top_cus].ravel(),
+        "origin_km": np.tile(sh.origin_km, ns),
+        "policy_kind": [b[0] for b in best],
+        "policy_name_zh": [b[1] for b in best],
+        "policy_name_en": [b[2] for b in best],
+        "policy_clause": [b[3] for b in best],
+        "excluded_reason_zh": reason_zh.ravel(),
+    }).iloc[ordr].reset_index(drop=True)
     if explain:
-        zh, en = explain_fit(table, details, stage=stage, weights=weights, decay_km=decay_km)
+        zh, en = explain_fit(table, details, stage=table["stage"].tolist(), weights=weights, decay_km=decay_km)
     else:
         zh = en = [""] * len(table)
     table["reason_zh"] = zh
     table["reason_en"] = en
-    return table[list(TABLE_COLUMNS)], details
+    return table[["stage", *TABLE_COLUMNS]], details
 
 
 def score_transfer_fit(
@@ -838,7 +863,9 @@ def score_transfer_fit(
         inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
         origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
     )
-    table, details = _build_table(inputs, comps, j, o, w, candidates, ex, des, decay_km, explain=True)
+    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
+    long, details = _build_tables(inputs, comps, [j], w, shared, decay_km, explain=True)
+    table = long.drop(columns="stage")
     return FitResult(
         table=table,
         stage=stage,
@@ -880,8 +907,8 @@ def score_all_stages(
 ) -> pd.DataFrame:
     """Fit of every stage (or ``stages``) leaving ``origin``, as one long table.
 
-    The components of all stages come from one set of matrix products; the loop is over
-    stages only (13), to cut and rank each stage's column.
+    The components of all stages come from one set of matrix products, and every stage is
+    ranked by one ``lexsort`` into one table.
 
     Returns
     -------
@@ -911,9 +938,6 @@ def score_all_stages(
         inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
         origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
     )
-    parts = []
-    for j in js:
-        t, _ = _build_table(inputs, comps, j, o, w, candidates, ex, des, decay_km, explain=explain)
-        t.insert(0, "stage", inputs.stages[j])
-        parts.append(t)
-    return pd.concat(parts, ignore_index=True)
+    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
+    long, _ = _build_tables(inputs, comps, js, w, shared, decay_km, explain=explain)
+    return long

@@ -1,0 +1,84 @@
+"""Benchmark: fit of every stage at every county, 10,000 sensitivity draws, allocation.
+
+Run: ``python benchmarks/bench_fit.py [--write-readme]``. Each timing is the median of a few
+repeats (``time.perf_counter``); inputs are loaded once beforehand (loading is reported on
+its own row), as the app does between slider moves.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._readme import replace_block  # noqa: E402
+
+ORIGIN = "440118"  # Zengcheng (Xintang denim)
+
+
+def _time(fn: Callable[[], object], repeats: int = 5) -> float:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)
+
+
+def _fmt(sec: float) -> str:
+    return f"{sec * 1000:.1f} ms" if sec < 1 else f"{sec:.2f} s"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--write-readme", action="store_true", help="replace the bench:fit block in README.md")
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+
+    from analysis.allocation import allocate_capacity
+    from analysis.fit import load_fit_inputs, score_all_stages, score_transfer_fit
+    from analysis.sensitivity import run_sensitivity
+    from layers.boundaries import load_boundaries
+    from layers.places import load_places
+
+    t0 = time.perf_counter()
+    inputs = load_fit_inputs(level="county")
+    load = time.perf_counter() - t0
+    n_units, n_stages = inputs.capability.shape
+
+    fit_all = _time(lambda: score_all_stages(ORIGIN, inputs=inputs), args.repeats)
+    fit_bare = _time(lambda: score_all_stages(ORIGIN, inputs=inputs, explain=False), args.repeats)
+    one = score_transfer_fit("apparel", ORIGIN, inputs=inputs, candidates="all")
+    n_cand = int(one.table["eligible"].sum())
+    sens = _time(lambda: run_sensitivity(one, n=10_000, seed=0), args.repeats)
+
+    places = load_places()
+    g = load_boundaries("county")
+    points = dict(zip(g["adcode"], g.geometry.representative_point(), strict=True))
+    points.update(dict(zip(places["id"], places.geometry, strict=True)))
+    room = {a: 5.0 for a in one.table.loc[one.table["eligible"], "adcode"]}
+    room.update({pid: 20.0 for pid, c in zip(places["id"], places["county_adcode"], strict=True) if c != ORIGIN})
+    origins = {ORIGIN: 300.0}
+    alloc = _time(lambda: allocate_capacity("apparel", origins, room=room, fit=one, places=places, points=points),
+                  args.repeats)
+
+    rows = [
+        ("load default inputs (boundaries, capability, chain, network costs, places), once", _fmt(load), "—"),
+        (f"fit of all {n_stages} stages x {n_units} counties, one origin, with bilingual reasons", _fmt(fit_all), "tens of ms"),
+        (f"fit of all {n_stages} stages x {n_units} counties, numbers only", _fmt(fit_bare), "tens of ms"),
+        (f"sensitivity: 10,000 Dirichlet draws x {n_cand} counties", _fmt(sens), "~1 s"),
+        (f"allocation: min-cost flow to {len(room)} destinations (counties + named places)", _fmt(alloc), "well under 1 s"),
+    ]
+    table = "| operation | time (median) | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    print(table)
+    if args.write_readme and not replace_block(ROOT / "README.md", "bench:fit", table):
+        print("markers <!-- bench:fit --> ... <!-- /bench:fit --> not in README.md; skipped", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
