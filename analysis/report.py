@@ -392,6 +392,14 @@ def _table_rows(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+#: Short stage labels for the column heads of the completeness matrix (13 columns on A4).
+_STAGE_SHORT: dict[str, tuple[str, str]] = {
+    "fibre": ("化纤", "fibre"), "silk": ("丝绸", "silk"), "spinning": ("纺纱", "spin"), "weaving": ("织造", "weave"),
+    "dyeing": ("印染", "dye"), "apparel": ("服装", "apparel"), "home_textiles": ("家纺", "home"),
+    "industrial_textiles": ("产业用", "indus."), "down": ("羽绒", "down"), "accessories": ("辅料", "access."),
+    "auxiliaries": ("助剂", "auxil."), "machinery": ("机械", "mach."), "design_trade": ("设计商贸", "design"),
+}
+
 _STATUS = {
     "zh": {"present": "有", "thin": "弱", "missing": "缺"},
     "en": {"present": "present", "thin": "thin", "missing": "missing"},
@@ -406,7 +414,8 @@ def _completeness_matrix(df: pd.DataFrame, lang: str) -> tuple[list[str], list[l
     labels = _STATUS[lang]
     name_col = "name_zh" if lang == "zh" else "name_en"
     stages = list(dict.fromkeys(df["stage"].astype(str)))
-    head = [TEXT[lang]["group"], *[_stage_name(s, lang) for s in stages]]
+    i = 0 if lang == "zh" else 1
+    head = [TEXT[lang]["group"], *[_STAGE_SHORT[s][i] if s in _STAGE_SHORT else _stage_name(s, lang) for s in stages]]
     rows: list[list[str]] = []
     keys = ["group_type", "group"] if "group_type" in df.columns else ["group"]
     for _key, grp in df.groupby(keys, sort=False):
