@@ -1,5 +1,7 @@
+"""``python -m analysis``: see :mod:`analysis.cli`."""
 from __future__ import annotations
 
 from analysis.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())
