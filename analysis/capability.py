@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis.stages import STAGES, _stage_or_none, read_commented_csv
 from geo.data import get_path
-from geo.errors import LayerValidationError, UnknownNameError
+from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from layers.boundaries import load_boundaries
 
 __all__ = [
@@ -96,7 +96,8 @@ def _unknown_code_message(codes: list[str], level: str) -> str:
 
 # ---------------------------------------------------------------- policy default
 @lru_cache(maxsize=4)
-def _read_policy(path: str) -> pd.DataFrame:
+def _read_policy(path: str, stamp: tuple[int, int] = (0, 0)) -> pd.DataFrame:
+    """Parse and check a policy file; ``stamp`` (mtime, size) makes an edited file re-read."""
     raw = read_commented_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in _POLICY_COLUMNS if c not in raw.columns]
     if missing:
@@ -136,7 +137,7 @@ def _read_policy(path: str) -> pd.DataFrame:
 
 def _effective_rows(level: str, path: str) -> pd.DataFrame:
     """Rows that set the cells at ``level``: own rows plus rows carried over from the other level."""
-    df = _read_policy(path)
+    df = _read_policy(path, _stamp(path))
     counties = _units("county")
     names = dict(zip(_units("city")["adcode"], _units("city")["name_en"])) | dict(
         zip(counties["adcode"], counties["name_en"])
@@ -168,8 +169,13 @@ def _effective_rows(level: str, path: str) -> pd.DataFrame:
     return out.drop(columns=["_u", "_s"]).reset_index(drop=True)
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=8)
-def _policy_wide(level: str, path: str) -> pd.DataFrame:
+def _policy_wide(level: str, path: str, stamp: tuple[int, int]) -> pd.DataFrame:
     rows = _effective_rows(level, path)
     return _to_wide(rows[["adcode", "stage", "value"]], level, agg="max")
 
@@ -184,7 +190,11 @@ def _to_wide(long: pd.DataFrame, level: str, *, agg: str) -> pd.DataFrame:
 
 
 def _policy_path(path: str | os.PathLike | None) -> str:
-    return str(get_path("capability") if path is None else os.fspath(path))
+    p = str(get_path("capability") if path is None else os.fspath(path))
+    if not os.path.isfile(p):
+        msg = f"`path` {p!r} is not a file; give a CSV in the format of data/model/capability_policy.csv or leave it None for the default"
+        raise PlannerError(msg)
+    return p
 
 
 def load_capability(*, level: Level = "county", path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -216,7 +226,8 @@ def load_capability(*, level: Level = "county", path: str | os.PathLike | None =
     3.0
     """
     _check_level(level)
-    return _policy_wide(level, _policy_path(path)).copy()
+    p = _policy_path(path)
+    return _policy_wide(level, p, _stamp(p)).copy()
 
 
 def capability_provenance(*, level: Level = "county", path: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from analysis.capability import (
 )
 from analysis.stages import STAGES
 from geo.data import get_path
-from geo.errors import LayerValidationError, UnknownNameError
+from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from layers.boundaries import load_boundaries
 
 
@@ -126,6 +126,15 @@ def test_alternative_policy_file(tmp_path) -> None:
     M = load_capability(path=p)
     assert M.loc["441602", "apparel"] == 2 and M.to_numpy().sum() == 2
     assert load_capability(level="city", path=p).loc["441600", "apparel"] == 2
+    # an edited file is read again, not served from the cache
+    p.write_text("adcode,level,stage,value,clause,basis\n441602,county,apparel,1,§4,smaller park now\n", encoding="utf-8")
+    assert load_capability(path=p).loc["441602", "apparel"] == 1
+    assert capability_provenance(path=p)["basis"].tolist() == ["smaller park now"]
+
+
+def test_missing_policy_file(tmp_path) -> None:
+    with pytest.raises(PlannerError, match="is not a file"):
+        load_capability(path=tmp_path / "nope.csv")
 
 
 # ------------------------------------------------------------------ user statistics
