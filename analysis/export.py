@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -518,8 +519,14 @@ def export_geotiff(
     *,
     nodata: float = -9999.0,
     block_rows: int = 1024,
+    to_crs: str | int | CRS | None = None,
 ) -> Path:
     """Write a 2-D array as a float32, tiled, DEFLATE-compressed GeoTIFF.
+
+    With ``to_crs`` (one of :data:`geo.crs.EXPORT_CRS`) the grid is first warped into that
+    CRS with nearest-neighbour resampling, so every cell keeps a value of the input (scores
+    are per unit; averaging across a unit border would invent values). Without it the grid
+    stays in its own CRS (the equal-area analysis grid), which keeps cell areas true.
 
     The array is written in windows of ``block_rows`` rows, each converted to float32 (and
     NaN replaced by ``nodata``) on its own, so a large raster never needs a second
@@ -561,6 +568,12 @@ def export_geotiff(
         raise ExportError(msg)
     rcrs = _raster_crs(crs)
     target = _target(path, ".tif")
+    if to_crs is not None:
+        _key, dst_pyproj = resolve_export_crs(to_crs)
+        dst_crs = _raster_crs(dst_pyproj)
+        if dst_crs != rcrs:
+            arr, transform = _warp(arr, transform, rcrs, dst_crs, nodata=float(nodata))
+            rcrs = dst_crs
     rows, cols = arr.shape
     tiled = rows >= 256 and cols >= 256
     profile = {
@@ -583,6 +596,32 @@ def export_geotiff(
     return target
 
 
+def _warp(arr: np.ndarray, transform: object, src_crs: object, dst_crs: object, *, nodata: float) -> tuple[np.ndarray, object]:
+    """Nearest-neighbour warp of a north-up grid into ``dst_crs`` (float32, NaN -> nodata)."""
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    rows, cols = arr.shape
+    t = transform
+    if t.b != 0 or t.d != 0:
+        msg = "the raster's transform is rotated; only north-up grids can be exported with `to_crs`"
+        raise ExportError(msg)
+    # bounds computed by hand: rasterio.transform.array_bounds uses Affine `*`, which warns
+    left, top = t.c, t.f
+    right, bottom = t.c + t.a * cols, t.f + t.e * rows
+    src = np.asarray(arr, dtype=np.float32).copy()
+    np.nan_to_num(src, copy=False, nan=nodata, posinf=nodata, neginf=nodata)
+    with warnings.catch_warnings():
+        # rasterio 1.4 itself multiplies Affine objects with `*`, which affine 3 flags as pending
+        # deprecation; the warning is about rasterio's code, not ours, so it is silenced here only.
+        warnings.filterwarnings("ignore", message="Use `@` matmul", category=PendingDeprecationWarning)
+        dst_t, w, h = calculate_default_transform(src_crs, dst_crs, cols, rows, left=min(left, right),
+                                                  bottom=min(bottom, top), right=max(left, right), top=max(bottom, top))
+        dst = np.full((h, w), nodata, dtype=np.float32)
+        reproject(src, dst, src_transform=transform, src_crs=src_crs, src_nodata=nodata,
+                  dst_transform=dst_t, dst_crs=dst_crs, dst_nodata=nodata, resampling=Resampling.nearest)
+    return dst, dst_t
+
+
 # --------------------------------------------------------------------------- everything
 def _readme_text(
     *, crs_key: str, files: list[str], layers: Mapping[str, gpd.GeoDataFrame],
@@ -603,8 +642,9 @@ def _readme_text(
         "Coordinate reference system / 坐标系",
         f"  Vector layers (GeoPackage, Shapefile, GeoJSON, CSV): {crs_key} - {en} / {zh}",
     ]
-    for name, spec in rasters.items():
-        lines.append(f"  Raster {sanitize_name(name)}.tif: {CRS(spec[2]).to_string()} (analysis grid, equal-area; not resampled)")
+    for name in rasters:
+        lines.append(f"  Raster {sanitize_name(name)}.tif: {crs_key}, warped from the equal-area analysis grid "
+                     "(nearest neighbour: every cell keeps a unit's value)")
     lines += [
         "",
         "Files / 文件",
@@ -647,7 +687,7 @@ def export_everything(
     rasters : mapping of str -> (array, transform, crs), optional
     out_zip : str or path-like
     crs : str
-        Export CRS of the vector files; rasters keep their own grid.
+        Export CRS of every file; rasters are warped into it (nearest neighbour).
     sources : sequence of str
         Extra sources to list (e.g. ``FitResult.sources``).
 
@@ -683,7 +723,7 @@ def export_everything(
             files.append(export_csv(tables[tname], d / "csv" / f"{tname_safe}.csv", crs=key))
         for rname, rname_safe in zip(rasters, _unique_names(list(rasters))):
             arr, transform, rcrs = rasters[rname]
-            files.append(export_geotiff(arr, transform, rcrs, d / "raster" / f"{rname_safe}.tif"))
+            files.append(export_geotiff(arr, transform, rcrs, d / "raster" / f"{rname_safe}.tif", to_crs=key))
         rel = sorted(p.relative_to(d).as_posix() for p in files)
         readme = _readme_text(crs_key=key, files=rel, layers=layers, tables=tables, rasters=rasters, sources=sources)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:

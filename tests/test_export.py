@@ -303,6 +303,29 @@ def test_geotiff_round_trip_windowed(tmp_path: Path) -> None:
     assert np.isnan(arr[5, 7])  # the caller's array is untouched
 
 
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:4547"])
+def test_geotiff_warped_on_request(tmp_path: Path, crs: str) -> None:
+    units = gpd.GeoDataFrame({"score": [0.25, 0.75]},
+                             geometry=[box(113.0, 23.0, 113.5, 23.5), box(114.0, 23.0, 114.5, 23.5)], crs=4326)
+    arr, transform, rcrs = rasterize_scores(units)
+    out = export_geotiff(arr, transform, rcrs, tmp_path / "w.tif", to_crs=crs)
+    info = json.loads(_run("gdalinfo", "-json", str(out)))
+    assert CRS.from_wkt(info["coordinateSystem"]["wkt"]).to_epsg() == int(crs.split(":")[1])
+    with rasterio.open(out) as src:
+        got = src.read(1)
+        centre = (113.25, 23.25) if crs == "EPSG:4326" else tuple(
+            gpd.GeoSeries([Point(113.25, 23.25)], crs=4326).to_crs(4547).iloc[0].coords[0])
+        col, row = ~src.transform @ centre
+        assert got[int(row), int(col)] == np.float32(0.25)  # the centre of the first box
+    assert set(np.unique(got)) == {np.float32(-9999), np.float32(0.25), np.float32(0.75)}
+    # on the 1 km equal-area grid a unit covers about its area in km2 (0.5 x 0.5 deg at 23N ~ 2,830 km2)
+    areas = units.to_crs(ANALYSIS_CRS).area.to_numpy() / 1e6
+    counts = [int((arr == np.float32(v)).sum()) for v in (0.25, 0.75)]
+    assert np.allclose(counts, areas, rtol=0.01)
+    with pytest.raises(CRSError, match="EPSG:3857"):
+        export_geotiff(arr, transform, rcrs, tmp_path / "x.tif", to_crs="EPSG:3857")
+
+
 def test_geotiff_bad_input(tmp_path: Path) -> None:
     with pytest.raises(PlannerError, match=r"`array` must be a non-empty 2-D numeric grid.*shape \(3,\)"):
         export_geotiff(np.zeros(3), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif")
@@ -363,6 +386,9 @@ def test_export_everything(tmp_path: Path) -> None:
     assert _ogr_layer_epsg(f"/vsizip/{d / 'shapefile/places.zip'}/places.shp", "places") == 4490
     info = json.loads(_run("gdalinfo", "-json", str(d / "raster/score.tif")))
     assert info["bands"][0]["noDataValue"] == SCORE_NODATA
+    assert CRS.from_wkt(info["coordinateSystem"]["wkt"]).to_epsg() == 4490
     with rasterio.open(d / "raster/score.tif") as src:
-        np.testing.assert_array_equal(src.read(1), arr)
+        got = src.read(1)
+    # nearest neighbour: no new values, both scores survive
+    assert set(np.unique(got)) == {np.float32(SCORE_NODATA), np.float32(0.125), np.float32(0.875)}
     assert pd.read_csv(d / "csv/fit_table.csv", encoding="utf-8-sig")["name_zh"].tolist() == ["增城区"]
