@@ -277,7 +277,8 @@ def run_export(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         written += [ex.export_csv(g, out / f"{ex.sanitize_name(n)}.csv", crs=args.crs) for n, g in {**layers, **tables}.items()]
     elif args.format == "tif":
-        written += [ex.export_geotiff(*spec, out if len(rasters) == 1 else out / f"{n}.tif") for n, spec in rasters.items()]
+        written += [ex.export_geotiff(*spec, out if len(rasters) == 1 else out / f"{n}.tif", to_crs=args.crs)
+                    for n, spec in rasters.items()]
     else:
         written.append(ex.export_everything(layers, tables, rasters, out, crs=args.crs, sources=sources))
     for p in written:

