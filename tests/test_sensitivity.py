@@ -77,3 +77,19 @@ def test_ineligible_rows_are_dropped_and_bad_args_refused() -> None:
         run_sensitivity(comp.assign(eligible=False))
     with pytest.raises(PlannerError, match="lacks column"):
         run_sensitivity(comp.drop(columns="policy"))
+
+
+def test_fit_result_input_uses_its_eligible_rows_and_weights() -> None:
+    from analysis.fit import score_transfer_fit
+    from tests.test_fit import DES_B, WORLD
+
+    res = score_transfer_fit("apparel", "O", **WORLD, designations=DES_B, candidates="all")
+    out = run_sensitivity(res, n=2000, seed=5)
+    assert set(out["adcode"]) == set(res.table.loc[res.table["eligible"], "adcode"])
+    assert out["p_first"].sum() == pytest.approx(1.0)
+    assert out.attrs["params"]["weights"] == pytest.approx(res.weights)
+    # with every draw the same (huge concentration) the fit's own rank 1 wins every time
+    tight = run_sensitivity(res, n=200, seed=5, concentration=1e9)
+    assert tight.iloc[0]["adcode"] == res.table.iloc[0]["adcode"] and tight.iloc[0]["p_first"] == 1.0
+    dyeing = score_transfer_fit("dyeing", "O", **WORLD, designations=DES_B)
+    assert run_sensitivity(dyeing, n=100)["adcode"].tolist() == ["B"]  # §19 leaves B alone
