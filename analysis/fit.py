@@ -642,6 +642,10 @@ def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, decay_k
         "ASSUMPTION: policy grades " + ", ".join(f"{k} {v:g}" for k, v in POLICY_GRADES.items())
         + f"; city-wide designations count {CITY_WIDE_FACTOR:g} in each county of the city"
     )
+    out.append(
+        "relatedness = density (Hidalgo et al. 2007) computed on the capability matrix as given: with the "
+        "policy-derived ordinal matrix, levels stand in for activity (presence where RCA >= 1)"
+    )
     out.append("rank 1 = best; equal scores are ranked by ascending adcode")
     if stage is not None and stage in STAGE_CONSTRAINTS:
         out.append(f"constraint {STAGE_CONSTRAINTS[stage][1]}: {stage} only in units with a designated {STAGE_CONSTRAINTS[stage][0]}")
