@@ -133,6 +133,8 @@ def test_user_text_is_escaped(zh_report: Report) -> None:
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     # as text (after the parser decodes entities) the name is shown verbatim
     assert any(EVIL in t for t in _parse(html).text)
+    r = build_report(_fit(), maps=False, command=f"python -m analysis report --origin '{EVIL}'", lang="en")
+    assert "<script" not in r.html and "--origin &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in r.html
 
 
 def test_html_content_zh(zh_report: Report) -> None:
