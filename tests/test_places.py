@@ -186,6 +186,10 @@ def test_load_places_is_wgs84_points_with_region():
     assert g.set_index("id").at["park_wuchuan_down", "region"] == "West"
 
 
+def test_loaded_layer_passes_the_validator_as_a_geodataframe():
+    validate_places(load_places())
+
+
 def test_load_places_filters_kinds_and_returns_copies():
     g = load_places(kinds=["park", "fair"])
     assert set(g["kind"]) == {"park", "fair"}
