@@ -138,6 +138,7 @@ TEXT: dict[str, dict[str, str]] = {
         "clauses": "引用的政策条款",
         "policy": "政策文件",
         "command": "复现命令",
+        "command_note": "注意：本结果使用了调用时直接提供的输入（{inputs}），命令行默认数据不能完全复现；请同时保存这些输入。",
         "rank": "排名", "unit": "单位", "adcode": "代码", "region": "区域", "score": "综合得分",
         "eligible": "是否符合", "excluded": "排除原因", "clause_col": "条款",
         "component": "分项", "weight": "权重", "param": "参数", "value": "取值",
@@ -191,6 +192,7 @@ TEXT: dict[str, dict[str, str]] = {
         "clauses": "Policy clauses cited",
         "policy": "Policy document",
         "command": "Command that reproduces this report",
+        "command_note": "Note: this result used inputs supplied in code ({inputs}); the command's default data will not reproduce it exactly. Keep those inputs with the report.",
         "rank": "Rank", "unit": "Unit", "adcode": "Code", "region": "Region", "score": "Score",
         "eligible": "Eligible", "excluded": "Excluded because", "clause_col": "Clauses",
         "component": "Component", "weight": "Weight", "param": "Parameter", "value": "Value",
@@ -375,6 +377,13 @@ def _default_command(fit: object, *, lang: str, sensitivity: pd.DataFrame | None
     weights = dict(getattr(fit, "weights", {}) or {})
     if weights:
         parts += ["--weights", ",".join(f"{k}={float(v):g}" for k, v in weights.items())]
+    params = dict(getattr(fit, "params", {}) or {})
+    if "decay_km" in params:
+        parts += ["--decay-km", f"{float(params['decay_km']):g}"]
+    if params.get("candidates"):
+        parts += ["--candidates", str(params["candidates"])]
+    if params.get("exclude"):
+        parts += ["--exclude", ",".join(map(str, params["exclude"]))]
     draws = _sens_param(sensitivity, "n")
     if draws:
         parts += ["--draws", str(int(draws))]
@@ -649,6 +658,9 @@ def build_report(
         sources.append(_POLICY)
 
     cmd = command if command is not None else _default_command(fit, lang=lang, sensitivity=sensitivity, allocation=allocation)
+    user_inputs = sorted(k[: -len("_source")] for k, v in dict(fit.params or {}).items()
+                         if str(k).endswith("_source") and str(v) == "user")
+    command_note = t["command_note"].format(inputs=", ".join(user_inputs)) if user_inputs else ""
     comp_head = None
     if completeness is not None:
         if not isinstance(completeness, pd.DataFrame):
@@ -677,7 +689,7 @@ def build_report(
         + [str(a) for a in (getattr(sensitivity, "attrs", {}) or {}).get("assumptions", [])]
         + [str(a) for a in (getattr(completeness, "attrs", {}) or {}).get("assumptions", [])],
         weights=weights, params=params, sources=sources,
-        clauses=clause_rows, policy=_POLICY, command=cmd,
+        clauses=clause_rows, policy=_POLICY, command=cmd, command_note=command_note,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable
         msg = "the rendered report contains a <script> element; refusing to produce it"

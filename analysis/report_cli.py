@@ -74,6 +74,11 @@ def _add_fit_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--origin", required=required, help="origin unit: adcode or name, e.g. 440118 (Zengcheng)")
     p.add_argument("--level", choices=("county", "city"), default="county", help="destination units (default county)")
     p.add_argument("--weights", default=None, help="component weights, e.g. upstream=0.3,downstream=0.2,policy=0.2")
+    p.add_argument("--decay-km", type=float, default=60.0, help="distance-decay scale in km (default 60, an assumption)")
+    p.add_argument("--candidates", choices=("receiving", "all"), default="receiving",
+                   help="receiving = East, West and North units only (default); all = every unit but the origin")
+    p.add_argument("--exclude", action="append", default=[], metavar="ADCODES",
+                   help="adcodes to exclude (comma-separated, repeatable), e.g. an ecological red line")
 
 
 def register(subparsers: Any) -> None:
@@ -119,6 +124,9 @@ def _command(args: argparse.Namespace) -> str:
     parts = ["python", "-m", "analysis", "report", "--stage", args.stage, "--origin", args.origin, "--level", args.level]
     if args.weights:
         parts += ["--weights", args.weights]
+    parts += ["--decay-km", f"{args.decay_km:g}", "--candidates", args.candidates]
+    if _excluded(args):
+        parts += ["--exclude", ",".join(_excluded(args))]
     if args.draws:
         parts += ["--draws", str(args.draws), "--seed", str(args.seed)]
     for a in args.allocate or []:
@@ -144,14 +152,22 @@ def _engine(module: str, name: str) -> Any:
 
 def _fit(args: argparse.Namespace) -> Any:
     score = _engine("fit", "score_transfer_fit")
-    return score(args.stage, args.origin, level=args.level, weights=parse_weights(args.weights))
+    return score(args.stage, args.origin, level=args.level, weights=parse_weights(args.weights), **_fit_options(args))
+
+
+def _fit_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"decay_km": args.decay_km, "candidates": args.candidates, "exclude": _excluded(args)}
+
+
+def _excluded(args: argparse.Namespace) -> list[str]:
+    return [c.strip() for item in (args.exclude or []) for c in str(item).split(",") if c.strip()]
 
 
 def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room: dict[str, float]) -> Any:
     """Min-cost allocation; the fit is reused when it is the only origin, else each origin is scored."""
     allocate = _engine("allocation", "allocate_capacity")
     same = set(supply) == {str(fit.origin)}
-    extra = {} if same else {"weights": parse_weights(args.weights)}
+    extra = {} if same else {"weights": parse_weights(args.weights), **_fit_options(args)}
     return allocate(args.stage, supply, room=room, fit=fit if same else None, level=args.level, **extra)
 
 

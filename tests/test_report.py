@@ -361,6 +361,8 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     assert "20.00" in flows  # the shortfall: 100 leave, room for 80
     assert "§19" in report.clauses and "<script" not in report.html.lower()
     assert "--draws 200 --seed 1" in report.command and "在200次权重扰动中" in report.html
+    assert "--decay-km 60 --candidates receiving" in report.command
+    assert "capability, chain, designations" in report.html  # inputs given in code are named as not reproducible
     pdf = write_report_pdf(report, tmp_path / "e2e.pdf")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
     for name in ok["name_zh"]:
@@ -404,6 +406,7 @@ def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out.split() == [str(html), str(pdf)]
     page = html.read_text(encoding="utf-8")
     assert "Zengcheng" in page and "Sensitivity" in page and "--draws 100 --seed 3" in page
+    assert "--decay-km 60 --candidates receiving" in page and "inputs supplied in code" not in page
     assert pdf.read_bytes().startswith(b"%PDF-")
     a = _parser().parse_args(["report", "--stage", "dyeing", "--origin", "440118", "--allocate", "440118=10",
                               "--html", str(html)])
