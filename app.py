@@ -46,9 +46,9 @@ def cached_layer(layer_id: str):
     return load_layer(layer_id)
 
 
-@st.cache_resource(show_spinner=False)
 def cached_map(layer_ids: tuple[str, ...], lang: str, basemap: str):
-    # shared read-only: the folium Map is never modified after it is built
+    # Built per run: a folium Map shared across sessions renders empty on a second page load.
+    # The slow part (loading and simplifying layers) is cached inside layers.webmap.
     return build_map(list(layer_ids), lang=lang, basemap=basemap)
 
 

@@ -68,7 +68,7 @@ LAYERS: list[LayerSpec] = [
               _places("park"), {"color": "#1a9641", "fill": "#1a9641", "radius": 9}),
     LayerSpec("dyeing_parks", "印染专业园区（§19）", "Dyeing parks (§19)", "places", "point",
               _places("dyeing_park"), {"color": "#2c7bb6", "fill": "#2c7bb6", "radius": 9}),
-    LayerSpec("clusters", "特色产业集群（§14）", "Specialty clusters (§14)", "places", "point",
+    LayerSpec("clusters", "特色产业集群（§14、§3）", "Specialty clusters (§14, §3)", "places", "point",
               _places("cluster"), {"color": "#e66101", "fill": "#e66101", "radius": 7}),
     LayerSpec("city_titles", "区域品牌名城（§14）", "Named cities (§14)", "places", "point",
               _places("city_title"), {"color": "#b2182b", "fill": "#ffffff", "radius": 8}),

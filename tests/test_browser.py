@@ -63,6 +63,9 @@ def server() -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(timeout=10)
+    if proc.stdout:
+        proc.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +134,7 @@ def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.C
               if (!found && l.feature && l.feature.properties &&
                   String(l.feature.properties.name_zh || '').indexOf('汕头潮州揭阳') >= 0) {
                 var c = l.getBounds().getCenter();
-                l.fire('click', {latlng: c});
+                l.fire('click', {latlng: c}, true);  // propagate to the GeoJSON group that owns the popup
                 found = l;
               }
             });
