@@ -185,10 +185,9 @@ class FitResult:
 
 
 def _decay(km: np.ndarray, decay_km: float) -> np.ndarray:
-    with np.errstate(over="ignore", invalid="ignore"):
-        k = np.exp(-np.asarray(km, dtype=float) / decay_km)
-    k[~np.isfinite(np.asarray(km, dtype=float))] = 0.0
-    return k
+    from analysis.network import distance_decay  # one decay definition for the whole model
+
+    return distance_decay(np.asarray(km, dtype=float), scale_km=decay_km)
 
 
 def compute_fit_components(

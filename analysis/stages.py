@@ -20,22 +20,8 @@ __all__ = ["STAGES", "load_stages", "check_stage", "read_commented_csv"]
 
 log = logging.getLogger(__name__)
 
-#: Stage ids in model order (the §5 chain first, then the stages §3, §4 and §5 add).
-STAGES: tuple[str, ...] = (
-    "fibre",
-    "silk",
-    "spinning",
-    "weaving",
-    "dyeing",
-    "apparel",
-    "home_textiles",
-    "industrial_textiles",
-    "down",
-    "accessories",
-    "auxiliaries",
-    "machinery",
-    "design_trade",
-)
+#: Stage ids in model order, defined once in layers.places (layers sit below analysis).
+from layers.places import STAGES  # noqa: E402
 
 _COLUMNS = ("id", "name_zh", "name_en", "description", "clause")
 

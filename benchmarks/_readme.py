@@ -4,6 +4,9 @@ from __future__ import annotations
 import logging
 import platform
 import re
+import statistics
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -21,3 +24,13 @@ def replace_block(readme: Path, name: str, table: str) -> bool:
     new = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: f"{start}\n{stamp}{table}\n{end}", text, flags=re.S)
     readme.write_text(new, encoding="utf-8")
     return True
+
+
+def time_median(fn: Callable[[], object], repeats: int = 5) -> float:
+    """Median wall time of ``repeats`` calls of ``fn``, in seconds."""
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)

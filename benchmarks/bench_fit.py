@@ -16,18 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block  # noqa: E402
+from benchmarks._readme import replace_block, time_median as _time  # noqa: E402
 
 ORIGIN = "440118"  # Zengcheng (Xintang denim)
 
 
-def _time(fn: Callable[[], object], repeats: int = 5) -> float:
-    out = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def _fmt(sec: float) -> str:

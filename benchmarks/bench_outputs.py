@@ -18,16 +18,9 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block  # noqa: E402
+from benchmarks._readme import replace_block, time_median as _time  # noqa: E402
 
 
-def _time(fn, repeats: int = 3) -> float:
-    out = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def _synthetic_fit() -> SimpleNamespace:
