@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from analysis.fit import FitResult, score_transfer_fit
+from analysis.weights import check_amounts
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError, UnknownNameError
 
@@ -78,24 +79,6 @@ def _unit_points(level: str) -> pd.Series:
     return pd.Series(pts.to_numpy(), index=g["adcode"].astype(str).to_numpy())
 
 
-def _positive(mapping: Mapping[str, float], name: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    problems = []
-    for k, v in mapping.items():
-        try:
-            fv = float(v)
-        except (TypeError, ValueError):
-            problems.append(f"{k}={v!r} is not a number")
-            continue
-        if not np.isfinite(fv) or fv < 0:
-            problems.append(f"{k}={v!r} must be >= 0")
-        out[str(k).strip()] = fv
-    if problems:
-        msg = f"`{name}` is not usable: " + "; ".join(problems)
-        raise PlannerError(msg)
-    return out
-
-
 def allocate_capacity(
     stage: str,
     origins: Mapping[str, float],
@@ -135,7 +118,8 @@ def allocate_capacity(
     Raises
     ------
     PlannerError
-        Unknown origin or destination, negative amounts or room. Too little room is not an
+        Unknown origin or destination; amounts or room that are not finite numbers >= 0
+        (:func:`analysis.weights.check_amounts`). Too little room is not an
         error: see ``shortfall`` and ``message``.
 
     Examples
@@ -154,8 +138,8 @@ def allocate_capacity(
     >>> r.flows[["destination", "amount"]].values.tolist(), r.shortfall
     ([['a', 6.0], ['b', 4.0]], 0.0)
     """
-    amounts = _positive(origins, "origins")
-    rooms = _positive(room, "room")
+    amounts = check_amounts(origins, name="origins")
+    rooms = check_amounts(room, name="room")
     if not amounts or sum(amounts.values()) <= 0:
         msg = "`origins` must give at least one origin with an amount > 0, e.g. {'440118': 100}"
         raise PlannerError(msg)

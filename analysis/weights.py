@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_WEIGHTS_NOTE",
     "RANDOM_INDEX",
     "AHPResult",
+    "check_amounts",
     "normalise_weights",
     "parse_weights",
     "ahp_weights",
@@ -62,6 +63,66 @@ DEFAULT_WEIGHTS_NOTE = (
 RANDOM_INDEX: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 
 
+def _amount_problems(values: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
+    """The one rule for named amounts: each a finite number >= 0.
+
+    Returns the values as floats (keys as stripped strings) and one problem string per
+    value that breaks the rule; a non-number is left out of the values.
+    """
+    out: dict[str, float] = {}
+    problems: list[str] = []
+    for k, v in values.items():
+        try:
+            fv = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            problems.append(f"{k}={v!r} is not a number")
+            continue
+        if not np.isfinite(fv) or fv < 0:
+            problems.append(f"{k}={v!r} must be a finite number >= 0")
+        out[str(k).strip()] = fv
+    return out, problems
+
+
+def check_amounts(values: Mapping[str, object], *, name: str) -> dict[str, float]:
+    """Check that every value is a finite number >= 0 and return them as floats.
+
+    The rule shared by fit weights (:func:`normalise_weights`) and the capacity and room
+    of :func:`analysis.allocation.allocate_capacity`.
+
+    Parameters
+    ----------
+    values : mapping of str -> number
+        Name (component, adcode, place id) -> amount.
+    name : str
+        Argument name used in the error message.
+
+    Returns
+    -------
+    dict of str -> float
+        Same keys (stripped of spaces), values as floats; zeros are allowed.
+
+    Raises
+    ------
+    PlannerError
+        One message naming ``name`` and listing every value that is not a number, not
+        finite or negative.
+
+    Examples
+    --------
+    >>> check_amounts({"440118": 100, "445281": "2.5"}, name="origins")
+    {'440118': 100.0, '445281': 2.5}
+    >>> check_amounts({"a": -1, "b": "x"}, name="room")
+    Traceback (most recent call last):
+    ...
+    geo.errors.PlannerError: `room` is not usable: a=-1 must be a finite number >= 0; b='x' is not a number; give each a finite number >= 0
+    """
+    out, problems = _amount_problems(values)
+    if problems:
+        msg = f"`{name}` is not usable: " + "; ".join(problems) + "; give each a finite number >= 0"
+        raise PlannerError(msg)
+    return out
+
+
 def normalise_weights(weights: Mapping[str, float], *, components: tuple[str, ...] = COMPONENTS) -> dict[str, float]:
     """Check weights and scale them to sum to 1; missing components get 0.
 
@@ -87,18 +148,8 @@ def normalise_weights(weights: Mapping[str, float], *, components: tuple[str, ..
     unknown = sorted(set(weights) - set(components))
     if unknown:
         problems.append(f"unknown component(s) {unknown}; use {list(components)}")
-    vals: dict[str, float] = {}
-    for k, v in weights.items():
-        if k in unknown:
-            continue
-        try:
-            fv = float(v)
-        except (TypeError, ValueError):
-            problems.append(f"{k}={v!r} is not a number")
-            continue
-        if not np.isfinite(fv) or fv < 0:
-            problems.append(f"{k}={v!r} must be a finite number >= 0")
-        vals[k] = fv
+    vals, bad = _amount_problems({k: v for k, v in weights.items() if k not in unknown})
+    problems.extend(bad)
     if not problems and sum(vals.values()) <= 0:
         problems.append("all weights are zero; give at least one component a positive weight")
     if problems:

@@ -79,6 +79,8 @@ def test_random_instances_conserve_and_respect_room() -> None:
 def test_bad_input() -> None:
     with pytest.raises(PlannerError, match="origins"):
         _alloc({"o1": -5.0}, {"a": 1.0})
+    with pytest.raises(PlannerError, match=r"`room` is not usable: b=nan must be a finite number >= 0"):
+        _alloc({"o1": 5.0}, {"a": 1.0, "b": float("nan")})
     with pytest.raises(PlannerError, match="at least one origin"):
         _alloc({}, {"a": 1.0})
     with pytest.raises(PlannerError, match="place ids"):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from analysis.weights import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     ahp_weights,
+    check_amounts,
     normalise_weights,
     parse_weights,
     read_ahp_csv,
@@ -88,6 +90,26 @@ def test_normalise_weights() -> None:
         normalise_weights({"upstream": 0})
     with pytest.raises(PlannerError, match="no '='"):
         parse_weights("upstream0.3")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [(-1, "=-1 must be a finite number >= 0"), (float("nan"), "=nan must be a finite number >= 0"),
+     (float("inf"), "=inf must be a finite number >= 0"), ("x", "='x' is not a number"), (None, "=None is not a number")],
+)
+def test_weights_and_amounts_share_one_rule(value: object, problem: str) -> None:
+    # normalise_weights and check_amounts (used by allocation) apply the same rule and wording
+    with pytest.raises(PlannerError, match="`weights` are not usable: upstream" + re.escape(problem)) as w:
+        normalise_weights({"upstream": value, "policy": 1})  # type: ignore[dict-item]
+    with pytest.raises(PlannerError, match="`room` is not usable: a" + re.escape(problem)) as a:
+        check_amounts({"a": value, "b": 1}, name="room")
+    assert problem in str(w.value) and problem in str(a.value)
+
+
+def test_check_amounts_lists_every_problem_and_keeps_zeros() -> None:
+    assert check_amounts({" a ": 0, "b": "2.5"}, name="room") == {"a": 0.0, "b": 2.5}
+    with pytest.raises(PlannerError, match=r"^`origins` is not usable: a=-1 .*; b='x' is not a number; give each"):
+        check_amounts({"a": -1, "b": "x"}, name="origins")
 
 
 def test_read_ahp_csv_with_fractions_feeds_the_fit_components() -> None:
