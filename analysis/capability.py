@@ -15,8 +15,9 @@ columns :data:`~analysis.stages.STAGES`, float values >= 0):
 Levels (assumptions, documented in ``data/model/README.md``):
 
 * city cell = max(city rows, max over the city's county rows);
-* county cell = max(county rows, city rows inherited at ``min(value, INHERITED_VALUE)``);
-  a city that is a single county-level unit (Dongguan, Zhongshan) passes its full value.
+* county cell = max(county rows, city rows inherited at ``value * CITY_WIDE_FACTOR``)
+  (:data:`analysis.fit.CITY_WIDE_FACTOR`, 0.5, the one rule the fit's policy component uses
+  too); a city that is a single county-level unit (Dongguan, Zhongshan) passes its full value.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.fit import CITY_WIDE_FACTOR
 from analysis.stages import STAGES, _stage_or_none, read_commented_csv
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
@@ -37,7 +39,6 @@ from layers.boundaries import load_boundaries
 
 __all__ = [
     "SCALE",
-    "INHERITED_VALUE",
     "load_capability",
     "capability_provenance",
     "read_capability_csv",
@@ -54,9 +55,6 @@ SCALE: dict[int, str] = {
     2: "named cluster in the unit, or member of a §3 apparel zone (§15 trade roles)",
     3: "the policy names the unit, or a park, base, dyeing park or city title in it",
 }
-#: Value at which a city-wide designation is passed down to each of the city's counties
-#: when the city has several (ASSUMPTION: the policy names the city, not the county).
-INHERITED_VALUE: float = 1.0
 _POLICY_COLUMNS = ("adcode", "level", "stage", "value", "clause", "basis")
 _IGNORED_WIDE = ("name", "name_zh", "name_en", "region", "city_adcode", "kind")
 _CLAUSE = re.compile(r"§\d+")
@@ -154,9 +152,10 @@ def _effective_rows(level: str, path: str) -> pd.DataFrame:
         members = counties[["adcode", "city_adcode"]].rename(columns={"adcode": "county"})
         carried = other.merge(members, left_on="adcode", right_on="city_adcode", how="inner")
         single = carried["city_adcode"].map(n_units).to_numpy() == 1
-        carried["value"] = np.where(single, carried["value"], np.minimum(carried["value"], INHERITED_VALUE))
+        # one rule with the fit's policy component: a county gets CITY_WIDE_FACTOR of a city-wide value
+        carried["value"] = np.where(single, carried["value"], carried["value"] * CITY_WIDE_FACTOR)
         carried["basis"] = [
-            f"inherited from city {names[c]} ({c}){'' if s else f' at min(value, {INHERITED_VALUE:g})'}: {b}"
+            f"inherited from city {names[c]} ({c}){'' if s else f' at {CITY_WIDE_FACTOR:g} x value'}: {b}"
             for c, s, b in zip(carried["city_adcode"], single, carried["basis"])
         ]
         carried["adcode"] = carried["county"]

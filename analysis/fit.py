@@ -85,9 +85,14 @@ POLICY_GRADES: dict[str, float] = {
     "park": 1.0, "dyeing_park": 1.0, "procurement_base": 1.0, "cluster": 1.0,
     "city_title": 1.0, "heritage": 0.5, "fair": 0.0,
 }
-#: ASSUMPTION (editable): at county level, a designation known only for a whole city (e.g. a
-#: city title, §14) is spread over the city's counties at this fraction of its grade (full
-#: grade when the city is one unit, as Dongguan and Zhongshan are).
+#: ASSUMPTION (editable): the one rule for passing a city-wide designation down to counties.
+#: A designation the policy states for a whole city (a §14 city title, a §3 zone, a §19 "dyeing
+#: parks in Shantou") names the city, not the county, so each county of the city inherits it at
+#: this fraction of its value: the policy grade here (:func:`designations_from_places`) and the
+#: ordinal capability value in :mod:`analysis.capability` (which imports this constant). A city
+#: that is a single county-level unit (Dongguan, Zhongshan) passes the full value. Being a
+#: fraction rather than a fixed level, it keeps the order of city designations (a title still
+#: counts more than a pulled-along stage) on either scale.
 CITY_WIDE_FACTOR: float = 0.5
 #: ASSUMPTION: neutral value of the site component until raster criteria are wired in.
 SITE_PLACEHOLDER: float = 0.5
@@ -268,7 +273,7 @@ def designations_from_places(places: pd.DataFrame, *, units: pd.DataFrame, level
     counts for its ``city_adcode``; at county level for its ``county_adcode``, or, when only
     the city is known (no county, or ``location_precision == "city"``, e.g. a city title of
     §14 placed at the city seat), for every county of the city at :data:`CITY_WIDE_FACTOR` of
-    its grade.
+    its grade (the same rule as the capability matrix; full grade for a one-unit city).
 
     Parameters
     ----------
@@ -639,7 +644,8 @@ def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, decay_k
     )
     out.append(
         "ASSUMPTION: policy grades " + ", ".join(f"{k} {v:g}" for k, v in POLICY_GRADES.items())
-        + f"; city-wide designations count {CITY_WIDE_FACTOR:g} in each county of the city"
+        + f"; a county inherits a city-wide designation at {CITY_WIDE_FACTOR:g} of its value (policy grade and "
+        "capability alike; full value where the city is a single county-level unit)"
     )
     out.append(
         "relatedness = density (Hidalgo et al. 2007) computed on the capability matrix as given: with the "

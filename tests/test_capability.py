@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from analysis.capability import (
-    INHERITED_VALUE,
     SCALE,
     capability_provenance,
     load_capability,
     read_capability_csv,
 )
+from analysis.fit import CITY_WIDE_FACTOR
 from analysis.stages import STAGES
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
@@ -32,7 +32,10 @@ def test_default_shape_and_values(level: str) -> None:
     assert M.index.tolist() == units and M.index.name == "adcode"
     assert M.columns.tolist() == list(STAGES)
     assert (M.dtypes == float).all() and (M.to_numpy() >= 0).all()
-    assert set(np.unique(M.to_numpy())) <= set(SCALE)  # ordinal scale only
+    # ordinal scale only, plus (county level) scale values passed down from a city at
+    # CITY_WIDE_FACTOR (0.5, 1.5 since the shared inheritance rule replaced the cap at 1)
+    allowed = set(SCALE) | ({v * CITY_WIDE_FACTOR for v in SCALE} if level == "county" else set())
+    assert set(np.unique(M.to_numpy())) <= allowed
 
 
 @pytest.mark.parametrize("level", ["county", "city"])
@@ -84,13 +87,21 @@ def test_county_values_aggregate_to_city_by_max() -> None:
     assert row["basis"].str.startswith("from county Wuchuan (440883)").all()
 
 
-def test_city_designations_pass_down_at_inherited_value() -> None:
+def test_city_designations_pass_down_at_city_wide_factor() -> None:
     M = load_capability(level="county")
     prov = capability_provenance(level="county")
-    # Shantou's §14 title is 3 at city level; Chenghai (not named) inherits INHERITED_VALUE
+    # Shantou's §14 title is 3 at city level; Chenghai (not named) inherits it at
+    # CITY_WIDE_FACTOR x 3 = 1.5. Was min(3, 1) = 1 under the old INHERITED_VALUE cap; now the
+    # capability matrix and the fit's policy component share one rule (analysis.fit.CITY_WIDE_FACTOR).
+    assert CITY_WIDE_FACTOR == 0.5
     assert load_capability(level="city").loc["440500", "apparel"] == 3
-    assert M.loc["440515", "apparel"] == INHERITED_VALUE
-    assert prov[(prov["adcode"] == "440515") & (prov["stage"] == "apparel")]["basis"].str.startswith("inherited from city Shantou").all()
+    assert M.loc["440515", "apparel"] == 1.5
+    rows = prov[(prov["adcode"] == "440515") & (prov["stage"] == "apparel")]
+    assert rows["basis"].str.startswith("inherited from city Shantou").all()
+    assert rows["value"].max() == 1.5 and "at 0.5 x value" in rows["basis"].iloc[0]
+    # the order of city designations survives: zone membership (2) -> 1, pulled-along stage (1) -> 0.5
+    assert M.loc["440515", "spinning"] == 0.5
+    assert M.loc["445122", "apparel"] == 1.5  # Raoping: Chaozhou's wedding-dress title 3 x 0.5
     # a whole-city unit keeps the city value (Dongguan design_trade §15 = 1, Zhongshan apparel zone = 2)
     assert M.loc["442000", "apparel"] == 2
 
