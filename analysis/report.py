@@ -371,6 +371,13 @@ def _clause_key(c: str) -> int:
     return int(re.sub(r"\D", "", c) or 0)
 
 
+def _clause_table(clause_set: set[str], lang: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Every cited clause in clause order, and the appendix rows (clause, theme in ``lang``)."""
+    clauses = sorted(clause_set, key=_clause_key)
+    i = 0 if lang == "zh" else 1
+    return clauses, [{"clause": c, "theme": CLAUSE_THEMES.get(_clause_key(c), ("", ""))[i]} for c in clauses]
+
+
 def _default_command(fit: object, *, lang: str, sensitivity: pd.DataFrame | None, allocation: object | None) -> str:
     parts = ["python", "-m", "analysis", "report", "--stage", str(fit.stage), "--origin", str(fit.origin),
              "--level", str(fit.level)]
@@ -622,10 +629,7 @@ def build_report(
     for v in table["policy_clauses"]:
         clause_set.update(_split_clauses(v))
     for text in list(fit.assumptions) + list(fit.sources) + list(ok.head(top_n)[reason_col].astype(str)):
-        clause_set.update(_split_clauses(text))
-    clauses = sorted(clause_set, key=_clause_key)
-    clause_rows = [{"clause": c, "theme": CLAUSE_THEMES.get(_clause_key(c), ("", ""))[0 if lang == "zh" else 1]}
-                   for c in clauses]
+        clause_set.update(_split_clauses(text))  # completeness adds its clauses below
     weights = [{"name": (t["policy_c"] if k == "policy" else t.get(k, str(k))), "key": str(k), "value": _fmt(v)}
                for k, v in dict(fit.weights or {}).items()]
     params = [{"key": str(k), "value": _fmt(v)} for k, v in dict(fit.params or {}).items()]
@@ -672,9 +676,7 @@ def build_report(
         if "clause" in completeness.columns:
             for v in completeness["clause"].dropna().unique():
                 clause_set.update(_split_clauses(v))
-            clauses = sorted(clause_set, key=_clause_key)
-            clause_rows = [{"clause": c, "theme": CLAUSE_THEMES.get(_clause_key(c), ("", ""))[0 if lang == "zh" else 1]}
-                           for c in clauses]
+    clauses, clause_rows = _clause_table(clause_set, lang)
 
     title = t["title"]
     html = _env().get_template("report.html.j2").render(

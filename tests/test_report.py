@@ -167,6 +167,24 @@ def test_html_english_on_request() -> None:
     assert "No sensitivity analysis in this report" in text
 
 
+@pytest.mark.parametrize(("lang", "theme"), [("zh", "专业展会"), ("en", "fairs")])
+def test_clause_table_includes_completeness_clauses_once_in_order(lang: str, theme: str) -> None:
+    # the appendix clause table is built once, after the completeness clauses are added
+    comp = pd.DataFrame({"group": ["z1", "z1"], "group_type": ["zone", "zone"], "name_zh": ["区", "区"],
+                         "name_en": ["zone", "zone"], "stage": ["dyeing", "apparel"],
+                         "status_before": ["thin", "present"], "status_after": ["present", "present"],
+                         "clause": ["§5", "§19;§22"]})
+    r = build_report(_fit(), completeness=comp, lang=lang, maps=False)
+    assert r.clauses == ["§4", "§5", "§14", "§19", "§22"]
+    appendix = r.html[r.html.index('id="appendix"'):]
+    table = appendix[appendix.index("<th>§</th>"):]
+    table = table[:table.index("</table>")]
+    cells = re.findall(r"<tr><td>(§\d+)</td><td>([^<]*)</td></tr>", table)
+    assert [c for c, _ in cells] == r.clauses
+    assert dict(cells)["§22"] == theme
+    assert build_report(_fit(), lang=lang, maps=False).clauses == ["§4", "§14", "§19"]
+
+
 def test_ranking_rows_and_order(zh_report: Report) -> None:
     html = build_report(_fit(), maps=False).html
     body = html[html.index('id="ranking"'):html.index('id="sensitivity"')]
