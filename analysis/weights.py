@@ -25,11 +25,13 @@ from geo.errors import PlannerError
 
 __all__ = [
     "COMPONENTS",
+    "COMPONENT_LABELS",
     "DEFAULT_WEIGHTS",
     "DEFAULT_WEIGHTS_NOTE",
     "RANDOM_INDEX",
     "AHPResult",
     "check_amounts",
+    "complete_reciprocal",
     "normalise_weights",
     "parse_weights",
     "ahp_weights",
@@ -40,6 +42,17 @@ log = logging.getLogger(__name__)
 
 #: The fit components, in the order every table and matrix uses.
 COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
+
+#: Display names (Chinese, English) of the components and of the weighted score.
+COMPONENT_LABELS: dict[str, tuple[str, str]] = {
+    "upstream": ("上游配套", "Upstream access"),
+    "downstream": ("下游市场", "Downstream access"),
+    "relatedness": ("产业关联密度", "Relatedness density"),
+    "origin_tie": ("与转出地联系", "Origin tie"),
+    "policy": ("政策契合", "Policy alignment"),
+    "site": ("用地条件", "Site"),
+    "score": ("综合得分", "Score"),
+}
 
 #: ASSUMPTION (editable): default weights of the fit components. Policy alignment gets the
 #: largest share because the notice names where stages should go (§4, §14, §19); chain
@@ -320,6 +333,48 @@ def _parse_cell(text: str, *, where: str) -> float:
     except (ValueError, ZeroDivisionError):
         msg = f"AHP CSV {where}: {text!r} is not a number or fraction; write 3, 0.5 or 1/3"
         raise PlannerError(msg) from None
+
+
+def complete_reciprocal(upper: pd.DataFrame) -> pd.DataFrame:
+    """Fill a pairwise matrix from its upper triangle: ``a[j, i] = 1 / a[i, j]``, diagonal 1.
+
+    Cells may be numbers or text (``3``, ``0.5``, ``1/3``); only cells above the diagonal
+    are read, so a planner types each judgement once.
+
+    Raises
+    ------
+    PlannerError
+        A cell above the diagonal that is not a positive number or fraction (every such
+        cell is named in one message), or a matrix that is not square.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([["1", "3"], ["", "1"]], index=["a", "b"], columns=["a", "b"])
+    >>> complete_reciprocal(m).round(4).values.tolist()
+    [[1.0, 3.0], [0.3333, 1.0]]
+    """
+    if upper.shape[0] != upper.shape[1]:
+        msg = f"`upper` must be square (one row and one column per criterion), got shape {upper.shape}"
+        raise PlannerError(msg)
+    n = upper.shape[0]
+    a = np.ones((n, n))
+    problems: list[str] = []
+    iu, ju = np.triu_indices(n, k=1)
+    for i, j in zip(iu, ju):  # n(n-1)/2 typed judgements (15 for six components): parsed one by one for messages
+        where = f"cell ({upper.index[i]}, {upper.columns[j]})"
+        try:
+            v = _parse_cell(str(upper.iat[i, j]), where=where)
+        except PlannerError as exc:
+            problems.append(str(exc))
+            continue
+        if not np.isfinite(v) or v <= 0:
+            problems.append(f"{where}: {v:g} must be a positive judgement (Saaty 1-9 or its reciprocal)")
+            continue
+        a[i, j], a[j, i] = v, 1.0 / v
+    if problems:
+        msg = "the pairwise matrix has bad cells: " + "; ".join(problems)
+        raise PlannerError(msg)
+    return pd.DataFrame(a, index=upper.index, columns=upper.columns)
 
 
 def read_ahp_csv(path: str | os.PathLike | io.TextIOBase) -> pd.DataFrame:

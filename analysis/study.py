@@ -1,0 +1,451 @@
+"""One transfer study end to end, shared by the app and the command line.
+
+A *study* is what a planner chose (stage, origin, weights, decay, exclusions, draws, an
+allocation) and what those choices give: the chain completeness around the chosen move, the
+command that reproduces it, and the report and GIS files it is handed in as. The app and
+``python -m analysis report|export`` both go through here, so the two always produce the
+same numbers and files.
+
+Examples
+--------
+>>> s = StudySettings(stage="dyeing", origin="440118", draws=1000)
+>>> build_command(s, kind="report", pdf="report.pdf")
+'python -m analysis report --stage dyeing --origin 440118 --level county --decay-km 60 --candidates receiving --draws 1000 --seed 0 --lang zh --pdf report.pdf'
+"""
+from __future__ import annotations
+
+import logging
+import shlex
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import PlannerError
+from geo.io import atomic_path
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportBundle",
+    "StudySettings",
+    "assess_transfer_completeness",
+    "build_command",
+    "collect_export",
+    "export_bytes",
+    "pivot_completeness",
+    "report_bytes",
+    "write_export",
+]
+
+log = logging.getLogger(__name__)
+
+#: Export formats: id -> (file suffix of the download, what it holds).
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "all": (".zip", "everything: GeoPackage, Shapefiles, GeoJSON, CSV, GeoTIFF and a README"),
+    "gpkg": (".gpkg", "GeoPackage, every layer in one file"),
+    "shp": (".zip", "Shapefile, one zip per layer (.prj, .cpg UTF-8, field-name map)"),
+    "geojson": (".zip", "GeoJSON, one file per layer"),
+    "csv": (".zip", "CSV, every table and point layer"),
+    "tif": (".tif", "GeoTIFF of the score"),
+}
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """The choices behind one study (hashable, so the app can cache on it).
+
+    Attributes
+    ----------
+    stage, origin : str
+        Stage id and origin adcode.
+    level : {"county", "city"}
+    weights : tuple of (component, weight), optional
+        Normalised weights; None = the defaults.
+    decay_km : float
+    candidates : {"receiving", "all"}
+    exclude : tuple of str
+        Excluded adcodes.
+    draws, seed : int
+        Sensitivity draws (0: none) and their seed.
+    allocate, room : tuple of (code, amount)
+        Capacity leaving each origin and room at each destination (adcode or place id).
+    lang : {"zh", "en"}
+    files : tuple of (option, file name)
+        Input files the user supplied, e.g. ``(("--capability", "stats.csv"),)``; they are
+        named in the command so it can be rerun with the same files.
+    """
+
+    stage: str
+    origin: str
+    level: str = "county"
+    weights: tuple[tuple[str, float], ...] | None = None
+    decay_km: float = 60.0
+    candidates: str = "receiving"
+    exclude: tuple[str, ...] = ()
+    draws: int = 0
+    seed: int = 0
+    allocate: tuple[tuple[str, float], ...] = ()
+    room: tuple[tuple[str, float], ...] = ()
+    lang: str = "zh"
+    files: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def weights_dict(self) -> dict[str, float] | None:
+        """The weights as a dict (None for the defaults)."""
+        return dict(self.weights) if self.weights is not None else None
+
+
+def _g(x: float) -> str:
+    return f"{float(x):.6g}"
+
+
+def build_command(
+    settings: StudySettings,
+    *,
+    kind: Literal["report", "export"] = "report",
+    html: str | None = None,
+    pdf: str | None = None,
+    out: str | None = None,
+    fmt: str | None = None,
+    crs: str | None = None,
+) -> str:
+    """The ``python -m analysis`` command that reproduces a study.
+
+    Parameters
+    ----------
+    settings : StudySettings
+    kind : {"report", "export"}
+    html, pdf : str, optional
+        Report outputs (``kind="report"``).
+    out, fmt, crs : str, optional
+        Export output, format and CRS (``kind="export"``).
+
+    Examples
+    --------
+    >>> s = StudySettings(stage="apparel", origin="440118", weights=(("policy", 0.5), ("upstream", 0.5)),
+    ...     allocate=(("440118", 100.0),), room=(("445281", 60.0),), files=(("--capability", "my stats.csv"),))
+    >>> build_command(s, kind="export", out="all.zip", fmt="all", crs="EPSG:4547")  # doctest: +NORMALIZE_WHITESPACE
+    "python -m analysis export --stage apparel --origin 440118 --level county --weights policy=0.5,upstream=0.5
+    --decay-km 60 --candidates receiving --capability 'my stats.csv' --allocate 440118=100 --room 445281=60
+    --format all --crs EPSG:4547 --out all.zip"
+    """
+    if kind not in ("report", "export"):
+        msg = f"`kind` must be 'report' or 'export', got {kind!r}"
+        raise PlannerError(msg)
+    s = settings
+    parts = ["python", "-m", "analysis", kind, "--stage", s.stage, "--origin", s.origin, "--level", s.level]
+    if s.weights is not None:
+        parts += ["--weights", ",".join(f"{k}={_g(v)}" for k, v in s.weights)]
+    parts += ["--decay-km", _g(s.decay_km), "--candidates", s.candidates]
+    if s.exclude:
+        parts += ["--exclude", ",".join(s.exclude)]
+    for option, name in s.files:
+        parts += [option, name]
+    if kind == "report" and s.draws:
+        parts += ["--draws", str(int(s.draws)), "--seed", str(int(s.seed))]
+    for code, amount in s.allocate:
+        parts += ["--allocate", f"{code}={_g(amount)}"]
+    for code, amount in s.room:
+        parts += ["--room", f"{code}={_g(amount)}"]
+    if kind == "report":
+        parts += ["--lang", s.lang]
+        if html:
+            parts += ["--html", html]
+        if pdf:
+            parts += ["--pdf", pdf]
+    else:
+        if fmt:
+            parts += ["--format", fmt]
+        if crs:
+            parts += ["--crs", crs]
+        parts += ["--out", out or "export.zip"]
+    return shlex.join(parts)
+
+
+# ----------------------------------------------------------------------------- completeness
+
+def assess_transfer_completeness(
+    fit: Any,
+    *,
+    capability: pd.DataFrame | None = None,
+    destination: str | None = None,
+    share: float = 1.0,
+) -> pd.DataFrame:
+    """Chain completeness by zone and by region, before and after the fit's transfer.
+
+    The "after" state moves ``share`` of the origin's capability in the fit's stage to
+    ``destination`` (default: the top-ranked eligible destination).
+
+    Parameters
+    ----------
+    fit : analysis.fit.FitResult
+    capability : DataFrame, optional
+        Units x stages at the fit's level; the policy-derived matrix by default.
+    destination : str, optional
+        Adcode of the destination.
+    share : float
+        Share of the origin's capability that moves (0..1).
+
+    Returns
+    -------
+    DataFrame
+        :data:`analysis.completeness.COMPLETENESS_COLUMNS` for ``by="zone"`` then
+        ``by="region"``; ``attrs["assumptions"]`` lists what the statuses rest on.
+
+    Examples
+    --------
+    >>> from analysis.fit import score_transfer_fit
+    >>> fit = score_transfer_fit("dyeing", "440118")
+    >>> c = assess_transfer_completeness(fit)
+    >>> sorted(c["group_type"].unique())
+    ['region', 'zone']
+    """
+    from analysis.capability import load_capability
+    from analysis.completeness import assess_chain_completeness
+
+    if not 0.0 <= float(share) <= 1.0:
+        msg = f"`share` must be between 0 and 1, got {share!r}"
+        raise PlannerError(msg)
+    cap = capability if capability is not None else load_capability(level=fit.level)
+    table = fit.table
+    eligible = table[table["eligible"].astype(bool)]
+    if destination is None:
+        destination = str(eligible["adcode"].iloc[0]) if len(eligible) else None
+    elif destination not in set(table["adcode"].astype(str)):
+        msg = f"`destination` {destination!r} is not a candidate of this fit; choose one of its ranked units"
+        raise PlannerError(msg)
+    transfer = (str(fit.stage), str(fit.origin), destination, float(share)) if destination else None
+    parts = [assess_chain_completeness(cap, by=by, transfer=transfer) for by in ("zone", "region")]
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["assumptions"] = list(parts[0].attrs.get("assumptions", []))
+    if transfer:
+        out.attrs["assumptions"].append(
+            f"ASSUMPTION (this study): 'after' moves {share:.0%} of the {transfer[0]} capacity of "
+            f"{transfer[1]} to {transfer[2]}"
+        )
+    return out
+
+
+_STATUS_TEXT = {
+    "zh": {"present": "有", "thin": "薄弱", "missing": "缺"},
+    "en": {"present": "present", "thin": "thin", "missing": "missing"},
+}
+
+
+def pivot_completeness(completeness: pd.DataFrame, *, lang: str = "zh", by: str = "zone") -> pd.DataFrame:
+    """One row per zone (or region), one column per stage: status before → after, in words.
+
+    Parameters
+    ----------
+    completeness : DataFrame
+        :func:`assess_transfer_completeness` or
+        :func:`analysis.completeness.assess_chain_completeness` output.
+    lang : {"zh", "en"}
+    by : {"zone", "region"}
+        Which groups to show.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"group_type": "zone", "group": "east", "name_zh": "东翼", "name_en": "East wing",
+    ...     "stage": ["dyeing", "apparel"], "status_before": ["missing", "present"],
+    ...     "status_after": ["present", "present"]})
+    >>> pivot_completeness(df, lang="en").to_dict("records")
+    [{'group': 'East wing', 'dyeing': 'missing → present', 'apparel': 'present'}]
+    """
+    from analysis.explain import stage_label
+
+    if lang not in _STATUS_TEXT:
+        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
+        raise PlannerError(msg)
+    words = _STATUS_TEXT[lang]
+    df = completeness[completeness["group_type"] == by]
+    before = df["status_before"].map(words)
+    after = df["status_after"].map(words)
+    cell = before.where(before == after, before + " → " + after)
+    wide = pd.DataFrame({"group": df["name_zh" if lang == "zh" else "name_en"].to_numpy(),
+                         "stage": df["stage"].to_numpy(), "cell": cell.to_numpy()})
+    out = wide.pivot(index="group", columns="stage", values="cell").reindex(
+        index=list(dict.fromkeys(wide["group"])), columns=list(dict.fromkeys(wide["stage"])))
+    if lang == "zh":
+        out.columns = [stage_label(str(c), lang="zh") for c in out.columns]
+    out.columns.name = None
+    return out.reset_index()
+
+
+# ----------------------------------------------------------------------------- export
+
+@dataclass
+class ExportBundle:
+    """Everything an export writes: layers, tables, rasters and the sources they rest on."""
+
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rasters: dict[str, tuple] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+
+def collect_export(
+    fit: Any | None = None,
+    *,
+    layer_ids: Sequence[str] | str = "all",
+    allocation: Any | None = None,
+    resolution_m: float = 1000.0,
+) -> ExportBundle:
+    """Gather the registry layers and, when given, the fit scores, score raster and flows.
+
+    Parameters
+    ----------
+    fit : analysis.fit.FitResult, optional
+        Adds ``fit_<stage>_<origin>`` as polygons, a table and a score raster.
+    layer_ids : "all" or sequence of str
+        Registry layers (:func:`layers.registry.list_layers`).
+    allocation : analysis.allocation.AllocationResult, optional
+        Adds ``flows_<stage>`` as lines and a table.
+    resolution_m : float
+        Cell size of the score raster, metres.
+
+    Examples
+    --------
+    >>> b = collect_export(layer_ids=["zones"])
+    >>> list(b.layers), len(b.layers["zones"])
+    (['zones'], 3)
+    """
+    from analysis.export import sanitize_name
+    from layers.registry import list_layers, load_layer
+
+    ids = list_layers() if isinstance(layer_ids, str) and layer_ids.strip() == "all" else (
+        [s.strip() for s in layer_ids.split(",") if s.strip()] if isinstance(layer_ids, str) else list(layer_ids))
+    unknown = [i for i in ids if i not in list_layers()]
+    if unknown:
+        msg = f"`layer_ids` has unknown ids {unknown}; use 'all' or some of: {', '.join(list_layers())}"
+        raise PlannerError(msg)
+    bundle = ExportBundle(layers={i: load_layer(i) for i in ids})
+    if fit is not None:
+        from analysis.raster import rasterize_scores
+        from layers.boundaries import load_boundaries
+
+        units = load_boundaries("city" if fit.level == "city" else "county")[["adcode", "geometry"]]
+        table = fit.table.copy()
+        if "policy_clauses" in table.columns:
+            table["policy_clauses"] = table["policy_clauses"].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        name = sanitize_name(f"fit_{fit.stage}_{fit.origin}")
+        bundle.layers[name] = units.merge(table, on="adcode", how="inner")
+        bundle.tables[name] = table
+        bundle.rasters[name] = rasterize_scores(bundle.layers[name], resolution_m=resolution_m)
+        bundle.sources += [str(s) for s in fit.sources]
+        if allocation is not None and len(allocation.flows):
+            bundle.layers[f"flows_{fit.stage}"] = allocation.lines
+            bundle.tables[f"flows_{fit.stage}"] = allocation.flows
+    return bundle
+
+
+def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = "EPSG:4326") -> list[Path]:
+    """Write ``bundle`` in one format; returns the files written (atomically, each).
+
+    ``gpkg``, ``shp`` and ``all`` write the file ``out``; ``geojson`` and ``csv`` write one
+    file per layer or table into the folder ``out``; ``tif`` writes ``out`` (one raster) or
+    one file per raster into the folder ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_export(collect_export(layer_ids=["zones"]), "geojson", d)]
+    ['zones.geojson']
+    """
+    from analysis import export as ex
+
+    if fmt not in EXPORT_FORMATS:
+        msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
+        raise PlannerError(msg)
+    if fmt == "tif" and not bundle.rasters:
+        msg = "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)"
+        raise PlannerError(msg)
+    if fmt != "tif" and not bundle.layers:
+        msg = "nothing to export: choose some layers and/or run a fit (CLI: --layers, or --stage with --origin)"
+        raise PlannerError(msg)
+    out = Path(out)
+    if fmt == "gpkg":
+        return [ex.export_geopackage(bundle.layers, out, crs=crs)]
+    if fmt == "shp":
+        return [ex.export_shapefiles(bundle.layers, out, crs=crs)]
+    if fmt == "geojson":
+        return [ex.export_geojson(g, out / f"{ex.sanitize_name(n)}.geojson", crs=crs) for n, g in bundle.layers.items()]
+    if fmt == "csv":
+        return [ex.export_csv(g, out / f"{ex.sanitize_name(n)}.csv", crs=crs)
+                for n, g in {**bundle.layers, **bundle.tables}.items()]
+    if fmt == "tif":
+        return [ex.export_geotiff(*spec, out if len(bundle.rasters) == 1 else out / f"{ex.sanitize_name(n)}.tif",
+                                  to_crs=crs) for n, spec in bundle.rasters.items()]
+    return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources)]
+
+
+def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> tuple[bytes, str]:
+    """The export as one downloadable file: ``(bytes, file name)``.
+
+    Formats that write several files (``geojson``, ``csv``, several rasters) are zipped.
+
+    Examples
+    --------
+    >>> data, name = export_bytes(collect_export(layer_ids=["zones"]), "geojson", crs="EPSG:4490")
+    >>> name, zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
+    ('guangdong_textile_geojson_EPSG4490.zip', ['zones.geojson'])
+    """
+    from analysis.export import resolve_export_crs, sanitize_name
+
+    key, _ = resolve_export_crs(crs)
+    suffix = EXPORT_FORMATS[fmt][0] if fmt in EXPORT_FORMATS else ""
+    name = sanitize_name(f"{stem}_{fmt}_{key.replace(':', '')}")
+    with tempfile.TemporaryDirectory(prefix=".download_") as td:
+        d = Path(td)
+        folder = fmt in ("geojson", "csv") or (fmt == "tif" and len(bundle.rasters) > 1)
+        target = d / "out" if folder else d / f"{name}{suffix}"
+        files = write_export(bundle, fmt, target, crs=key)
+        if not folder:
+            return files[0].read_bytes(), files[0].name
+        zpath = d / f"{name}.zip"
+        with atomic_path(zpath) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, arcname=f.relative_to(target).as_posix())
+        return zpath.read_bytes(), zpath.name
+
+
+def report_bytes(report: Any, fmt: Literal["html", "pdf"]) -> bytes:
+    """The report as the bytes of an HTML or PDF file (what the writers write).
+
+    Examples
+    --------
+    >>> from analysis.report import Report
+    >>> report_bytes(Report(lang="en", title="t", html="<p>x</p>"), "html")
+    b'<p>x</p>'
+    """
+    from analysis.report import write_report_html, write_report_pdf
+
+    if fmt not in ("html", "pdf"):
+        msg = f"`fmt` must be 'html' or 'pdf', got {fmt!r}"
+        raise PlannerError(msg)
+    writer = write_report_html if fmt == "html" else write_report_pdf
+    with tempfile.TemporaryDirectory(prefix=".report_") as td:
+        return writer(report, Path(td) / f"report.{fmt}").read_bytes()
+
+
+def settings_from_mapping(values: Mapping[str, Any]) -> StudySettings:
+    """Build settings from a plain mapping (e.g. parsed CLI arguments), normalising types."""
+    def pairs(m: Any) -> tuple[tuple[str, float], ...]:
+        return tuple((str(k), float(v)) for k, v in (m.items() if isinstance(m, Mapping) else (m or ())))
+
+    w = values.get("weights")
+    return StudySettings(
+        stage=str(values["stage"]), origin=str(values["origin"]), level=str(values.get("level", "county")),
+        weights=pairs(w) if w else None, decay_km=float(values.get("decay_km", 60.0)),
+        candidates=str(values.get("candidates", "receiving")), exclude=tuple(values.get("exclude", ()) or ()),
+        draws=int(values.get("draws", 0) or 0), seed=int(values.get("seed", 0) or 0),
+        allocate=pairs(values.get("allocate")), room=pairs(values.get("room")), lang=str(values.get("lang", "zh")),
+        files=tuple(values.get("files", ()) or ()),
+    )
