@@ -46,6 +46,7 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "area_km2": ("面积（km²）", "Area (km²)"),
     "clause": ("政策条款", "Clause"),
     "location_precision": ("定位精度", "Location precision"),
+    "note": ("说明", "Note"),
     "source": ("来源", "Source"),
 }
 
@@ -73,6 +74,10 @@ class Overlay:
 def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") -> pd.DataFrame:
     """The popup table of a layer: one column per shown field, values escaped.
 
+    Fields follow the label table's order; a layer shows those of its columns that exist.
+    For places this includes ``location_precision`` and ``note``, where a stand-in point
+    (a town, county or city seat) and any assumption about the place are stated.
+
     Examples
     --------
     >>> from layers.registry import get_layer_spec
@@ -97,7 +102,7 @@ def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") ->
     mem_col = "member_cities_zh" if lang == "zh" else "member_cities_en"
     if mem_col in src:
         out["members"] = src[mem_col]
-    for col in ("stages", "adcode", "region", "area_km2", "clause", "location_precision", "source"):
+    for col in ("stages", "adcode", "region", "area_km2", "clause", "location_precision", "note", "source"):
         if col in src:
             out[col] = src[col]
     if spec.group == "boundaries" and "clause" not in out:

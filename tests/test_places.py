@@ -325,3 +325,28 @@ def test_validator_does_not_modify_input():
     before = df.copy()
     validate_places(df)
     pd.testing.assert_frame_equal(df, before)
+
+
+# ---------------------------------------------------------------- map popups
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "说明"), ("en", "Note")])
+def test_map_popups_show_the_note_escaped(lang, label):
+    import json
+
+    from layers.registry import get_layer_spec
+    from layers.webmap import build_map, popup_fields
+
+    spec = get_layer_spec("city_titles")
+    g = spec.loader()
+    t = popup_fields(spec, g, lang=lang)
+    # the note states the stand-in point ("Point = ... seat") right after the precision
+    cols = list(t.columns)
+    assert cols.index("note") == cols.index("location_precision") + 1
+    assert t["note"].str.contains("seat").all()
+    # escaped like every other field: a user's note cannot inject markup
+    evil = g.head(1).copy()
+    evil["note"] = "<img src=x onerror=alert(1)> A & B"
+    assert popup_fields(spec, evil, lang=lang)["note"].iloc[0] == "&lt;img src=x onerror=alert(1)&gt; A &amp; B"
+    # and the map's popup carries the field with its label
+    html = build_map(["city_titles"], lang=lang).get_root().render()
+    assert '"note"' in html and json.dumps(label)[1:-1] in html
