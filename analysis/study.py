@@ -139,7 +139,7 @@ def build_command(
         raise PlannerError(msg)
     s = settings
     parts = ["python", "-m", "analysis", kind, "--stage", s.stage, "--origin", s.origin, "--level", s.level]
-    if s.weights is not None:
+    if s.weights is not None and "--ahp" not in dict(s.files):  # an AHP file states the weights itself
         parts += ["--weights", ",".join(f"{k}={_g(v)}" for k, v in s.weights)]
     parts += ["--decay-km", _g(s.decay_km), "--candidates", s.candidates]
     if s.exclude:
@@ -219,7 +219,8 @@ def assess_transfer_completeness(
     elif destination not in set(table["adcode"].astype(str)):
         msg = f"`destination` {destination!r} is not a candidate of this fit; choose one of its ranked units"
         raise PlannerError(msg)
-    transfer = (str(fit.stage), str(fit.origin), destination, float(share)) if destination else None
+    moves = destination is not None and float(share) > 0
+    transfer = (str(fit.stage), str(fit.origin), destination, float(share)) if moves else None
     parts = [assess_chain_completeness(cap, by=by, transfer=transfer) for by in ("zone", "region")]
     out = pd.concat(parts, ignore_index=True)
     out.attrs["assumptions"] = list(parts[0].attrs.get("assumptions", []))

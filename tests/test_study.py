@@ -1,0 +1,237 @@
+"""The study module shared by the app and the CLI, and the app's map overlays."""
+from __future__ import annotations
+
+import io
+import shlex
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+from analysis.allocation import allocate_capacity
+from analysis.fit import score_transfer_fit
+from analysis.study import (
+    EXPORT_FORMATS,
+    StudySettings,
+    assess_transfer_completeness,
+    build_command,
+    collect_export,
+    export_bytes,
+    pivot_completeness,
+    report_bytes,
+)
+from analysis.weights import complete_reciprocal
+from geo.errors import PlannerError
+from layers.fitmap import SCORE_CLASSES, flow_overlay, origin_overlay, score_colours, score_overlay
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return score_transfer_fit("dyeing", "440118")
+
+
+@pytest.fixture(scope="module")
+def alloc(fit):
+    room = {a: 60.0 for a in fit.top(2)["adcode"]}
+    return allocate_capacity("dyeing", {"440118": 100.0}, room=room, fit=fit)
+
+
+# ----------------------------------------------------------------------------- command
+
+def test_report_command_parses_back_to_the_same_settings() -> None:
+    from analysis.cli import build_parser
+
+    s = StudySettings(stage="apparel", origin="440118", weights=(("policy", 0.4), ("upstream", 0.6)), decay_km=45.0,
+                      candidates="all", exclude=("445281", "440513"), draws=500, seed=7,
+                      allocate=(("440118", 80.0),), room=(("445281", 50.0), ("park_x", 40.0)), lang="en")
+    argv = shlex.split(build_command(s, kind="report", pdf="r.pdf"))
+    assert argv[:4] == ["python", "-m", "analysis", "report"]
+    a = build_parser().parse_args(argv[3:])
+    assert (a.stage, a.origin, a.level, a.decay_km, a.candidates) == ("apparel", "440118", "county", 45.0, "all")
+    assert a.weights == "policy=0.4,upstream=0.6"
+    assert a.exclude == ["445281,440513"]
+    assert (a.draws, a.seed, a.lang, a.pdf) == (500, 7, "en", "r.pdf")
+    assert a.allocate == ["440118=80"] and a.room == ["445281=50", "park_x=40"]
+
+
+def test_export_command_names_user_files_and_skips_draws() -> None:
+    from analysis.cli import build_parser
+
+    s = StudySettings(stage="dyeing", origin="440118", draws=100, files=(("--capability", "my stats.csv"),))
+    cmd = build_command(s, kind="export", out="all.zip", fmt="all", crs="EPSG:4490")
+    assert "'my stats.csv'" in cmd and "--draws" not in cmd
+    a = build_parser().parse_args(shlex.split(cmd)[3:])
+    assert (a.format, a.crs, a.out, a.capability) == ("all", "EPSG:4490", "all.zip", "my stats.csv")
+
+
+def test_ahp_file_replaces_the_weights_in_the_command() -> None:
+    s = StudySettings(stage="dyeing", origin="440118", weights=(("policy", 1.0),), files=(("--ahp", "pairs.csv"),))
+    cmd = build_command(s)
+    assert "--ahp pairs.csv" in cmd and "--weights" not in cmd
+
+
+def test_unknown_command_kind_refused() -> None:
+    with pytest.raises(PlannerError, match="`kind` must be 'report' or 'export'"):
+        build_command(StudySettings(stage="dyeing", origin="440118"), kind="fit")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- completeness
+
+def test_completeness_defaults_to_the_top_destination(fit) -> None:
+    c = assess_transfer_completeness(fit)
+    assert set(c["group_type"]) == {"zone", "region"}
+    top = fit.top(1)["adcode"].iloc[0]
+    assert any(top in a for a in c.attrs["assumptions"])
+
+
+def test_completeness_share_zero_changes_nothing(fit) -> None:
+    c = assess_transfer_completeness(fit, share=0.0)
+    assert (c["status_before"] == c["status_after"]).all()
+    assert not c["changed"].any()
+
+
+def test_completeness_moving_to_a_region_without_the_stage_fills_it() -> None:
+    # apparel leaving Zengcheng for a North unit: the North region then has apparel present
+    f = score_transfer_fit("apparel", "440118")
+    north = f.table[(f.table["region"] == "North") & f.table["eligible"]]["adcode"].iloc[0]
+    c = assess_transfer_completeness(f, destination=north)
+    row = c[(c["group_type"] == "region") & (c["group"] == "North") & (c["stage"] == "apparel")].iloc[0]
+    assert row["level_after"] >= row["level_before"]
+
+
+def test_completeness_refuses_bad_destination_and_share(fit) -> None:
+    with pytest.raises(PlannerError, match="`destination` '999999' is not a candidate"):
+        assess_transfer_completeness(fit, destination="999999")
+    with pytest.raises(PlannerError, match="`share` must be between 0 and 1"):
+        assess_transfer_completeness(fit, share=1.5)
+
+
+def test_pivot_completeness_one_row_per_zone(fit) -> None:
+    c = assess_transfer_completeness(fit)
+    zh = pivot_completeness(c, lang="zh")
+    assert len(zh) == 3 and "印染" in zh.columns
+    en = pivot_completeness(c, lang="en", by="region")
+    assert len(en) == 4 and "dyeing" in en.columns
+    assert set(np.unique(en.drop(columns="group").to_numpy().astype(str))) <= {
+        "present", "thin", "missing", *(f"{a} → {b}" for a in ("present", "thin", "missing")
+                                        for b in ("present", "thin", "missing"))}
+    with pytest.raises(PlannerError, match="`lang`"):
+        pivot_completeness(c, lang="fr")
+
+
+# ----------------------------------------------------------------------------- export
+
+def test_collect_export_adds_scores_raster_and_flows(fit, alloc) -> None:
+    b = collect_export(fit, layer_ids=["zones", "parks"], allocation=alloc)
+    assert list(b.layers) == ["zones", "parks", "fit_dyeing_440118", "flows_dyeing"]
+    assert len(b.layers["fit_dyeing_440118"]) == len(fit.table)
+    assert b.tables["flows_dyeing"]["amount"].sum() == pytest.approx(100.0)
+    arr, _transform, _crs = b.rasters["fit_dyeing_440118"]
+    assert np.nanmax(np.where(arr < 0, np.nan, arr)) <= 1.0
+    assert any("2023" in s for s in b.sources)
+
+
+def test_collect_export_refuses_unknown_layers() -> None:
+    with pytest.raises(PlannerError, match="unknown ids \\['nope'\\]"):
+        collect_export(layer_ids=["zones", "nope"])
+
+
+def test_nothing_to_export_is_a_message() -> None:
+    with pytest.raises(PlannerError, match="nothing to export"):
+        export_bytes(collect_export(layer_ids=[]), "gpkg")
+    with pytest.raises(PlannerError, match="run a fit first"):
+        export_bytes(collect_export(layer_ids=["zones"]), "tif")
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_every_download_opens_in_gdal(fmt: str, fit, alloc, tmp_path: Path) -> None:
+    bundle = collect_export(fit, layer_ids=["zones", "parks"], allocation=alloc)
+    data, name = export_bytes(bundle, fmt, crs="EPSG:4547")
+    assert "EPSG4547" in name and name.endswith(EXPORT_FORMATS[fmt][0])
+    path = tmp_path / name
+    path.write_bytes(data)
+    if fmt == "gpkg":
+        info = subprocess.run(["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "fit_dyeing_440118" in info and "flows_dyeing" in info and "4547" in info
+        g = pyogrio.read_dataframe(path, layer="fit_dyeing_440118")
+        assert g.crs.to_epsg() == 4547 and "潮阳区" in set(g["name_zh"])
+    elif fmt == "tif":
+        info = subprocess.run(["gdalinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "4547" in info
+    else:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        if fmt == "geojson":
+            assert "fit_dyeing_440118.geojson" in names and "flows_dyeing.geojson" in names
+        elif fmt == "csv":
+            assert "flows_dyeing.csv" in names and "fit_dyeing_440118.csv" in names
+        elif fmt == "shp":
+            assert any(n.startswith("fit_dyeing_440118") for n in names)
+        else:
+            assert {"layers.gpkg", "README.txt"} <= set(names) and any(n.startswith("raster/") for n in names)
+
+
+def test_report_bytes_html_and_pdf(fit, tmp_path: Path) -> None:
+    from analysis.report import build_report
+
+    r = build_report(fit, lang="zh", maps=False)
+    html = report_bytes(r, "html").decode("utf-8")
+    HTMLParser().feed(html)
+    assert fit.top(1)["name_zh"].iloc[0] in html
+    pdf = report_bytes(r, "pdf")
+    assert pdf.startswith(b"%PDF-")
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert fit.top(1)["name_zh"].iloc[0] in text
+    with pytest.raises(PlannerError, match="`fmt` must be 'html' or 'pdf'"):
+        report_bytes(r, "docx")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- overlays
+
+def test_score_colours_follow_the_classes() -> None:
+    s = np.array([0.0, 0.2, 0.21, 0.5, 0.79, 1.0, np.nan, 0.9])
+    elig = np.array([True] * 7 + [False])
+    got = score_colours(s, elig).tolist()
+    pal = [c for _, c in SCORE_CLASSES]
+    assert got == [pal[0], pal[0], pal[1], pal[2], pal[3], pal[4], "#bdbdbd", "#bdbdbd"]
+
+
+def test_score_overlay_has_every_unit_and_greys_the_ineligible(fit) -> None:
+    ov = score_overlay(fit, lang="zh")
+    assert len(ov.gdf) == len(fit.table)
+    inel = ~ov.gdf["eligible"].astype(bool)
+    assert (ov.gdf.loc[inel, "_score_colour"] == "#bdbdbd").all()
+    assert (ov.gdf.loc[~inel, "_score_colour"] != "#bdbdbd").all()
+    assert (ov.gdf.loc[inel, "_reason"].str.len() > 0).all()  # why it is not eligible
+    assert fit.table["adcode"].tolist() == fit.table["adcode"].tolist()  # input untouched
+
+
+def test_origin_and_flow_overlays(fit, alloc) -> None:
+    assert origin_overlay(fit, lang="en").gdf["_name"].tolist() == ["Zengcheng District"]
+    ov = flow_overlay(alloc, lang="zh")
+    assert ov is not None and len(ov.gdf) == len(alloc.flows)
+    assert pd.to_numeric(ov.gdf["_amount"]).sum() == pytest.approx(100.0)
+    empty = type(alloc)(flows=alloc.flows.iloc[:0], lines=alloc.lines.iloc[:0], shortfall=100.0, message="none")
+    assert flow_overlay(empty) is None
+    with pytest.raises(PlannerError, match="`lang`"):
+        score_overlay(fit, lang="de")
+
+
+# ----------------------------------------------------------------------------- AHP matrix from the editor
+
+def test_complete_reciprocal_mirrors_the_upper_triangle() -> None:
+    m = pd.DataFrame([["1", "3", "1/5"], ["x", "1", "2"], ["", "", "1"]], index=list("abc"), columns=list("abc"))
+    a = complete_reciprocal(m).to_numpy()
+    assert np.allclose(a * a.T, 1.0)
+    assert a[0, 1] == 3 and a[2, 0] == pytest.approx(5.0)
+
+
+def test_complete_reciprocal_names_every_bad_cell() -> None:
+    m = pd.DataFrame([["1", "zwei", "0"], ["", "1", "-2"], ["", "", "1"]], index=list("abc"), columns=list("abc"))
+    with pytest.raises(PlannerError, match=r"cell \(a, b\).*cell \(a, c\).*cell \(b, c\)"):
+        complete_reciprocal(m)
