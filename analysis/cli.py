@@ -9,6 +9,7 @@ Examples of use::
 
     python -m analysis fit --stage dyeing --origin 440118 --out dyeing.csv
     python -m analysis fit --stage apparel --origin 增城区 --weights "policy=0.4,upstream=0.3,downstream=0.3" --out a.json
+    python -m analysis fit --stage weaving --origin 440118 --site site.csv --out w.csv   # site.csv: adcode,site (0..1)
     python -m analysis ahp pairwise.csv
     python -m analysis sensitivity --stage dyeing --origin 440118 --draws 10000 --seed 1 --out s.csv
     python -m analysis completeness --by zone --transfer dyeing:440118:445281:0.5 --out c.csv
@@ -47,6 +48,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_fit_options(p: argparse.ArgumentParser, *, origin_help: str | None = None, with_origin: bool = True) -> None:
+    from analysis.fit import SITE_PLACEHOLDER
+
     p.add_argument("--stage", required=True, help="stage id, e.g. dyeing, apparel, spinning, weaving")
     if with_origin:
         p.add_argument("--origin", required=True, help=origin_help or "origin unit: adcode or name, e.g. 440118 (Zengcheng)")
@@ -56,6 +59,10 @@ def _add_fit_options(p: argparse.ArgumentParser, *, origin_help: str | None = No
     w.add_argument("--ahp", metavar="FILE", help="pairwise comparison CSV of the components; weights by AHP")
     p.add_argument("--capability", metavar="CSV", help="capability matrix CSV replacing the policy-derived default")
     p.add_argument("--od", metavar="CSV", help="origin-destination cost matrix CSV replacing the network distances")
+    p.add_argument("--site", metavar="CSV",
+                   help="site suitability per unit: CSV with columns adcode,site (0 = unsuitable .. 1 = best, units of "
+                        f"--level); units not in the file keep the neutral placeholder {SITE_PLACEHOLDER:g} "
+                        "(an assumption the output lists)")
     p.add_argument("--decay-km", type=float, default=60.0, help="distance-decay scale in km (default 60, an assumption)")
     p.add_argument("--candidates", choices=("receiving", "all"), default="receiving",
                    help="receiving = East, West and North units only (default); all = every unit but the origin")
@@ -90,6 +97,10 @@ def _fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         from analysis.capability import read_capability_csv
 
         kw["capability"] = read_capability_csv(args.capability, level=args.level)
+    if getattr(args, "site", None):
+        from analysis.fit import read_site_csv
+
+        kw["site"] = read_site_csv(args.site, level=args.level)
     if args.od:
         from analysis.network import unit_cost_matrix
 

@@ -34,7 +34,9 @@ one stage.
 """
 from __future__ import annotations
 
+import io
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -46,7 +48,7 @@ import pandas as pd
 from analysis.relatedness import REFERENCE as RELATEDNESS_REFERENCE
 from analysis.relatedness import relatedness_density
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE, normalise_weights
-from geo.errors import PlannerError, UnknownNameError
+from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -59,6 +61,7 @@ __all__ = [
     "compute_fit_components",
     "designations_from_places",
     "load_fit_inputs",
+    "read_site_csv",
     "score_transfer_fit",
     "score_all_stages",
 ]
@@ -436,6 +439,114 @@ def _cost_frame(cost: pd.DataFrame | tuple[Sequence[str], np.ndarray]) -> pd.Dat
     return c
 
 
+def _site_code_problem(unknown: list[str], level: Level) -> str:
+    from layers.boundaries import load_boundaries
+
+    units = load_boundaries(level)
+    other_level: Level = "city" if level == "county" else "county"
+    wrong = [c for c in unknown if c in set(load_boundaries(other_level)["adcode"].astype(str))]
+    hint = f" ({wrong[:5]} are {other_level} codes: use --level {other_level} or give {level} codes)" if wrong else ""
+    examples = ", ".join(f"{a} {n}" for a, n in units[["adcode", "name_zh"]].head(4).itertuples(index=False))
+    return (
+        f"unknown {level} adcode(s) {unknown[:8]}{' ...' if len(unknown) > 8 else ''}{hint}; valid {level} codes are "
+        f"6-digit strings such as {examples} (full list: layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']])"
+    )
+
+
+def read_site_csv(path: str | os.PathLike | io.TextIOBase, *, level: Level = "county") -> pd.Series:
+    """Read per-unit site values (0..1) for the fit's ``site`` component from a CSV.
+
+    The file has a header with columns ``adcode`` and ``site`` (others, e.g. a name, are
+    ignored), one row per unit; ``site`` is 0 (unsuitable) .. 1 (best), e.g. a land, slope
+    or flood criterion aggregated per unit. Units missing from the file are not an error:
+    :func:`load_fit_inputs` gives them the neutral :data:`SITE_PLACEHOLDER` and says so in
+    the fit's assumptions.
+
+    Parameters
+    ----------
+    path : path or text file-like
+        UTF-8 CSV (a BOM, as spreadsheets write it, is fine).
+    level : {"county", "city"}
+        Which adcodes are valid.
+
+    Returns
+    -------
+    pandas.Series
+        Float values named ``site``, indexed by adcode (str), in file order; pass it as
+        ``site=`` to :func:`score_transfer_fit`.
+
+    Raises
+    ------
+    PlannerError
+        An unreadable file; or one :class:`~geo.errors.LayerValidationError` listing every
+        problem: missing columns, unknown adcodes (with valid examples), empty or repeated
+        adcodes, values that are not numbers or lie outside 0..1.
+
+    Examples
+    --------
+    >>> s = read_site_csv(io.StringIO("adcode,site\\n445281,0.8\\n440513,0.25\\n"))
+    >>> s.to_dict()
+    {'445281': 0.8, '440513': 0.25}
+    """
+    if level not in ("city", "county"):
+        msg = f"`level` must be 'city' or 'county', got {level!r}"
+        raise PlannerError(msg)
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "<buffer>"
+    label = f"site CSV {os.path.basename(name)} (`path`)"
+    try:
+        if isinstance(path, (str, os.PathLike)):
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except OSError as exc:
+        msg = f"`path` {name!r} could not be read: {exc}; check the file name"
+        raise PlannerError(msg) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        msg = f"`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {exc}; save it as 'CSV UTF-8'"
+        raise PlannerError(msg) from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    problems: list[str] = []
+    missing = [c for c in ("adcode", "site") if c not in raw.columns]
+    if missing:
+        problems.append(f"missing column(s) {missing} (found {list(raw.columns)}); the header must be adcode,site")
+    codes = raw["adcode"].astype(str).str.strip() if "adcode" in raw.columns else pd.Series("", index=raw.index)
+    rows = np.arange(1, len(raw) + 1)  # data rows, 1 = the line after the header
+    if "adcode" in raw.columns:
+        empty = (codes == "").to_numpy()
+        if empty.any():
+            problems.append(f"data row(s) {rows[empty][:8].tolist()} have no adcode")
+        from layers.boundaries import load_boundaries
+
+        valid = set(load_boundaries(level)["adcode"].astype(str))
+        unknown = list(dict.fromkeys(c for c in codes[~empty] if c not in valid))
+        if unknown:
+            problems.append(_site_code_problem(unknown, level))
+        dup = sorted(set(codes[codes.duplicated() & (codes != "")]))
+        if dup:
+            problems.append(f"adcode(s) {dup[:8]} appear more than once; give one row per unit")
+    values = pd.Series(np.nan, index=raw.index)
+    if "site" in raw.columns:
+        text = raw["site"].astype(str).str.strip()
+        values = pd.to_numeric(text, errors="coerce").astype(float)
+        nonnum = values.isna().to_numpy() | ~np.isfinite(values.to_numpy())
+        if nonnum.any():
+            problems.append(
+                f"site value(s) {text[nonnum].tolist()[:6]} in data row(s) {rows[nonnum][:8].tolist()} are not numbers; "
+                "write a number from 0 to 1"
+            )
+        out = ~nonnum & ((values < 0) | (values > 1)).to_numpy()
+        if out.any():
+            problems.append(
+                f"site value(s) {values[out].tolist()[:6]} in data row(s) {rows[out][:8].tolist()} are outside 0..1; "
+                "rescale to 0 (unsuitable) .. 1 (best)"
+            )
+    if not len(raw) and not missing:
+        problems.append("no data rows; give one row adcode,site per unit (units left out keep the neutral placeholder)")
+    if problems:
+        raise LayerValidationError(problems, layer=label)
+    return pd.Series(values.to_numpy(dtype=float), index=pd.Index(codes.to_numpy(), name="adcode"), name="site")
+
+
 def load_fit_inputs(
     *,
     level: Level = "county",
@@ -540,6 +651,7 @@ def load_fit_inputs(
     if miss:
         problems.append(f"`designations` lacks column(s) {miss}; expected {list(_DESIGNATION_COLUMNS)}")
 
+    params["site_source"] = "default (neutral placeholder)" if site is None else "user"
     if site is None:
         site_s = pd.Series(SITE_PLACEHOLDER, index=order, dtype=float)
         assumptions.append(
@@ -552,7 +664,10 @@ def load_fit_inputs(
             problems.append("`site` must hold values in 0..1 for every unit given")
         n_miss = sum(a not in site_s.index for a in order)
         if n_miss:
-            assumptions.append(f"site missing for {n_miss} unit(s): neutral {SITE_PLACEHOLDER} used there")
+            assumptions.append(
+                f"ASSUMPTION: site values were given for {len(order) - n_miss} of {len(order)} unit(s); the {n_miss} "
+                f"unit(s) not given keep the neutral placeholder {SITE_PLACEHOLDER}"
+            )
         site_s = site_s.reindex(order).fillna(SITE_PLACEHOLDER)
         sources.append("site: user-supplied per-unit values (0..1)")
 

@@ -114,3 +114,53 @@ def test_help_on_every_command() -> None:
     for cmd in ("fit", "ahp", "sensitivity", "completeness", "allocate"):
         r = _run(cmd, "--help")
         assert r.returncode == 0 and "usage:" in r.stdout
+
+
+def test_fit_with_site_csv_end_to_end(tmp_path: Path) -> None:
+    _needs_default_data()
+    from analysis.fit import SITE_PLACEHOLDER
+
+    site = tmp_path / "site.csv"
+    # Excel-style BOM and an ignored name column; Puning 0.9, Chaoyang 0.1, every other unit left out
+    site.write_text("\ufeffadcode,site,name\n445281,0.9,普宁市\n440513,0.1,潮阳区\n", encoding="utf-8")
+    with_site, without = tmp_path / "a.json", tmp_path / "b.json"
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--site", str(site), "--out", str(with_site))
+    assert r.returncode == 0, r.stderr
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--out", str(without))
+    assert r.returncode == 0, r.stderr
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (with_site, without))
+    ra, rb = ({row["adcode"]: row for row in d["table"]} for d in (a, b))
+    assert ra["445281"]["site"] == 0.9 and ra["440513"]["site"] == 0.1
+    assert ra["440883"]["site"] == SITE_PLACEHOLDER == rb["445281"]["site"]  # left out: neutral placeholder
+    # only the site term moves the score: weight_site x (given - placeholder)
+    w = a["weights"]["site"]
+    assert ra["445281"]["score"] - rb["445281"]["score"] == pytest.approx(w * (0.9 - SITE_PLACEHOLDER), abs=1e-9)
+    assert ra["440513"]["score"] - rb["440513"]["score"] == pytest.approx(w * (0.1 - SITE_PLACEHOLDER), abs=1e-9)
+    assert a["params"]["site_source"] == "user" and b["params"]["site_source"].startswith("default")
+    note = [x for x in a["assumptions"] if "site values were given for 2 of" in x]
+    assert note and f"keep the neutral placeholder {SITE_PLACEHOLDER:g}" in note[0]
+
+
+def test_fit_with_bad_site_csv_exit_2_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("adcode,site\n445281,1.5\n999999,0.2\n440513,high\n", encoding="utf-8")
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--site", str(bad))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stdout == ""
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
+    # one message, every problem: the range, the unknown code with valid examples, the non-number
+    assert "3 problem(s)" in lines[0]
+    assert "[1.5]" in lines[0] and "outside 0..1" in lines[0]
+    assert "unknown county adcode(s) ['999999']" in lines[0] and "such as 440103" in lines[0]
+    assert "['high']" in lines[0] and "not numbers" in lines[0]
+    cols = tmp_path / "cols.csv"
+    cols.write_text("code,value\n445281,0.5\n", encoding="utf-8")
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--site", str(cols))
+    assert r.returncode == 2 and "missing column(s) ['adcode', 'site']" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_fit_help_names_site_and_its_default() -> None:
+    r = _run("fit", "--help")
+    text = " ".join(r.stdout.split())
+    assert r.returncode == 0 and "--site CSV" in text
+    assert "adcode,site" in text and "keep the neutral placeholder 0.5" in text

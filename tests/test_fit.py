@@ -229,3 +229,43 @@ def test_default_data_dyeing_from_xintang() -> None:
     assert set(top["region"]) <= {"East", "West", "North"}
     assert top["policy"].iloc[0] == 1.0 and "§19" in top["policy_clauses"].iloc[0]
     assert t["score"].dropna().between(0, 1).all()
+
+
+# ----------------------------------------------------------------------------- site CSV
+
+
+def test_read_site_csv_reads_and_feeds_the_fit() -> None:
+    import io
+
+    from analysis.fit import read_site_csv
+
+    s = read_site_csv(io.StringIO(" Adcode , SITE \n445281,1\n440513, 0 \n"))
+    assert s.to_dict() == {"445281": 1.0, "440513": 0.0} and s.name == "site"
+    assert read_site_csv(io.StringIO("adcode,site\n445200,0.4\n"), level="city").to_dict() == {"445200": 0.4}
+
+
+def test_read_site_csv_collects_every_problem() -> None:
+    import io
+
+    from analysis.fit import read_site_csv
+    from geo.errors import LayerValidationError
+
+    text = "adcode,site\n445281,2\n445281,0.5\n440100,0.3\n,0.1\n440513,\n"
+    with pytest.raises(LayerValidationError) as info:
+        read_site_csv(io.StringIO(text))
+    probs = info.value.problems
+    assert len(probs) == 5, probs
+    joined = " | ".join(probs)
+    assert "data row(s) [4] have no adcode" in joined
+    assert "['440100'] are city codes" in joined  # a city code at county level says so
+    assert "['445281'] appear more than once" in joined
+    assert "[''] in data row(s) [5] are not numbers" in joined
+    assert "[2.0] in data row(s) [1] are outside 0..1" in joined
+    with pytest.raises(LayerValidationError, match=r"missing column\(s\) \['site'\]"):
+        read_site_csv(io.StringIO("adcode,score\n445281,0.5\n"))
+    with pytest.raises(PlannerError, match="no data rows"):
+        read_site_csv(io.StringIO("adcode,site\n"))
+    with pytest.raises(PlannerError, match="could not be read"):
+        read_site_csv("/no/such/site.csv")
+    with pytest.raises(PlannerError, match="`level`"):
+        read_site_csv(io.StringIO("adcode,site\n445281,0.5\n"), level="town")  # type: ignore[arg-type]
