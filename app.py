@@ -71,6 +71,8 @@ T = {
     "inputs": ("替换输入数据（可选）", "Replace input data (optional)"),
     "up_capability": ("产业能力 CSV（产值、就业或企业数，按单位和环节）", "Capability CSV (output, employment or firms by unit and stage)"),
     "up_od": ("起讫成本矩阵 CSV（时间或费用）", "Origin-destination cost matrix CSV (time or cost)"),
+    "up_site": ("用地条件 CSV（adcode,site，0–1；未列单位取中性值 0.5）",
+                "Site CSV (adcode,site in 0–1; units not listed keep the neutral 0.5)"),
     "inputs_default": (
         "默认：产业能力由政策条款推导（非统计数据）；成本为相邻单位网络上的公里距离。",
         "Default: capability derived from the policy's clauses (not statistics); cost = km along adjacent units.",
@@ -175,69 +177,72 @@ def cached_units(level: str) -> pd.DataFrame:
     return pd.DataFrame(load_boundaries(level).drop(columns="geometry"))
 
 
+#: Uploaded input files: ((CLI option, file name, bytes), ...) — hashable, so the caches key on it.
+Uploads = tuple[tuple[str, str, bytes], ...]
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_inputs(level: str, capability: tuple[str, bytes] | None, od: tuple[str, bytes] | None):
-    from analysis.fit import load_fit_inputs
+def cached_inputs(level: str, uploads: Uploads):
+    from analysis.capability import read_capability_csv
+    from analysis.fit import load_fit_inputs, read_site_csv
+    from analysis.network import unit_cost_matrix
 
-    kw = {}
-    if capability is not None:
-        from analysis.capability import read_capability_csv
-
-        kw["capability"] = read_capability_csv(io.BytesIO(capability[1]), level=level)
-    if od is not None:
-        from analysis.network import unit_cost_matrix
-
-        kw["cost"] = unit_cost_matrix(level=level, od=io.BytesIO(od[1]))
+    readers = {
+        "--capability": ("capability", lambda b: read_capability_csv(io.BytesIO(b), level=level)),
+        "--od": ("cost", lambda b: unit_cost_matrix(level=level, od=io.BytesIO(b))),
+        "--site": ("site", lambda b: read_site_csv(io.BytesIO(b), level=level)),
+    }
+    kw = {readers[opt][0]: readers[opt][1](data) for opt, _name, data in uploads}
     return load_fit_inputs(level=level, **kw)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_fit(s: StudySettings, capability: tuple[str, bytes] | None, od: tuple[str, bytes] | None):
+def cached_fit(s: StudySettings, uploads: Uploads):
     from analysis.fit import score_transfer_fit
 
-    inputs = cached_inputs(s.level, capability, od)
+    inputs = cached_inputs(s.level, uploads)
     return score_transfer_fit(s.stage, s.origin, level=s.level, weights=s.weights_dict, decay_km=s.decay_km,
                               candidates=s.candidates, exclude=list(s.exclude), inputs=inputs)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_sensitivity(s: StudySettings, capability, od):
+def cached_sensitivity(s: StudySettings, uploads: Uploads):
     from analysis.sensitivity import run_sensitivity
 
-    return run_sensitivity(cached_fit(s, capability, od), n=s.draws, seed=s.seed)
+    return run_sensitivity(cached_fit(s, uploads), n=s.draws, seed=s.seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_completeness(s: StudySettings, capability, od, destination: str | None, share: float):
+def cached_completeness(s: StudySettings, uploads: Uploads, destination: str | None, share: float):
     from analysis.study import assess_transfer_completeness
 
-    fit = cached_fit(s, capability, od)
-    inputs = cached_inputs(s.level, capability, od)
+    fit = cached_fit(s, uploads)
+    inputs = cached_inputs(s.level, uploads)
     return assess_transfer_completeness(fit, capability=inputs.capability, destination=destination, share=share)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_allocation(s: StudySettings, capability, od):
+def cached_allocation(s: StudySettings, uploads: Uploads):
     from analysis.allocation import allocate_capacity
 
-    fit = cached_fit(s, capability, od)
+    fit = cached_fit(s, uploads)
     origins = dict(s.allocate)
     if set(origins) == {str(fit.origin)}:
         return allocate_capacity(s.stage, origins, room=dict(s.room), fit=fit, level=s.level)
     return allocate_capacity(s.stage, origins, room=dict(s.room), level=s.level, weights=s.weights_dict,
                              decay_km=s.decay_km, candidates=s.candidates, exclude=list(s.exclude),
-                             inputs=cached_inputs(s.level, capability, od))
+                             inputs=cached_inputs(s.level, uploads))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def cached_report(s: StudySettings, capability, od, with_sens: bool, with_alloc: bool, fmt: str) -> bytes:
+def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_alloc: bool, fmt: str) -> bytes:
     from analysis.report import build_report
     from analysis.study import report_bytes
 
-    fit = cached_fit(s, capability, od)
-    sens = cached_sensitivity(s, capability, od) if with_sens and s.draws else None
-    alloc = cached_allocation(s, capability, od) if with_alloc and s.allocate and s.room else None
-    comp = cached_completeness(s, capability, od, None, 1.0)
+    fit = cached_fit(s, uploads)
+    sens = cached_sensitivity(s, uploads) if with_sens and s.draws else None
+    alloc = cached_allocation(s, uploads) if with_alloc and s.allocate and s.room else None
+    comp = cached_completeness(s, uploads, None, 1.0)
     if not (with_sens and s.draws):
         s = StudySettings(**{**s.__dict__, "draws": 0})
     if alloc is None:
@@ -248,12 +253,12 @@ def cached_report(s: StudySettings, capability, od, with_sens: bool, with_alloc:
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def cached_export(s: StudySettings | None, capability, od, layer_ids: tuple[str, ...], with_alloc: bool,
+def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[str, ...], with_alloc: bool,
                   resolution_m: float, fmt: str, crs: str) -> tuple[bytes, str]:
     from analysis.study import collect_export, export_bytes
 
-    fit = cached_fit(s, capability, od) if s is not None else None
-    alloc = cached_allocation(s, capability, od) if (s is not None and with_alloc and s.allocate and s.room) else None
+    fit = cached_fit(s, uploads) if s is not None else None
+    alloc = cached_allocation(s, uploads) if (s is not None and with_alloc and s.allocate and s.room) else None
     bundle = collect_export(fit, layer_ids=list(layer_ids), allocation=alloc, resolution_m=resolution_m)
     return export_bytes(bundle, fmt, crs=crs)
 
@@ -308,9 +313,9 @@ def map_view(lang: str, basemap: str, chosen: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- transfer fit
 
-def _upload(key: str, label: str) -> tuple[str, bytes] | None:
-    f = st.file_uploader(label, type=["csv"], key=key)
-    return (f.name, f.getvalue()) if f is not None else None
+def _upload(option: str, key: str) -> tuple[str, str, bytes] | None:
+    f = st.file_uploader(t(key), type=["csv"], key=key)
+    return (option, f.name, f.getvalue()) if f is not None else None
 
 
 def _unit_label(units: pd.DataFrame, lang: str):
@@ -354,8 +359,8 @@ def _weights_ui(lang: str) -> tuple[tuple[tuple[str, float], ...] | None, str | 
     return tuple((c, float(w[c])) for c in COMPONENTS), ahp_file, notes
 
 
-def fit_controls(lang: str) -> tuple[StudySettings, tuple | None, tuple | None, list[str]]:
-    """Widgets of the fit; returns the settings, uploads and notes. Raises ValueError on bad input."""
+def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
+    """Widgets of the fit; returns the settings, the uploaded files and notes. Raises ValueError on bad input."""
     from layers.places import STAGES
 
     from analysis.explain import stage_label
@@ -381,18 +386,12 @@ def fit_controls(lang: str) -> tuple[StudySettings, tuple | None, tuple | None, 
         weights, ahp_file, notes = _weights_ui(lang)
     with st.expander(t("inputs"), expanded=False):
         st.caption(t("inputs_default"))
-        cap = _upload("up_capability", t("up_capability"))
-        od = _upload("up_od", t("up_od"))
-    files: list[tuple[str, str]] = []
-    if ahp_file:
-        files.append(("--ahp", ahp_file))
-    if cap:
-        files.append(("--capability", cap[0]))
-    if od:
-        files.append(("--od", od[0]))
+        up = tuple(u for u in (_upload("--capability", "up_capability"), _upload("--od", "up_od"),
+                               _upload("--site", "up_site")) if u is not None)
+    files = ([("--ahp", ahp_file)] if ahp_file else []) + [(opt, name) for opt, name, _data in up]
     settings = StudySettings(stage=stage, origin=origin, level=level, weights=weights, decay_km=float(decay),
                              candidates=candidates, exclude=tuple(exclude), lang=lang, files=tuple(files))
-    return settings, cap, od, notes
+    return settings, up, notes
 
 
 def _ranked_table(fit, lang: str) -> pd.DataFrame:
@@ -423,8 +422,8 @@ def fit_view(lang: str, basemap: str) -> None:
 
     st.caption(t("fit_intro"))
     try:
-        settings, cap, od, notes = fit_controls(lang)
-        fit = cached_fit(settings, cap, od)
+        settings, up, notes = fit_controls(lang)
+        fit = cached_fit(settings, up)
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -470,7 +469,7 @@ def fit_view(lang: str, basemap: str) -> None:
     st.caption(t("sens_note"))
     if draws and len(eligible):
         try:
-            sens = cached_sensitivity(settings, cap, od)
+            sens = cached_sensitivity(settings, up)
         except ValueError as exc:
             st.error(str(exc))
         else:
@@ -490,7 +489,7 @@ def fit_view(lang: str, basemap: str) -> None:
     try:
         from analysis.study import pivot_completeness
 
-        comp_df = cached_completeness(settings, cap, od, dest, float(share))
+        comp_df = cached_completeness(settings, up, dest, float(share))
         st.caption(t("comp_note", dest=label(dest) if dest else "—"))
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch")
     except ValueError as exc:
@@ -499,7 +498,7 @@ def fit_view(lang: str, basemap: str) -> None:
     # allocation
     alloc = None
     st.subheader(t("alloc"))
-    settings, alloc = _allocation_ui(settings, cap, od, eligible, lang)
+    settings, alloc = _allocation_ui(settings, up, eligible, lang)
 
     overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
     if alloc is not None:
@@ -519,10 +518,10 @@ def fit_view(lang: str, basemap: str) -> None:
         st.markdown(f"**{t('command')}**")
         st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
     st.divider()
-    output_section(lang, (settings, cap, od))
+    output_section(lang, (settings, up))
 
 
-def _allocation_ui(settings: StudySettings, cap, od, eligible: pd.DataFrame, lang: str):
+def _allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame, lang: str):
     from layers.places import places_for_stage
 
     key = f"{settings.level}_{settings.stage}_{settings.origin}"
@@ -551,7 +550,7 @@ def _allocation_ui(settings: StudySettings, cap, od, eligible: pd.DataFrame, lan
         return settings, None
     settings = StudySettings(**{**settings.__dict__, "allocate": supply, "room": rooms})
     try:
-        alloc = cached_allocation(settings, cap, od)
+        alloc = cached_allocation(settings, up)
     except ValueError as exc:
         st.error(str(exc))
         return StudySettings(**{**settings.__dict__, "allocate": (), "room": ()}), None
@@ -572,13 +571,13 @@ def _pairs(df: pd.DataFrame, code: str, value: str) -> tuple[tuple[str, float], 
 
 # ----------------------------------------------------------------------------- report & export
 
-def output_section(lang: str, study: tuple[StudySettings, tuple | None, tuple | None]) -> None:
+def output_section(lang: str, study: tuple[StudySettings, Uploads]) -> None:
     """Report and export downloads of the current study (inside the fit fragment)."""
     from analysis.export import EXPORT_CRS
     from analysis.explain import stage_label
 
     st.subheader(t("report"))
-    s, cap, od = study
+    s, up = study
     units = cached_units(s.level)
     st.caption(t("report_intro", stage=stage_label(s.stage, lang=lang), origin=_unit_label(units, lang)(s.origin)))
     c1, c2 = st.columns(2)
@@ -586,12 +585,12 @@ def output_section(lang: str, study: tuple[StudySettings, tuple | None, tuple | 
     with_alloc = c2.checkbox(t("report_alloc"), value=True, key="report_alloc")
     stem = f"report_{s.stage}_{s.origin}_{s.lang}"
     b1, b2 = st.columns(2)
-    b1.download_button(t("dl_html"), data=lambda: cached_report(s, cap, od, with_sens, with_alloc, "html"),
+    b1.download_button(t("dl_html"), data=lambda: cached_report(s, up, with_sens, with_alloc, "html"),
                        file_name=f"{stem}.html", mime="text/html", key="dl_report_html", on_click="ignore")
     font_error = _font_problem()
     if font_error:
         st.error(t("no_font", err=font_error))
-    b2.download_button(t("dl_pdf"), data=lambda: cached_report(s, cap, od, with_sens, with_alloc, "pdf"),
+    b2.download_button(t("dl_pdf"), data=lambda: cached_report(s, up, with_sens, with_alloc, "pdf"),
                        file_name=f"{stem}.pdf", mime="application/pdf", key="dl_report_pdf", on_click="ignore",
                        disabled=bool(font_error))
 
@@ -605,7 +604,7 @@ def output_section(lang: str, study: tuple[StudySettings, tuple | None, tuple | 
     layer_ids = st.multiselect(t("export_layers"), [x.id for x in LAYERS], default=[x.id for x in LAYERS],
                                format_func=lambda x: get_layer_spec(x).title(lang), key="export_layers")
     if not with_fit:
-        s, cap, od = None, None, None
+        s, up = None, ()
     cols = st.columns(len(EXPORT_FORMATS))
     for col, fmt in zip(cols, EXPORT_FORMATS):
         blocked = (fmt == "tif" and s is None) or (fmt != "tif" and not layer_ids and s is None)
@@ -614,7 +613,7 @@ def output_section(lang: str, study: tuple[StudySettings, tuple | None, tuple | 
             name = name.rsplit(".", 1)[0] + ".zip"
         col.download_button(
             t("dl_export", what=t(f"fmt_{fmt}")),
-            data=lambda fmt=fmt: cached_export(s, cap, od, tuple(layer_ids), True, float(res), fmt, crs)[0],
+            data=lambda fmt=fmt: cached_export(s, up, tuple(layer_ids), True, float(res), fmt, crs)[0],
             file_name=name, key=f"dl_export_{fmt}", on_click="ignore", disabled=blocked,
             help=EXPORT_FORMATS[fmt][1],
         )

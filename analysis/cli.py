@@ -32,7 +32,7 @@ import pandas as pd
 from geo.errors import PlannerError
 from geo.io import atomic_path
 
-__all__ = ["PLUGINS", "build_parser", "main"]
+__all__ = ["PLUGINS", "add_fit_options", "build_parser", "fit_kwargs", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
 
 
-def _add_fit_options(p: argparse.ArgumentParser, *, origin_help: str | None = None, with_origin: bool = True) -> None:
+def add_fit_options(
+    p: argparse.ArgumentParser, *, origin_help: str | None = None, with_origin: bool = True, required: bool = True
+) -> None:
+    """Add the options every scoring command shares (stage, origin, weights, inputs, decay, exclusions).
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser()
+    >>> add_fit_options(p)
+    >>> p.parse_args(["--stage", "dyeing", "--origin", "440118", "--site", "s.csv"]).site
+    's.csv'
+    """
     from analysis.fit import SITE_PLACEHOLDER
 
-    p.add_argument("--stage", required=True, help="stage id, e.g. dyeing, apparel, spinning, weaving")
+    p.add_argument("--stage", required=required, help="stage id, e.g. dyeing, apparel, spinning, weaving")
     if with_origin:
-        p.add_argument("--origin", required=True, help=origin_help or "origin unit: adcode or name, e.g. 440118 (Zengcheng)")
+        p.add_argument("--origin", required=required,
+                       help=origin_help or "origin unit: adcode or name, e.g. 440118 (Zengcheng)")
     p.add_argument("--level", choices=("county", "city"), default="county", help="analysis units (default county)")
     w = p.add_mutually_exclusive_group()
     w.add_argument("--weights", help='component weights, e.g. "upstream=0.3,downstream=0.2,policy=0.3,relatedness=0.2"')
@@ -85,7 +97,17 @@ def _weights(args: argparse.Namespace) -> dict[str, float] | None:
     return None
 
 
-def _fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of :func:`analysis.fit.score_transfer_fit` from the shared options (files read here).
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser()
+    >>> add_fit_options(p)
+    >>> kw = fit_kwargs(p.parse_args(["--stage", "dyeing", "--origin", "440118", "--exclude", "445281,440513"]))
+    >>> kw["exclude"], kw["weights"]
+    (['445281', '440513'], None)
+    """
     kw: dict[str, Any] = {
         "level": args.level,
         "weights": _weights(args),
@@ -134,7 +156,7 @@ def _emit(df: pd.DataFrame, out: str | None, *, meta: dict[str, Any] | None = No
 def _cmd_fit(args: argparse.Namespace) -> int:
     from analysis.fit import score_transfer_fit
 
-    res = score_transfer_fit(args.stage, args.origin, **_fit_kwargs(args))
+    res = score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))
     meta = {"stage": res.stage, "origin": res.origin, "level": res.level, "weights": res.weights,
             "params": res.params, "assumptions": res.assumptions, "sources": res.sources}
     _emit(res.table, args.out, meta=meta)
@@ -166,7 +188,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.draws < 1:
         msg = f"`--draws` must be 1 or more, got {args.draws}"
         raise PlannerError(msg)
-    res = score_transfer_fit(args.stage, args.origin, **_fit_kwargs(args))
+    res = score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))
     out = run_sensitivity(res, n=args.draws, seed=args.seed, concentration=args.concentration)
     _emit(out, args.out, meta={"stage": res.stage, "origin": res.origin, **out.attrs})
     return 0
@@ -229,7 +251,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     if not origins or not room:
         msg = "`allocate` needs --origin code=amount and --room code=capacity (or --room-csv)"
         raise PlannerError(msg)
-    res = allocate_capacity(args.stage, origins, room=room, **_fit_kwargs(args))
+    res = allocate_capacity(args.stage, origins, room=room, **fit_kwargs(args))
     if args.out_csv:
         _write_table(res.flows, args.out_csv)
     if args.out_geojson:
@@ -256,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fit", help="rank destinations for a stage leaving an origin, with reasons",
                        description="Score, rank and explain every candidate unit for a stage leaving an origin.")
-    _add_fit_options(p)
+    add_fit_options(p)
     p.add_argument("--out", help="output .csv or .json (components, score, rank, reasons); stdout CSV if omitted")
     p.set_defaults(func=_cmd_fit)
 
@@ -268,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sensitivity", help="how often each destination ranks first / top 3 under perturbed weights",
                        description="Dirichlet draws around the weights; p_first, p_top3, mean_rank per destination.")
-    _add_fit_options(p)
+    add_fit_options(p)
     p.add_argument("--draws", type=int, default=10_000, help="number of weight draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--concentration", type=float, default=50.0, help="Dirichlet concentration (default 50)")
@@ -287,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("allocate", help="allocate capacity to destinations with room (min-cost flow)",
                        description="Min-cost flow of a stage's capacity from origins to destinations with room.")
-    _add_fit_options(p, with_origin=False)
+    add_fit_options(p, with_origin=False)
     p.add_argument("--origin", action="append", required=True, metavar="ADCODE=AMOUNT",
                    help="capacity leaving an origin, e.g. 440118=100 (repeatable)")
     p.add_argument("--room", action="append", default=[], metavar="DEST=CAPACITY",

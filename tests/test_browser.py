@@ -152,3 +152,97 @@ def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.C
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.switch_to.default_content()
     browser.save_screenshot(str(SHOTS / "map_popup.png"))
+
+
+# ----------------------------------------------------------------------------- transfer-fit tab
+
+def _open_fit_tab(drv: webdriver.Chrome, url: str) -> None:
+    drv.get(url)
+    drv.switch_to.default_content()
+    tab = WebDriverWait(drv, 60).until(
+        EC.element_to_be_clickable((By.XPATH, "//*[@role='tab'][contains(., '转移承接适配')]"))
+    )
+    tab.click()
+    WebDriverWait(drv, 90).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")) >= 2)
+
+
+def _enter_fit_map(drv: webdriver.Chrome) -> None:
+    drv.switch_to.default_content()
+    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
+    drv.switch_to.frame(frames[1])
+    WebDriverWait(drv, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
+
+
+def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chrome) -> None:
+    from analysis.fit import score_transfer_fit
+    from layers.fitmap import SCORE_CLASSES
+
+    fit = score_transfer_fit("dyeing", "440118")
+    _open_fit_tab(browser, server)
+    _enter_fit_map(browser)
+    palette = [c for _, c in SCORE_CLASSES]
+    WebDriverWait(browser, 60).until(
+        lambda d: len([p for p in d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")
+                       if p.get_attribute("fill") in palette]) >= int(fit.table["eligible"].sum())
+    )
+    fills = [p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")]
+    assert fills.count("#bdbdbd") >= int((~fit.table["eligible"].astype(bool)).sum())  # ineligible units grey
+    strokes = [p.get_attribute("stroke") for p in browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")]
+    assert strokes.count("#e6550d") >= 2  # the default allocation's flow lines
+    assert strokes.count("#d7301f") == 1  # the origin outline
+    legend = browser.find_element(By.CSS_SELECTOR, ".leaflet-container").text
+    assert "承接适宜性得分" in legend
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.switch_to.default_content()
+    browser.save_screenshot(str(SHOTS / "fit_tab.png"))
+
+
+def _download(drv: webdriver.Chrome, label: str, folder: Path, suffix: str, timeout: float = 120) -> Path:
+    drv.switch_to.default_content()
+    folder.mkdir(parents=True, exist_ok=True)
+    drv.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    button = WebDriverWait(drv, 60).until(
+        EC.presence_of_element_located((By.XPATH, f"//button[contains(., '{label}')]"))
+    )
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    drv.execute_script("arguments[0].click();", button)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [p for p in folder.iterdir() if p.suffix == suffix]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.5)
+    pytest.fail(f"no {suffix} file downloaded from {label!r} within {timeout} s: {list(folder.iterdir())}")
+
+
+def test_report_pdf_and_everything_zip_download(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+    import zipfile
+
+    from analysis.fit import score_transfer_fit
+
+    top = str(score_transfer_fit("dyeing", "440118").top(1)["name_zh"].iloc[0])
+    _open_fit_tab(browser, server)
+    pdf = _download(browser, "下载报告 PDF", tmp_path / "pdf", ".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert top in text and "§19" in text
+    zpath = _download(browser, "下载 全部（zip）", tmp_path / "zip", ".zip")
+    names = zipfile.ZipFile(zpath).namelist()
+    assert {"layers.gpkg", "README.txt"} <= set(names)
+    assert "geojson/fit_dyeing_440118.geojson" in names and "geojson/flows_dyeing.geojson" in names
+
+
+def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("adcode,stage,value\n999999,dyeing,3\n440118,knitting,2\n", encoding="utf-8")
+    _open_fit_tab(browser, server)
+    browser.find_element(By.XPATH, "//summary[contains(., '替换输入数据')]").click()
+    field = WebDriverWait(browser, 30).until(EC.presence_of_element_located(
+        (By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '产业能力 CSV')]//input[@type='file']")))
+    field.send_keys(str(bad))
+    err = WebDriverWait(browser, 60).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
+    )
+    assert "999999" in err.text and "knitting" in err.text
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "fit_bad_upload.png"))
