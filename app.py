@@ -154,6 +154,8 @@ T = {
     ),
 }
 
+#: Policy layers drawn under the score: the three zones (§3), the named parks (§4) and dyeing parks (§19).
+FIT_MAP_CONTEXT = ("zones", "parks", "dyeing_parks")
 LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
 
 
@@ -506,7 +508,7 @@ def fit_view(lang: str, basemap: str) -> None:
         if fo is not None:
             overlays.append(fo)
     with map_slot:
-        m = cached_map(("cluster", "poles", "zones", "parks"), lang, basemap, tuple(overlays))
+        m = cached_map(FIT_MAP_CONTEXT, lang, basemap, tuple(overlays))
         st_folium(m, key="fit_map", height=560, use_container_width=True, returned_objects=[])
         st.caption(t("map_caption"))
 

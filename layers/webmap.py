@@ -119,6 +119,42 @@ def _display_layer(layer_id: str, tolerance_m: float) -> tuple[gpd.GeoDataFrame,
     return gdf, disp
 
 
+@lru_cache(maxsize=64)
+def _layer_geojson(
+    layer_id: str, tolerance_m: float, lang: str
+) -> tuple[str, tuple[float, float, float, float], tuple[str, ...]]:
+    """GeoJSON text (display geometry + popup fields), bounds and popup columns of a registry layer, cached.
+
+    Text rather than a dict: folium writes styles into the dict it is given, so every map
+    gets a fresh ``json.loads`` copy (fast, in C) instead of a slow per-feature rebuild.
+    """
+    spec = get_layer_spec(layer_id)
+    gdf, disp = _display_layer(layer_id, tolerance_m)
+    popup = popup_fields(spec, gdf, lang=lang)
+    data = gpd.GeoDataFrame(popup, geometry=disp.geometry.values, crs=disp.crs)
+    if "region" in gdf.columns and "region" not in data:
+        data["region"] = gdf["region"].values  # for the region fill colour, not shown in the popup
+    bounds = tuple(float(v) for v in disp.total_bounds)
+    return data.to_json(drop_id=True, ensure_ascii=False), bounds, tuple(popup.columns)
+
+
+class _BoundedGeoJson(folium.GeoJson):
+    """folium.GeoJson with its bounds given, not found by walking every coordinate in Python.
+
+    folium computes the bounds of a GeoJson on each render (and streamlit-folium asks again);
+    for the county polygons that walk is the slowest step of a map rerun. The bounds come
+    from GeoPandas' vectorised ``total_bounds`` instead.
+    """
+
+    def __init__(self, data: object, *, bounds: Sequence[float], **kwargs: object) -> None:
+        super().__init__(data, **kwargs)
+        minx, miny, maxx, maxy = bounds
+        self._gd_bounds = [[miny, minx], [maxy, maxx]]
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        return self._gd_bounds
+
+
 def _labels(cols: Sequence[str], lang: str) -> list[str]:
     i = 0 if lang == "zh" else 1
     return [_FIELD_LABELS.get(c, (c, c))[i] for c in cols]
@@ -141,12 +177,8 @@ def _style_fn(spec: LayerSpec):
     return _f
 
 
-def _add_geojson(m: folium.Map, gdf: gpd.GeoDataFrame, popup_df: pd.DataFrame, *, name: str, show: bool,
+def _add_geojson(m: folium.Map, data: dict, bounds: Sequence[float], cols: list[str], *, name: str, show: bool,
                  style_function, point_style: dict | None, lang: str) -> None:
-    data = gpd.GeoDataFrame(popup_df, geometry=gdf.geometry.values, crs=gdf.crs)
-    if "region" in gdf.columns and "region" not in data:
-        data["region"] = gdf["region"].values
-    cols = list(popup_df.columns)
     fg = folium.FeatureGroup(name=name, show=show)
     kwargs = {}
     if point_style is not None:
@@ -154,8 +186,9 @@ def _add_geojson(m: folium.Map, gdf: gpd.GeoDataFrame, popup_df: pd.DataFrame, *
             radius=point_style.get("radius", 6), color=point_style.get("color", "#333"), weight=1.5,
             fill=True, fill_color=point_style.get("fill") or "#fff", fill_opacity=0.9,
         )
-    folium.GeoJson(
-        data.__geo_interface__,
+    _BoundedGeoJson(
+        data,
+        bounds=bounds,
         name=name,
         style_function=style_function,
         popup=folium.GeoJsonPopup(fields=cols, aliases=_labels(cols, lang), localize=False, labels=True, max_width=420),
@@ -253,11 +286,12 @@ def build_map(
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     for spec in specs:
-        gdf, disp = _display_layer(spec.id, float(tolerance_m))
+        gdf, _disp = _display_layer(spec.id, float(tolerance_m))
         if len(gdf) == 0:
             continue
+        text, bounds, cols = _layer_geojson(spec.id, float(tolerance_m), lang)
         _add_geojson(
-            m, disp, popup_fields(spec, gdf, lang=lang), name=spec.title(lang), show=spec.show,
+            m, json.loads(text), bounds, list(cols), name=spec.title(lang), show=spec.show,
             style_function=_style_fn(spec), point_style=spec.style if spec.geom == "point" else None, lang=lang,
         )
     for ov in overlays:
@@ -269,8 +303,9 @@ def build_map(
         data = gpd.GeoDataFrame(pdf, geometry=disp.geometry.values, crs=disp.crs)
         fg = folium.FeatureGroup(name=ov.title, show=ov.show)
         weight, fo = ov.weight, ov.fill_opacity
-        folium.GeoJson(
+        _BoundedGeoJson(
             data.__geo_interface__,
+            bounds=disp.total_bounds,
             name=ov.title,
             style_function=lambda f, w=weight, o=fo: {
                 "color": f["properties"]["_colour"], "fillColor": f["properties"]["_colour"],
