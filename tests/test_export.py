@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import rasterio
+import shapely
 from affine import Affine
 from pyproj import CRS
 from shapely.geometry import LineString, MultiPolygon, Point, box
@@ -262,6 +264,17 @@ def test_geojson_round_trip(tmp_path: Path, crs: str) -> None:
     assert ("crs" in raw) == (crs != "EPSG:4326")  # RFC 7946 output for WGS84
 
 
+def test_geojson_projected_coordinates_keep_their_precision(tmp_path: Path) -> None:
+    out = export_geojson(_polygons(), tmp_path / "s.geojson", crs="EPSG:4547")
+    ref = shapely.get_coordinates(_polygons().to_crs(4547).geometry.values)
+    back = shapely.get_coordinates(pyogrio.read_dataframe(out).geometry.values)
+    np.testing.assert_allclose(back, ref, rtol=1e-15, atol=0)  # metres, to a few ulps
+    # 17 significant digits, not GDAL's default 15 decimals (21-22 digits for metres)
+    text = out.read_text(encoding="utf-8")
+    coords = re.findall(r"\d+\.\d+", "".join(part.split("]", 1)[0] for part in text.split('"coordinates"')[1:]))
+    assert coords and max(len(c.replace(".", "").lstrip("0")) for c in coords) <= 17
+
+
 def test_csv_points_polygons_and_tables(tmp_path: Path) -> None:
     p = export_csv(_points(), tmp_path / "pts.csv")
     assert p.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -392,3 +405,51 @@ def test_export_everything(tmp_path: Path) -> None:
     # nearest neighbour: no new values, both scores survive
     assert set(np.unique(got)) == {np.float32(SCORE_NODATA), np.float32(0.125), np.float32(0.875)}
     assert pd.read_csv(d / "csv/fit_table.csv", encoding="utf-8-sig")["name_zh"].tolist() == ["增城区"]
+
+
+def _awkward_points() -> gpd.GeoDataFrame:
+    """Points in Web Mercator under a geometry column named ``geom``, with object-dtype text."""
+    g = _points().to_crs(3857).rename_geometry("geom")
+    g["note"] = pd.Series([LONG_ZH, None, "short"], dtype=object)  # over-long text, object dtype
+    g["memo"] = pd.Series(["@home", None, "ok"], dtype=object)  # a formula-like cell, object dtype
+    g["formula"] = ["=1+1", "+86 20", "ok"]  # formula-like cells, string dtype
+    return g
+
+
+@pytest.mark.parametrize("crs", CRS_KEYS)
+def test_export_everything_writes_what_the_single_format_exports_write(tmp_path: Path, crs: str) -> None:
+    # export_everything prepares each layer once and reuses it for every format: the files
+    # must be those the public one-format functions write from the same layers.
+    layers = {"places": _awkward_points(), "scores": _polygons(), "flows": _lines()}
+    before = {k: v.copy() for k, v in layers.items()}
+    zf = zipfile.ZipFile(export_everything(layers, out_zip=tmp_path / "all.zip", crs=crs))
+    for k, v in layers.items():
+        pd.testing.assert_frame_equal(v, before[k])  # inputs untouched
+    ref = tmp_path / "ref"
+    names = set(zf.namelist())
+    assert "csv/places.csv" in names and "csv/scores.csv" not in names and "csv/flows.csv" not in names
+    csv_ref = export_csv(layers["places"], ref / "places.csv", crs=crs).read_bytes()
+    assert zf.read("csv/places.csv") == csv_ref
+    rows = list(csv.DictReader(io.StringIO(csv_ref.decode("utf-8-sig"))))
+    assert [r["memo"] for r in rows] == ["'@home", "", "ok"]  # object column, formula protected
+    assert [r["formula"] for r in rows] == ["'=1+1", "'+86 20", "ok"]  # string column, the same
+    gpkg_ref = export_geopackage(layers, ref / "layers.gpkg", crs=crs)
+    (tmp_path / "layers.gpkg").write_bytes(zf.read("layers.gpkg"))
+    assert pyogrio.list_layers(tmp_path / "layers.gpkg").tolist() == pyogrio.list_layers(gpkg_ref).tolist()
+    for lname, gdf in layers.items():
+        got = pyogrio.read_dataframe(tmp_path / "layers.gpkg", layer=lname)
+        pd.testing.assert_frame_equal(got, pyogrio.read_dataframe(gpkg_ref, layer=lname), check_exact=True)
+        assert got.crs.to_epsg() == int(crs.split(":")[1])
+        assert zf.read(f"geojson/{lname}.geojson") == export_geojson(gdf, ref / f"{lname}.geojson", crs=crs).read_bytes()
+        want = zipfile.ZipFile(export_shapefiles({lname: gdf}, ref / f"{lname}.zip", crs=crs))
+        have = zipfile.ZipFile(io.BytesIO(zf.read(f"shapefile/{lname}.zip")))
+        assert have.namelist() == want.namelist()
+        for m in want.namelist():
+            a, b = have.read(m), want.read(m)
+            if m.endswith(".dbf"):  # bytes 1-3 of a dBASE header are the date it was written
+                a, b = a[:1] + a[4:], b[:1] + b[4:]
+            assert a == b, m
+    places = zipfile.ZipFile(io.BytesIO(zf.read("shapefile/places.zip")))
+    cut = {r["full"]: int(r["values_cut_to_254_bytes"])
+           for r in csv.DictReader(io.StringIO(places.read("places_fields.csv").decode("utf-8-sig")))}
+    assert cut["note"] == 1 and cut["source"] == 1 and cut["name_zh"] == 0
