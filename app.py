@@ -73,6 +73,9 @@ T = {
     "up_od": ("起讫成本矩阵 CSV（时间或费用）", "Origin-destination cost matrix CSV (time or cost)"),
     "up_site": ("用地条件 CSV（adcode,site，0–1；未列单位取中性值 0.5）",
                 "Site CSV (adcode,site in 0–1; units not listed keep the neutral 0.5)"),
+    "up_exclusion": ("排除区域（如生态保护红线；zip 打包的 Shapefile、GeoPackage、GeoJSON）",
+                     "Exclusion areas (e.g. ecological red line; zipped Shapefile, GeoPackage, GeoJSON)"),
+    "excl_share": ("单位面积落入排除区域达到此比例即排除（假设）", "Exclude a unit when this share of its area is inside (assumption)"),
     "inputs_default": (
         "默认：产业能力由政策条款推导（非统计数据）；成本为相邻单位网络上的公里距离。",
         "Default: capability derived from the policy's clauses (not statistics); cost = km along adjacent units.",
@@ -194,8 +197,35 @@ def cached_inputs(level: str, uploads: Uploads):
         "--od": ("cost", lambda b: unit_cost_matrix(level=level, od=io.BytesIO(b))),
         "--site": ("site", lambda b: read_site_csv(io.BytesIO(b), level=level)),
     }
-    kw = {readers[opt][0]: readers[opt][1](data) for opt, _name, data in uploads}
+    kw = {readers[opt][0]: readers[opt][1](data) for opt, _name, data in uploads if opt in readers}
     return load_fit_inputs(level=level, **kw)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_exclusion_areas(name: str, data: bytes):
+    from geo.upload import read_uploaded_vector
+
+    return read_uploaded_vector(data, name, name="exclusion areas")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_excluded_units(level: str, name: str, data: bytes, min_share: float) -> pd.DataFrame:
+    from analysis.exclusion import units_in_areas
+
+    return units_in_areas(cached_exclusion_areas(name, data), level=level, min_share=min_share)
+
+
+def _exclusion(s: StudySettings, uploads: Uploads) -> tuple[list[str], list[str]]:
+    """Adcodes to exclude (chosen + inside uploaded exclusion areas) and the assumption it rests on."""
+    from analysis.exclusion import exclusion_note
+
+    codes, notes = list(s.exclude), []
+    for opt, name, data in uploads:
+        if opt == "--exclude-areas":
+            covered = cached_excluded_units(s.level, name, data, s.exclude_share)
+            codes += [c for c in covered["adcode"].astype(str) if c not in codes]
+            notes.append(exclusion_note(covered, min_share=s.exclude_share, source=name))
+    return codes, notes
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -203,8 +233,9 @@ def cached_fit(s: StudySettings, uploads: Uploads):
     from analysis.fit import score_transfer_fit
 
     inputs = cached_inputs(s.level, uploads)
+    exclude, notes = _exclusion(s, uploads)
     return score_transfer_fit(s.stage, s.origin, level=s.level, weights=s.weights_dict, decay_km=s.decay_km,
-                              candidates=s.candidates, exclude=list(s.exclude), inputs=inputs)
+                              candidates=s.candidates, exclude=exclude, inputs=inputs, notes=notes)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -231,8 +262,9 @@ def cached_allocation(s: StudySettings, uploads: Uploads):
     origins = dict(s.allocate)
     if set(origins) == {str(fit.origin)}:
         return allocate_capacity(s.stage, origins, room=dict(s.room), fit=fit, level=s.level)
+    exclude, notes = _exclusion(s, uploads)
     return allocate_capacity(s.stage, origins, room=dict(s.room), level=s.level, weights=s.weights_dict,
-                             decay_km=s.decay_km, candidates=s.candidates, exclude=list(s.exclude),
+                             decay_km=s.decay_km, candidates=s.candidates, exclude=exclude, notes=notes,
                              inputs=cached_inputs(s.level, uploads))
 
 
@@ -315,8 +347,8 @@ def map_view(lang: str, basemap: str, chosen: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- transfer fit
 
-def _upload(option: str, key: str) -> tuple[str, str, bytes] | None:
-    f = st.file_uploader(t(key), type=["csv"], key=key)
+def _upload(option: str, key: str, types: tuple[str, ...] = ("csv",)) -> tuple[str, str, bytes] | None:
+    f = st.file_uploader(t(key), type=list(types), key=key)
     return (option, f.name, f.getvalue()) if f is not None else None
 
 
@@ -389,10 +421,14 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
     with st.expander(t("inputs"), expanded=False):
         st.caption(t("inputs_default"))
         up = tuple(u for u in (_upload("--capability", "up_capability"), _upload("--od", "up_od"),
-                               _upload("--site", "up_site")) if u is not None)
+                               _upload("--site", "up_site"),
+                               _upload("--exclude-areas", "up_exclusion", ("zip", "gpkg", "geojson", "json", "fgb", "kml")))
+                   if u is not None)
+        share = st.slider(t("excl_share"), 0.05, 1.0, 0.5, 0.05, key="excl_share")
     files = ([("--ahp", ahp_file)] if ahp_file else []) + [(opt, name) for opt, name, _data in up]
     settings = StudySettings(stage=stage, origin=origin, level=level, weights=weights, decay_km=float(decay),
-                             candidates=candidates, exclude=tuple(exclude), lang=lang, files=tuple(files))
+                             candidates=candidates, exclude=tuple(exclude), lang=lang, files=tuple(files),
+                             exclude_share=float(share))
     return settings, up, notes
 
 
@@ -418,7 +454,7 @@ def fit_view(lang: str, basemap: str) -> None:
     A fragment: changing a weight or an option reruns only this tab (the layout map is not
     rebuilt), and the report and export buttons below always follow the current choices.
     """
-    from layers.fitmap import flow_overlay, origin_overlay, score_overlay
+    from layers.fitmap import exclusion_overlay, flow_overlay, origin_overlay, score_overlay
 
     from analysis.explain import stage_label
 
@@ -503,6 +539,8 @@ def fit_view(lang: str, basemap: str) -> None:
     settings, alloc = _allocation_ui(settings, up, eligible, lang)
 
     overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
+    overlays += [exclusion_overlay(cached_exclusion_areas(name, data), lang=lang)
+                 for opt, name, data in up if opt == "--exclude-areas"]
     if alloc is not None:
         fo = flow_overlay(alloc, lang=lang)
         if fo is not None:

@@ -80,6 +80,11 @@ def add_fit_options(
                    help="receiving = East, West and North units only (default); all = every unit but the origin")
     p.add_argument("--exclude", action="append", default=[], metavar="ADCODES",
                    help="adcodes to exclude (comma-separated, repeatable), e.g. an ecological red line")
+    p.add_argument("--exclude-areas", metavar="FILE",
+                   help="polygons to keep out (e.g. the ecological red line; GeoPackage, Shapefile, GeoJSON): units "
+                        "with at least --exclude-share of their area inside are excluded")
+    p.add_argument("--exclude-share", type=float, default=0.5,
+                   help="share of a unit's area inside --exclude-areas that excludes it (default 0.5, an assumption)")
 
 
 def _weights(args: argparse.Namespace) -> dict[str, float] | None:
@@ -127,6 +132,13 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         from analysis.network import unit_cost_matrix
 
         kw["cost"] = unit_cost_matrix(level=args.level, od=args.od)
+    if getattr(args, "exclude_areas", None):
+        from analysis.exclusion import exclusion_note, units_in_areas
+        from geo.io import read_vector
+
+        covered = units_in_areas(read_vector(args.exclude_areas), level=args.level, min_share=args.exclude_share)
+        kw["exclude"] = list(dict.fromkeys([*kw["exclude"], *covered["adcode"].astype(str)]))
+        kw["notes"] = [exclusion_note(covered, min_share=args.exclude_share, source=Path(args.exclude_areas).name)]
     return kw
 
 

@@ -934,6 +934,7 @@ def score_transfer_fit(
     chain: pd.DataFrame | nx.DiGraph | None = None,
     units: pd.DataFrame | None = None,
     inputs: FitInputs | None = None,
+    notes: Sequence[str] = (),
 ) -> FitResult:
     """Score every candidate unit for stage ``stage`` leaving ``origin``; rank and explain.
 
@@ -957,6 +958,9 @@ def score_transfer_fit(
         Adcodes to exclude (kept in the table as ineligible).
     inputs : FitInputs, optional
         Pre-resolved inputs (as :func:`load_fit_inputs` returns) to skip loading.
+    notes : sequence of str
+        Assumptions the caller made in preparing the arguments (e.g. how ``exclude`` was
+        derived from exclusion areas); appended to the result's ``assumptions``.
 
     Returns
     -------
@@ -997,7 +1001,7 @@ def score_transfer_fit(
         level=level,
         weights=w,
         params=_params(inputs, decay_km, candidates, exclude),
-        assumptions=_assumptions(inputs, weights, decay_km, stage),
+        assumptions=_assumptions(inputs, weights, decay_km, stage) + [str(n) for n in notes],
         sources=_sources(inputs),
         details=details,
     )

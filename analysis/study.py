@@ -78,6 +78,8 @@ class StudySettings:
     files : tuple of (option, file name)
         Input files the user supplied, e.g. ``(("--capability", "stats.csv"),)``; they are
         named in the command so it can be rerun with the same files.
+    exclude_share : float
+        With ``--exclude-areas``: the share of a unit's area inside that excludes it.
     """
 
     stage: str
@@ -93,6 +95,7 @@ class StudySettings:
     room: tuple[tuple[str, float], ...] = ()
     lang: str = "zh"
     files: tuple[tuple[str, str], ...] = field(default=())
+    exclude_share: float = 0.5
 
     @property
     def weights_dict(self) -> dict[str, float] | None:
@@ -146,6 +149,8 @@ def build_command(
         parts += ["--exclude", ",".join(s.exclude)]
     for option, name in s.files:
         parts += [option, name]
+    if "--exclude-areas" in dict(s.files):
+        parts += ["--exclude-share", _g(s.exclude_share)]
     if kind == "report" and s.draws:
         parts += ["--draws", str(int(s.draws)), "--seed", str(int(s.seed))]
     for code, amount in s.allocate:

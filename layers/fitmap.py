@@ -14,7 +14,7 @@ from geo.errors import PlannerError
 from layers.boundaries import load_boundaries
 from layers.webmap import Overlay
 
-__all__ = ["SCORE_CLASSES", "flow_overlay", "origin_overlay", "score_overlay"]
+__all__ = ["SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
 
 #: Equal-interval score classes (upper bounds) and their colours (ColorBrewer YlGnBu, 5 classes).
 SCORE_CLASSES: tuple[tuple[float, str], ...] = (
@@ -35,6 +35,7 @@ _TEXT = {
     "to": ("承接", "To"),
     "amount": ("转移量", "Amount"),
     "cost": ("单位成本（1000×(1−得分)）", "Unit cost (1000×(1−score))"),
+    "excl": ("排除区域", "Exclusion areas"),
 }
 
 
@@ -151,3 +152,19 @@ def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
         fields={"_from": _t("from", lang), "_to": _t("to", lang), "_amount": _t("amount", lang), "_cost": _t("cost", lang)},
         colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[("#e6550d", _t("flows", lang))],
     )
+
+
+def exclusion_overlay(areas: gpd.GeoDataFrame, *, lang: str = "zh") -> Overlay:
+    """The user's exclusion areas (e.g. the ecological red line) as a dark translucent layer.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> a = gpd.GeoDataFrame(geometry=[shapely.box(113.6, 23.1, 113.8, 23.3)], crs=4326)
+    >>> exclusion_overlay(a, lang="en").title
+    'Exclusion areas'
+    """
+    _check_lang(lang)
+    gdf = areas[[areas.geometry.name]].to_crs(4326)
+    return Overlay(id="exclusion_areas", title=_t("excl", lang), gdf=gdf, colour="#252525", weight=1.0,
+                   fill_opacity=0.35, legend=[("#252525", _t("excl", lang))])

@@ -246,3 +246,45 @@ def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.C
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "fit_bad_upload.png"))
+
+
+def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser: webdriver.Chrome,
+                                                             tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    from analysis.fit import score_transfer_fit
+    from layers.boundaries import load_boundaries
+
+    fit = score_transfer_fit("dyeing", "440118")
+    top, second = fit.top(2)["adcode"].tolist()
+    second_name = str(fit.top(2)["name_zh"].iloc[1])
+    geom = load_boundaries("county").set_index("adcode").loc[top].geometry.buffer(0.002)
+    path = tmp_path / "redline.geojson"
+    gpd.GeoDataFrame(geometry=[geom], crs=4326).to_file(path, driver="GeoJSON")
+    _open_fit_tab(browser, server)
+    browser.find_element(By.XPATH, "//summary[contains(., '替换输入数据')]").click()
+    field = WebDriverWait(browser, 30).until(EC.presence_of_element_located(
+        (By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '排除区域')]//input[@type='file']")))
+    field.send_keys(str(path))
+    def _summary(d: webdriver.Chrome) -> str:
+        return " ".join(e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
+
+    try:
+        WebDriverWait(browser, 90).until(lambda d: second_name in _summary(d) and "最适合" in _summary(d))
+    except Exception:
+        pytest.fail(f"summary did not move to {second_name}: {_summary(browser)!r}")
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    deadline, fills = time.time() + 60, []
+    while time.time() < deadline and "#252525" not in fills:
+        try:  # the map iframe is replaced when the fit changes: read it afresh each time
+            _enter_fit_map(browser)
+            fills = browser.execute_script(
+                "return Array.from(document.querySelectorAll('path.leaflet-interactive')).map(p => p.getAttribute('fill'))")
+        except Exception:  # stale frame while Streamlit swaps it
+            fills = []
+        time.sleep(0.5)
+    assert "#252525" in fills, "the exclusion areas are not drawn on the fit map"
+    browser.switch_to.default_content()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "fit_exclusion.png"))
+    assert second != top

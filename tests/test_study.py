@@ -235,3 +235,12 @@ def test_complete_reciprocal_names_every_bad_cell() -> None:
     m = pd.DataFrame([["1", "zwei", "0"], ["", "1", "-2"], ["", "", "1"]], index=list("abc"), columns=list("abc"))
     with pytest.raises(PlannerError, match=r"cell \(a, b\).*cell \(a, c\).*cell \(b, c\)"):
         complete_reciprocal(m)
+
+
+def test_command_carries_exclusion_areas_and_share() -> None:
+    from analysis.cli import build_parser
+
+    s = StudySettings(stage="dyeing", origin="440118", files=(("--exclude-areas", "红线.gpkg"),), exclude_share=0.3)
+    a = build_parser().parse_args(shlex.split(build_command(s))[3:])
+    assert (a.exclude_areas, a.exclude_share) == ("红线.gpkg", 0.3)
+    assert "--exclude-share" not in build_command(StudySettings(stage="dyeing", origin="440118"))
