@@ -26,6 +26,16 @@ def replace_block(readme: Path, name: str, table: str) -> bool:
     return True
 
 
+def publish_table(rows: list[tuple[str, str, str]], *, block: str, header: tuple[str, str, str], write: bool) -> str:
+    """Print the rows as a Markdown table and, when ``write``, put it into README.md's ``block``."""
+    table = (f"| {' | '.join(header)} |\n|---|---|---|\n"
+             + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows))
+    print(table)  # the benchmark's answer on the console
+    if write:
+        replace_block(Path(__file__).resolve().parent.parent / "README.md", block, table)
+    return table
+
+
 def time_median(fn: Callable[[], object], repeats: int = 5) -> float:
     """Median wall time of ``repeats`` calls of ``fn``, in seconds."""
     out = []

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block, time_median  # noqa: E402
+from benchmarks._readme import publish_table, time_median  # noqa: E402
 
 
 def _fit_tab_work(weight: float) -> None:
@@ -71,10 +71,7 @@ def main() -> None:
          f"{tab * 1000:.0f} ms", "well under 1 s"),
         ("Whole app rerun in AppTest (both tabs and both maps; upper bound)", f"{full:.2f} s", "—"),
     ]
-    table = "| operation | measured | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    print(table)
-    if args.write_readme:
-        replace_block(ROOT / "README.md", "bench:app", table)
+    publish_table(rows, block="bench:app", header=("operation", "measured", "target"), write=args.write_readme)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block, time_median as _time  # noqa: E402
+from benchmarks._readme import publish_table, time_median as _time  # noqa: E402
 
 ORIGIN = "440118"  # Zengcheng (Xintang denim)
 
@@ -67,10 +67,7 @@ def main() -> None:
         (f"sensitivity: 10,000 Dirichlet draws x {n_cand} counties", _fmt(sens), "~1 s"),
         (f"allocation: min-cost flow to {len(room)} destinations (counties + named places)", _fmt(alloc), "well under 1 s"),
     ]
-    table = "| operation | time (median) | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    print(table)
-    if args.write_readme and not replace_block(ROOT / "README.md", "bench:fit", table):
-        print("markers <!-- bench:fit --> ... <!-- /bench:fit --> not in README.md; skipped", file=sys.stderr)
+    publish_table(rows, block="bench:fit", header=("operation", "time (median)", "target"), write=args.write_readme)
 
 
 if __name__ == "__main__":

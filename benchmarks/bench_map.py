@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block, time_median as _time  # noqa: E402
+from benchmarks._readme import publish_table, time_median as _time  # noqa: E402
 
 
 
@@ -39,10 +39,7 @@ def main() -> None:
         ("Render map HTML", f"{render * 1000:.0f} ms", "—"),
         ("Map payload sent to the browser", f"{payload:.1f} MB (full-resolution GeoJSON would be {full:.1f} MB)", "a few MB at most"),
     ]
-    table = "| operation | measured | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    print(table)
-    if args.write_readme:
-        replace_block(ROOT / "README.md", "bench:map", table)
+    publish_table(rows, block="bench:map", header=("operation", "measured", "target"), write=args.write_readme)
 
 
 if __name__ == "__main__":

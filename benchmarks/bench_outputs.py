@@ -18,7 +18,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import replace_block, time_median as _time  # noqa: E402
+from benchmarks._readme import publish_table, time_median as _time  # noqa: E402
 
 
 
@@ -100,10 +100,7 @@ def main() -> None:
         (f"Export everything ({len(layers)} layers, 1 table, 1 raster; EPSG:4547)", f"{everything:.2f} s",
          f"zip {size:.1f} MB: gpkg, shapefiles, geojson, csv, tif, README"),
     ]
-    table = "| operation | measured | notes |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    print(table)
-    if args.write_readme:
-        replace_block(ROOT / "README.md", "bench:outputs", table)
+    publish_table(rows, block="bench:outputs", header=("operation", "measured", "notes"), write=args.write_readme)
 
 
 if __name__ == "__main__":
