@@ -54,6 +54,7 @@ T = {
     "cand_receiving": ("粤东粤西粤北", "East, West, North"),
     "cand_all": ("全省（除转出地）", "All but the origin"),
     "decay": ("距离衰减尺度（公里，假设）", "Distance-decay scale (km, assumption)"),
+    "choose": ("选择…", "Choose…"),
     "exclude": ("排除的单位（如生态保护红线）", "Units to exclude (e.g. ecological red line)"),
     "weights": ("权重", "Weights"),
     "weights_mode": ("设定方式", "Set by"),
@@ -128,6 +129,14 @@ T = {
     "sources": ("数据来源（含版本）与条款", "Sources (with version) and clauses"),
     "command": ("复现命令", "Command that reproduces this"),
     # report & export
+    # column headers
+    "c_rank": ("排名", "Rank"), "c_name": ("名称", "Name"), "c_adcode": ("代码", "Code"), "c_region": ("区域", "Region"),
+    "c_policy_clauses": ("条款", "Clauses"), "c_excluded_reason": ("排除原因", "Excluded because"),
+    "c_name_zh": ("名称", "Name"), "c_name_en": ("英文名", "Name"),
+    "c_p_first": ("排名第一比例", "Ranks first"), "c_p_top3": ("进入前三比例", "In top three"),
+    "c_mean_rank": ("平均排名", "Mean rank"), "c_origin": ("转出地", "Origin"), "c_destination": ("承接地", "Destination"),
+    "c_amount": ("转移量", "Amount"), "c_cost": ("单位成本（1000×(1−得分)）", "Unit cost (1000×(1−score))"),
+    "c_score": ("得分", "Score"), "c_room": ("可容纳量", "Room"), "c_group": ("分组", "Group"),
     "report": ("报告：承接适宜性", "Report: relocation suitability"),
     "report_intro": (
         "报告内容与“转移承接适配”页当前的选择一致：{stage}，转出地 {origin}。",
@@ -313,7 +322,7 @@ def sidebar() -> tuple[str, str, list[str]]:
     basemap = st.sidebar.radio(t("basemap"), list(BASEMAPS), format_func=lambda b: BASEMAPS[b][i], key="basemap")
     chosen = st.sidebar.multiselect(
         t("layers"), [s.id for s in LAYERS], default=[s.id for s in LAYERS],
-        format_func=lambda x: get_layer_spec(x).title(lang), key="layers",
+        format_func=lambda x: get_layer_spec(x).title(lang), key="layers", placeholder=t("choose"),
     )
     return lang, basemap, chosen
 
@@ -415,7 +424,8 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
                               format_func=lambda c: t(f"cand_{c}"))
     with c3:
         decay = st.number_input(t("decay"), min_value=5.0, max_value=500.0, value=60.0, step=5.0, key="fit_decay")
-        exclude = st.multiselect(t("exclude"), units["adcode"].tolist(), key=f"fit_exclude_{level}", format_func=label)
+        exclude = st.multiselect(t("exclude"), units["adcode"].tolist(), key=f"fit_exclude_{level}", format_func=label,
+                                 placeholder=t("choose"))
     with st.expander(t("weights"), expanded=False):
         weights, ahp_file, notes = _weights_ui(lang)
     with st.expander(t("inputs"), expanded=False):
@@ -433,9 +443,20 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
 
 
 def _ranked_table(fit, lang: str) -> pd.DataFrame:
+    from layers.boundaries import REGION_NAMES
+
     name = "name_zh" if lang == "zh" else "name_en"
     cols = ["rank", name, "adcode", "region", "score", *COMPONENTS, "policy_clauses", "excluded_reason"]
-    return fit.table[cols].rename(columns={name: "name"})
+    out = fit.table[cols].rename(columns={name: "name"})
+    out["region"] = out["region"].map({k: v[0 if lang == "zh" else 1] for k, v in REGION_NAMES.items()})
+    return out
+
+
+def _headers(*cols: str, **configs: object) -> dict[str, object]:
+    """Column configs with the headers in the chosen language (``c_<column>`` texts) plus ``configs``."""
+    out: dict[str, object] = {c: st.column_config.Column(t(f"c_{c}")) for c in cols}
+    out.update(configs)
+    return out
 
 
 def _component_columns(lang: str) -> dict[str, object]:
@@ -480,7 +501,8 @@ def fit_view(lang: str, basemap: str) -> None:
     map_slot = st.container()
     st.subheader(t("ranked"))
     st.dataframe(_ranked_table(fit, lang), hide_index=True, width="stretch", height=320,
-                 column_config=_component_columns(lang))
+                 column_config=_headers("rank", "name", "adcode", "region", "policy_clauses", "excluded_reason",
+                                        **_component_columns(lang)))
 
     # explanation of one destination
     dest = None
@@ -513,11 +535,12 @@ def fit_view(lang: str, basemap: str) -> None:
         else:
             name = "name_zh" if lang == "zh" else "name_en"
             show = sens[[name, "adcode", "p_first", "p_top3", "mean_rank"]].head(10)
-            st.dataframe(show, hide_index=True, width="stretch", column_config={
-                "p_first": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
-                "p_top3": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
-                "mean_rank": st.column_config.NumberColumn(format="%.1f"),
-            })
+            st.dataframe(show, hide_index=True, width="stretch", column_config=_headers(
+                name, "adcode",
+                p_first=st.column_config.ProgressColumn(t("c_p_first"), min_value=0.0, max_value=1.0, format="%.2f"),
+                p_top3=st.column_config.ProgressColumn(t("c_p_top3"), min_value=0.0, max_value=1.0, format="%.2f"),
+                mean_rank=st.column_config.NumberColumn(t("c_mean_rank"), format="%.1f"),
+            ))
 
     # chain completeness
     st.subheader(t("comp"))
@@ -529,7 +552,8 @@ def fit_view(lang: str, basemap: str) -> None:
 
         comp_df = cached_completeness(settings, up, dest, float(share))
         st.caption(t("comp_note", dest=label(dest) if dest else "—"))
-        st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch")
+        st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
+                     column_config=_headers("group"))
     except ValueError as exc:
         st.error(str(exc))
 
@@ -575,13 +599,15 @@ def _allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
         origins = st.data_editor(
             pd.DataFrame({"origin": [settings.origin], "amount": [100.0]}), key=f"alloc_origins_{key}",
             num_rows="dynamic", width="stretch", hide_index=True,
-            column_config={"amount": st.column_config.NumberColumn(min_value=0.0)},
+            column_config={"origin": st.column_config.TextColumn(t("c_origin")),
+                           "amount": st.column_config.NumberColumn(t("c_amount"), min_value=0.0)},
         )
     with a2:
         room = st.data_editor(
             pd.DataFrame({"destination": eligible["adcode"].head(5).tolist(), "room": 50.0}),
             key=f"alloc_room_{key}", num_rows="dynamic", width="stretch", hide_index=True,
-            column_config={"room": st.column_config.NumberColumn(min_value=0.0)},
+            column_config={"destination": st.column_config.TextColumn(t("c_destination")),
+                           "room": st.column_config.NumberColumn(t("c_room"), min_value=0.0)},
         )
     supply = _pairs(origins, "origin", "amount")
     rooms = _pairs(room, "destination", "room")
@@ -598,7 +624,8 @@ def _allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
         st.warning(t("alloc_short", short=alloc.shortfall) + f" ({alloc.message})")
     else:
         st.success(t("alloc_ok", total=float(alloc.flows["amount"].sum()), m=len(alloc.flows)))
-    st.dataframe(alloc.flows, hide_index=True, width="stretch")
+    st.dataframe(alloc.flows, hide_index=True, width="stretch",
+                 column_config=_headers("origin", "destination", "amount", "cost", "score", "name_zh", "name_en"))
     return settings, alloc
 
 
@@ -642,7 +669,8 @@ def output_section(lang: str, study: tuple[StudySettings, Uploads]) -> None:
                           key="export_res")
     with_fit = e3.checkbox(t("export_fit"), value=True, key="export_fit")
     layer_ids = st.multiselect(t("export_layers"), [x.id for x in LAYERS], default=[x.id for x in LAYERS],
-                               format_func=lambda x: get_layer_spec(x).title(lang), key="export_layers")
+                               format_func=lambda x: get_layer_spec(x).title(lang), key="export_layers",
+                               placeholder=t("choose"))
     if not with_fit:
         s, up = None, ()
     cols = st.columns(len(EXPORT_FORMATS))

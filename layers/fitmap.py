@@ -99,8 +99,8 @@ def score_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None 
     reason = gdf["reason_zh" if lang == "zh" else "reason_en"].astype(str)
     gdf["_reason"] = reason.where(gdf["eligible"].astype(bool), gdf["excluded_reason"].astype(str))
     lows = [0.0] + [b for b, _ in SCORE_CLASSES[:-1]]
-    legend = [(c, f"{lo:.1f}–{hi:.1f}") for lo, (hi, c) in zip(lows, SCORE_CLASSES)]
-    legend.append((_INELIGIBLE, _t("ineligible", lang)))
+    legend = [(f"{lo:.1f}–{hi:.1f}", c) for lo, (hi, c) in zip(lows, SCORE_CLASSES)]
+    legend.append((_t("ineligible", lang), _INELIGIBLE))
     return Overlay(
         id="fit_score", title=_t("score", lang), gdf=gdf,
         fields={"_name": _t("name", lang), "_rank": _t("rank", lang), "_score": _t("score_f", lang),
@@ -124,7 +124,7 @@ def origin_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None
     names = load_boundaries("city" if fit.level == "city" else "county").set_index("adcode")
     gdf["_name"] = gdf["adcode"].map(names["name_zh" if lang == "zh" else "name_en"]).astype(str)
     return Overlay(id="fit_origin", title=_t("origin", lang), gdf=gdf, fields={"_name": _t("origin", lang)},
-                   colour="#d7301f", weight=3.0, fill_opacity=0.15, legend=[("#d7301f", _t("origin", lang))])
+                   colour="#d7301f", weight=3.0, fill_opacity=0.15, legend=[(_t("origin", lang), "#d7301f")])
 
 
 def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
@@ -150,7 +150,7 @@ def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
     return Overlay(
         id="flows", title=_t("flows", lang), gdf=gdf,
         fields={"_from": _t("from", lang), "_to": _t("to", lang), "_amount": _t("amount", lang), "_cost": _t("cost", lang)},
-        colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[("#e6550d", _t("flows", lang))],
+        colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[(_t("flows", lang), "#e6550d")],
     )
 
 
@@ -167,4 +167,4 @@ def exclusion_overlay(areas: gpd.GeoDataFrame, *, lang: str = "zh") -> Overlay:
     _check_lang(lang)
     gdf = areas[[areas.geometry.name]].to_crs(4326)
     return Overlay(id="exclusion_areas", title=_t("excl", lang), gdf=gdf, colour="#252525", weight=1.0,
-                   fill_opacity=0.35, legend=[("#252525", _t("excl", lang))])
+                   fill_opacity=0.35, legend=[(_t("excl", lang), "#252525")])

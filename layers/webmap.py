@@ -67,7 +67,7 @@ class Overlay:
     colour: str = "#3182bd"
     weight: float = 1.0
     fill_opacity: float = 0.7
-    legend: list[tuple[str, str]] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (label, hex colour) rows
     show: bool = True
 
 

@@ -244,3 +244,11 @@ def test_command_carries_exclusion_areas_and_share() -> None:
     a = build_parser().parse_args(shlex.split(build_command(s))[3:])
     assert (a.exclude_areas, a.exclude_share) == ("红线.gpkg", 0.3)
     assert "--exclude-share" not in build_command(StudySettings(stage="dyeing", origin="440118"))
+
+
+def test_legends_are_label_then_colour(fit, alloc) -> None:
+    for ov in (score_overlay(fit), origin_overlay(fit), flow_overlay(alloc)):
+        assert ov.legend
+        for label, colour in ov.legend:
+            assert colour.startswith("#") and len(colour) == 7, (ov.id, label, colour)
+            assert not label.startswith("#"), (ov.id, label)
