@@ -151,3 +151,19 @@ def test_completeness_table_per_zone(app: AppTest) -> None:
     app.radio(key="comp_by").set_value("region").run()
     tables = [d.value for d in app.dataframe if "group" in d.value.columns]
     assert len(tables[0]) == 4  # PRD, East, West, North
+
+
+def test_report_and_every_export_has_a_download_button(app: AppTest) -> None:
+    from analysis.study import EXPORT_FORMATS
+
+    buttons = app.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert labels[:2] == ["下载报告 HTML", "下载报告 PDF"]
+    assert len(labels) == 2 + len(EXPORT_FORMATS)
+    assert not any(b.proto.disabled for b in buttons)
+    # without the fit and without layers there is nothing to export: the buttons say so by being disabled
+    app.checkbox(key="export_fit").uncheck()
+    app.multiselect(key="export_layers").set_value([])
+    app.run()
+    assert not app.exception
+    assert all(b.proto.disabled for b in app.get("download_button")[2:])
