@@ -2,9 +2,10 @@
 
 For each destination the two or three components with the largest contribution
 ``weight * component`` are named with their numbers and the clauses behind them, e.g.
-"揭阳市普宁市排名第1（印染，得分0.62）：§19 印染园区集中治污：普宁纺织印染环保综合处理中心；…" /
-"Puning (Jieyang) ranks 1st for dyeing (score 0.62): designated dyeing park with central
-treatment: … (§19); …". Excluded units get a sentence stating why.
+"揭阳市普宁市排名第1（印染（含洗水），得分0.62）：§19 印染园区集中治污：普宁纺织印染环保综合处理中心；…" /
+"Puning (Jieyang) ranks 1st for dyeing & finishing (incl. washing) (score 0.62): designated
+dyeing park with central treatment: … (§19); …". Excluded units get a sentence stating why.
+Stage names come from the stage catalogue through :func:`analysis.stages.stage_label`.
 """
 from __future__ import annotations
 
@@ -15,29 +16,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.stages import stage_label
 from analysis.weights import COMPONENTS
 
-__all__ = ["STAGE_NAMES", "stage_label", "ordinal_en", "explain_fit"]
+# stage_label is defined in analysis.stages (names come from the stage catalogue) and
+# re-exported here, where the app and older callers import it from.
+__all__ = ["stage_label", "ordinal_en", "explain_fit"]
 
 log = logging.getLogger(__name__)
 
-#: Stage id -> short (Chinese, English) names used inside sentences; stage ids not listed here
-#: take their names from the catalogue (analysis.stages.load_stages()).
-STAGE_NAMES: dict[str, tuple[str, str]] = {
-    "fibre": ("化纤原料", "fibre"),
-    "silk": ("茧丝绸", "silk"),
-    "spinning": ("纺纱", "spinning"),
-    "weaving": ("织造", "weaving"),
-    "dyeing": ("印染", "dyeing"),
-    "apparel": ("服装", "apparel"),
-    "home_textiles": ("家纺", "home textiles"),
-    "industrial_textiles": ("产业用纺织品", "industrial textiles"),
-    "down": ("羽绒", "down"),
-    "accessories": ("服装辅料", "accessories"),
-    "auxiliaries": ("印染助剂", "dyeing auxiliaries"),
-    "machinery": ("纺织机械", "textile machinery"),
-    "design_trade": ("设计商贸", "design and trade"),
-}
 _KIND_EN = {
     "dyeing_park": "designated dyeing park with central treatment",
     "park": "designated park",
@@ -58,38 +45,14 @@ _KIND_ZH = {
 }
 
 
-@lru_cache(maxsize=1)
-def _stage_names() -> dict[str, tuple[str, str]]:
-    names = dict(STAGE_NAMES)
-    try:
-        from analysis.stages import load_stages
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("analysis.stages", "analysis"):
-            raise
-        return names
-    try:
-        st = load_stages()
-    except (ValueError, OSError) as exc:  # a broken catalogue must not break explanations
-        log.warning("stage catalogue not readable (%s); using built-in stage names", exc)
-        return names
-    st = pd.DataFrame(st)
-    idcol = "id" if "id" in st.columns else ("stage" if "stage" in st.columns else None)
-    if idcol and {"name_zh", "name_en"} <= set(st.columns):
-        for r in st.itertuples(index=False):
-            names.setdefault(str(getattr(r, idcol)), (str(r.name_zh), str(r.name_en)))
-    return names
+def _in_sentence(label: str) -> str:
+    """An English stage name as it reads inside a sentence: 'Dyeing & finishing' -> 'dyeing & finishing'.
 
-
-def stage_label(stage: str, *, lang: str = "en") -> str:
-    """Display name of a stage.
-
-    Examples
-    --------
-    >>> stage_label("dyeing", lang="zh")
-    '印染'
+    Only a capital followed by a lower-case letter is lowered, so an acronym stays as it is.
     """
-    zh, en = _stage_names().get(stage, (stage, stage.replace("_", " ")))
-    return zh if lang == "zh" else en
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def ordinal_en(n: int) -> str:
@@ -135,7 +98,7 @@ def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -
             near_zh, near_en = _nearest(d["supplier_km"])
             return (
                 f"上游{stage_label(sup, lang='zh')}供应可达（可达度{value:.2f}，{near_zh}）",
-                f"{stage_label(sup)} suppliers within reach (access {value:.2f}, {near_en})",
+                f"{_in_sentence(stage_label(sup))} suppliers within reach (access {value:.2f}, {near_en})",
             )
         return f"上游供应可达度{value:.2f}", f"upstream access {value:.2f}"
     if comp == "downstream":
@@ -144,7 +107,7 @@ def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -
             near_zh, near_en = _nearest(d["customer_km"])
             return (
                 f"下游{stage_label(cus, lang='zh')}客户可达（可达度{value:.2f}，{near_zh}）",
-                f"{stage_label(cus)} buyers within reach (access {value:.2f}, {near_en})",
+                f"{_in_sentence(stage_label(cus))} buyers within reach (access {value:.2f}, {near_en})",
             )
         return f"下游需求可达度{value:.2f}", f"downstream access {value:.2f}"
     if comp == "relatedness":
@@ -218,10 +181,10 @@ def explain_fit(
     ...     "policy_clause": ["§19"], "excluded_reason_zh": [""]})
     >>> zh, en = explain_fit(t, d, stage="dyeing", weights={"policy": 0.3, "upstream": 0.2, "downstream": 0.2,
     ...     "relatedness": 0.15, "origin_tie": 0.1, "site": 0.05})
-    >>> en[0][:76]
-    'Puning (Jieyang) ranks 1st for dyeing (score 0.60): designated dyeing park w'
-    >>> zh[0][:34]
-    '揭阳市普宁市排名第1（印染，得分0.60）：§19 印染园区集中治污'
+    >>> en[0][:80]
+    'Puning (Jieyang) ranks 1st for dyeing & finishing (incl. washing) (score 0.60): '
+    >>> zh[0][:39]
+    '揭阳市普宁市排名第1（印染（含洗水），得分0.60）：§19 印染园区集中治污'
     """
     cities = _city_names()
     w = np.array([float(weights.get(c, 0.0)) for c in COMPONENTS])
@@ -229,7 +192,7 @@ def explain_fit(
     contrib = comp * w[None, :]
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :top]
     per_row = [stage] * len(table) if isinstance(stage, str) else list(stage)
-    labels = {st: (stage_label(st, lang="zh"), stage_label(st)) for st in set(per_row)}
+    labels = {st: (stage_label(st, lang="zh"), _in_sentence(stage_label(st))) for st in set(per_row)}
     zh_out: list[str] = []
     en_out: list[str] = []
     # Text is built row by row: string formatting has no array form, and there are only

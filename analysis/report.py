@@ -9,7 +9,9 @@ name typed by a user is shown as text, never run. The PDF is rendered by WeasyPr
 same HTML with a fetcher that only accepts ``data:`` URLs.
 
 Chinese by default (``lang="zh"``), English with ``lang="en"``: every heading and fixed
-sentence is in :data:`TEXT`.
+sentence is in :data:`TEXT`; stage names come from the stage catalogue
+(:func:`analysis.stages.stage_label`) and component names from
+:data:`analysis.weights.COMPONENT_LABELS`, as in the app.
 """
 from __future__ import annotations
 
@@ -30,12 +32,12 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from analysis.stages import stage_label
+from analysis.weights import COMPONENT_LABELS, COMPONENTS
 from geo.errors import PlannerError
 from geo.io import atomic_path
 
 __all__ = [
-    "COMPONENTS",
-    "STAGE_NAMES",
     "CLAUSE_THEMES",
     "TEXT",
     "Report",
@@ -47,26 +49,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-#: The fit components, in the order the report shows them.
-COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
-
-#: Stage id -> (Chinese, English); the ids of DESIGN.md's chain.
-STAGE_NAMES: dict[str, tuple[str, str]] = {
-    "fibre": ("化纤及纤维材料", "fibre"),
-    "silk": ("茧丝绸", "silk (cocoon & reeling)"),
-    "spinning": ("纺纱", "spinning"),
-    "weaving": ("织造（含针织）", "weaving (incl. knitting)"),
-    "dyeing": ("印染（含洗水）", "dyeing (incl. washing)"),
-    "apparel": ("服装", "apparel"),
-    "home_textiles": ("家用纺织品", "home textiles"),
-    "industrial_textiles": ("产业用纺织品（含非织造、医卫）", "industrial textiles (incl. nonwovens, medical)"),
-    "down": ("羽绒", "down"),
-    "accessories": ("服装辅料", "accessories"),
-    "auxiliaries": ("印染助剂", "dyeing auxiliaries"),
-    "machinery": ("纺织机械", "textile machinery"),
-    "design_trade": ("设计与商贸", "design & trade"),
-}
 
 #: Clause -> (theme in Chinese, theme in English), from the policy digest (CLAUSES.md).
 CLAUSE_THEMES: dict[int, tuple[str, str]] = {
@@ -145,8 +127,6 @@ TEXT: dict[str, dict[str, str]] = {
         "p_first": "排名第一比例", "p_top3": "进入前三比例", "mean_rank": "平均排名",
         "origin": "转出地", "destination": "承接地", "amount": "产能", "cost": "成本",
         "yes": "是", "no": "否", "theme": "主题",
-        "upstream": "上游配套", "downstream": "下游市场", "relatedness": "产业关联密度",
-        "origin_tie": "与转出地联系", "policy_c": "政策契合", "site": "用地条件",
         "level_county": "县级单位", "level_city": "地级市",
         "PRD": "珠三角", "East": "粤东", "West": "粤西", "North": "粤北",
         "s_intro": "本报告评估{stage}环节从{origin}转出时，{n}个候选{level}作为承接地的适宜性。",
@@ -199,8 +179,6 @@ TEXT: dict[str, dict[str, str]] = {
         "p_first": "Ranks first", "p_top3": "In top three", "mean_rank": "Mean rank",
         "origin": "Origin", "destination": "Destination", "amount": "Amount", "cost": "Cost",
         "yes": "yes", "no": "no", "theme": "Theme",
-        "upstream": "Upstream access", "downstream": "Downstream access", "relatedness": "Relatedness density",
-        "origin_tie": "Origin tie", "policy_c": "Policy alignment", "site": "Site",
         "level_county": "county-level units", "level_city": "prefecture-level cities",
         "PRD": "PRD", "East": "East", "West": "West", "North": "North",
         "s_intro": "This report scores how well each of {n} candidate {level} fits the {stage} stage leaving {origin}.",
@@ -313,20 +291,6 @@ def _pct(v: Any) -> str:
         return "–"
 
 
-def _stage_name(stage: str, lang: str) -> str:
-    """Stage name from the stage catalogue (analysis.stages) when present, else :data:`STAGE_NAMES`."""
-    names = dict(STAGE_NAMES)
-    try:
-        from analysis.stages import load_stages
-
-        cat = load_stages()
-        names.update({str(r.id): (str(r.name_zh), str(r.name_en)) for r in cat.itertuples()})
-    except (ImportError, OSError, ValueError, AttributeError) as exc:  # catalogue not landed or unreadable
-        log.debug("stage catalogue not used: %s", exc)
-    zh, en = names.get(str(stage), (str(stage), str(stage)))
-    return zh if lang == "zh" else en
-
-
 def _sens_param(sensitivity: pd.DataFrame | None, key: str) -> Any:
     """``n`` or ``seed`` of a sensitivity table (``attrs["params"]`` of run_sensitivity, or ``attrs``)."""
     if sensitivity is None:
@@ -408,7 +372,8 @@ def _table_rows(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-#: Short stage labels for the column heads of the completeness matrix (13 columns on A4).
+#: Abbreviated stage labels for the column heads of the completeness matrix only (13 columns
+#: on A4); everywhere else, and for any stage missing here, the catalogue name (stage_label).
 _STAGE_SHORT: dict[str, tuple[str, str]] = {
     "fibre": ("化纤", "fibre"), "silk": ("丝绸", "silk"), "spinning": ("纺纱", "spin"), "weaving": ("织造", "weave"),
     "dyeing": ("印染", "dye"), "apparel": ("服装", "apparel"), "home_textiles": ("家纺", "home"),
@@ -431,7 +396,7 @@ def _completeness_matrix(df: pd.DataFrame, lang: str) -> tuple[list[str], list[l
     name_col = "name_zh" if lang == "zh" else "name_en"
     stages = list(dict.fromkeys(df["stage"].astype(str)))
     i = 0 if lang == "zh" else 1
-    head = [TEXT[lang]["group"], *[_STAGE_SHORT[s][i] if s in _STAGE_SHORT else _stage_name(s, lang) for s in stages]]
+    head = [TEXT[lang]["group"], *[_STAGE_SHORT[s][i] if s in _STAGE_SHORT else stage_label(s, lang=lang) for s in stages]]
     rows: list[list[str]] = []
     keys = ["group_type", "group"] if "group_type" in df.columns else ["group"]
     for _key, grp in df.groupby(keys, sort=False):
@@ -536,7 +501,7 @@ def build_report(
     table = table.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
     name_col = "name_zh" if lang == "zh" else "name_en"
     reason_col = "reason_zh" if lang == "zh" else "reason_en"
-    stage = _stage_name(fit.stage, lang)
+    stage = stage_label(str(fit.stage), lang=lang)
     origin = _unit_name(str(fit.origin), lang)
     level_text = t["level_city"] if str(fit.level) == "city" else t["level_county"]
     eligible = table["eligible"].fillna(False).astype(bool)
@@ -604,7 +569,8 @@ def build_report(
     summary.append(t["s_basis"])
 
     # ---- ranking and explanations
-    comp_labels = [t["policy_c"] if c == "policy" else t[c] for c in COMPONENTS]
+    li = 0 if lang == "zh" else 1
+    comp_labels = [COMPONENT_LABELS[c][li] for c in COMPONENTS]
     ranking = []
     for _, r in ok.iterrows():
         cl = _split_clauses(r["policy_clauses"])
@@ -630,7 +596,7 @@ def build_report(
         clause_set.update(_split_clauses(v))
     for text in list(fit.assumptions) + list(fit.sources) + list(ok.head(top_n)[reason_col].astype(str)):
         clause_set.update(_split_clauses(text))  # completeness adds its clauses below
-    weights = [{"name": (t["policy_c"] if k == "policy" else t.get(k, str(k))), "key": str(k), "value": _fmt(v)}
+    weights = [{"name": COMPONENT_LABELS.get(str(k), (str(k), str(k)))[li], "key": str(k), "value": _fmt(v)}
                for k, v in dict(fit.weights or {}).items()]
     params = [{"key": str(k), "value": _fmt(v)} for k, v in dict(fit.params or {}).items()]
     sources = [str(s) for s in fit.sources]

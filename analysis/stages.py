@@ -2,7 +2,9 @@
 
 The stage ids are the keys every other model table uses (chain weights, capability
 matrix, fit scores). The catalogue lives in ``data/model/stages.csv``; the order of
-:data:`STAGES` is the order of rows and columns in every matrix of the model.
+:data:`STAGES` is the order of rows and columns in every matrix of the model. It is also
+the one source of the stages' display names: :func:`stage_label` reads them from there for
+the app, the explanations and the report.
 """
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from functools import lru_cache
 import pandas as pd
 
 from geo.data import get_path
-from geo.errors import UnknownNameError
+from geo.errors import PlannerError, UnknownNameError
 
-__all__ = ["STAGES", "load_stages", "check_stage", "read_commented_csv"]
+__all__ = ["STAGES", "load_stages", "stage_label", "check_stage", "read_commented_csv"]
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,55 @@ def load_stages() -> pd.DataFrame:
     True
     """
     return _read_stages().copy()
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, tuple[str, str]]:
+    """Stage id -> (``name_zh``, ``name_en``) from the catalogue (read once)."""
+    df = _read_stages()
+    return {i: (zh, en) for i, zh, en in zip(df["id"], df["name_zh"], df["name_en"], strict=True)}
+
+
+def stage_label(stage: str, *, lang: str = "en") -> str:
+    """Display name of a stage, from the stage catalogue (``data/model/stages.csv``).
+
+    The one place stage names come from: the app, the fit explanations and the report all
+    call this, so editing ``name_zh``/``name_en`` in the catalogue renames a stage everywhere.
+
+    Parameters
+    ----------
+    stage : str
+        Stage id (one of :data:`STAGES`). An id not in the catalogue is shown as itself with
+        underscores as spaces (names are decoration; resolve user input with :func:`check_stage`).
+    lang : {"en", "zh"}
+        English (default) or Chinese.
+
+    Returns
+    -------
+    str
+        ``name_en`` or ``name_zh`` of the stage.
+
+    Raises
+    ------
+    PlannerError
+        When ``lang`` is neither ``"en"`` nor ``"zh"``.
+
+    Examples
+    --------
+    >>> stage_label("dyeing")
+    'Dyeing & finishing (incl. washing)'
+    >>> stage_label("dyeing", lang="zh")
+    '印染（含洗水）'
+    >>> stage_label("paper_making")
+    'paper making'
+    """
+    if lang not in ("en", "zh"):
+        msg = f"`lang` must be 'en' or 'zh', got {lang!r}"
+        raise PlannerError(msg)
+    names = _labels().get(str(stage))
+    if names is None:
+        return str(stage).replace("_", " ")
+    return names[0] if lang == "zh" else names[1]
 
 
 @lru_cache(maxsize=1)

@@ -263,7 +263,7 @@ def pivot_completeness(completeness: pd.DataFrame, *, lang: str = "zh", by: str 
     >>> pivot_completeness(df, lang="en").to_dict("records")
     [{'group': 'East wing', 'dyeing': 'missing → present', 'apparel': 'present'}]
     """
-    from analysis.explain import stage_label
+    from analysis.stages import stage_label
 
     if lang not in _STATUS_TEXT:
         msg = f"`lang` must be 'zh' or 'en', got {lang!r}"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.chain import chain_weight_matrix, load_chain_graph, read_chain_edges
-from analysis.stages import STAGES, check_stage, load_stages
+from analysis.stages import STAGES, check_stage, load_stages, stage_label
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 
@@ -38,6 +38,27 @@ def test_check_stage_accepts_ids_and_names(name: str, expected: str) -> None:
 def test_check_stage_refuses_unknown_listing_valid() -> None:
     with pytest.raises(UnknownNameError, match=r"`stage` 'knitting' is not a supply-chain stage; expected one of fibre, silk"):
         check_stage("knitting")
+
+
+def test_stage_label_is_the_catalogue_name() -> None:
+    s = load_stages().set_index("id")
+    for st in STAGES:
+        assert stage_label(st) == s.at[st, "name_en"]
+        assert stage_label(st, lang="zh") == s.at[st, "name_zh"]
+    assert stage_label("dyeing") == "Dyeing & finishing (incl. washing)"
+    assert stage_label("paper_making") == stage_label("paper_making", lang="zh") == "paper making"
+    with pytest.raises(PlannerError, match="`lang` must be 'en' or 'zh', got 'fr'"):
+        stage_label("dyeing", lang="fr")
+
+
+def test_stage_label_has_one_definition() -> None:
+    import analysis.explain
+    import analysis.report
+
+    assert analysis.explain.stage_label is stage_label  # re-exported for the app
+    assert not hasattr(analysis.explain, "STAGE_NAMES")
+    assert not hasattr(analysis.report, "STAGE_NAMES") and not hasattr(analysis.report, "_stage_name")
+    assert "COMPONENTS" not in analysis.report.__all__
 
 
 def test_default_graph_shape_and_shares() -> None:

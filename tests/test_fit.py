@@ -101,11 +101,11 @@ def test_table_shape_and_ranking_when_both_eligible() -> None:
 def test_explanations_name_the_drivers_and_clauses() -> None:
     t = _fit().table.set_index("adcode")
     en, zh = t.loc["B", "reason_en"], t.loc["B", "reason_zh"]
-    assert en.startswith("Btown ranks 1st for dyeing (score 0.60): designated dyeing park with central treatment: Btown dyeing park (§19")
+    assert en.startswith("Btown ranks 1st for dyeing & finishing (incl. washing) (score 0.60): designated dyeing park with central treatment: Btown dyeing park (§19")
     assert "relatedness density 1.00" in en
-    assert zh.startswith("乙排名第1（印染，得分0.60）：§19 印染园区集中治污：乙印染园")
-    assert "is not eligible for dyeing: §19" in t.loc["A", "reason_en"]
-    assert "不参与印染排名" in t.loc["A", "reason_zh"]
+    assert zh.startswith("乙排名第1（印染（含洗水），得分0.60）：§19 印染园区集中治污：乙印染园")
+    assert "is not eligible for dyeing & finishing (incl. washing): §19" in t.loc["A", "reason_en"]
+    assert "不参与印染（含洗水）排名" in t.loc["A", "reason_zh"]
 
 
 def test_ties_broken_by_adcode_and_candidates_all() -> None:

