@@ -26,7 +26,7 @@ from benchmarks._readme import publish_table, time_median as _time  # noqa: E402
 def _synthetic_fit() -> SimpleNamespace:
     import numpy as np
 
-    from analysis.report import COMPONENTS
+    from analysis.weights import COMPONENTS
     from layers.boundaries import load_boundaries
 
     c = load_boundaries("county")
