@@ -285,7 +285,7 @@ def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_allo
     fit = cached_fit(s, uploads)
     sens = cached_sensitivity(s, uploads) if with_sens and s.draws else None
     alloc = cached_allocation(s, uploads) if with_alloc and s.allocate and s.room else None
-    comp = cached_completeness(s, uploads, None, 1.0)
+    comp = cached_completeness(s, uploads, s.transfer_to, s.transfer_share)
     if not (with_sens and s.draws):
         s = StudySettings(**{**s.__dict__, "draws": 0})
     if alloc is None:
@@ -550,6 +550,7 @@ def fit_view(lang: str, basemap: str) -> None:
     try:
         from analysis.study import pivot_completeness
 
+        settings = StudySettings(**{**settings.__dict__, "transfer_to": dest, "transfer_share": float(share)})
         comp_df = cached_completeness(settings, up, dest, float(share))
         st.caption(t("comp_note", dest=label(dest) if dest else "—"))
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",

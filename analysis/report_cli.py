@@ -86,6 +86,10 @@ def register(subparsers: Any) -> None:
     rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     rp.add_argument("--draws", type=int, default=0, help="sensitivity draws (0: none)")
     rp.add_argument("--seed", type=int, default=0, help="random seed of the sensitivity draws")
+    rp.add_argument("--transfer-to", metavar="ADCODE", default=None,
+                    help="destination of the move the chain-completeness 'after' shows (default: the top-ranked one)")
+    rp.add_argument("--transfer-share", type=float, default=1.0,
+                    help="share of the origin's capacity in the stage that moves there (0..1, default 1)")
     rp.add_argument("--allocate", action="append", metavar="ORIGIN=AMOUNT", help="capacity to move, repeatable")
     rp.add_argument("--room", action="append", metavar="DEST=CAP", help="room at a destination, repeatable")
     rp.add_argument("--html", default=None, metavar="FILE", help="write the HTML report here")
@@ -120,6 +124,8 @@ def _settings(args: argparse.Namespace) -> Any:
         exclude=tuple(_excluded(args)), draws=getattr(args, "draws", 0), seed=getattr(args, "seed", 0),
         allocate=tuple(parse_pairs(args.allocate, option="--allocate").items()),
         room=tuple(parse_pairs(args.room, option="--room").items()), lang=getattr(args, "lang", "zh"), files=files,
+        exclude_share=getattr(args, "exclude_share", 0.5), transfer_to=getattr(args, "transfer_to", None),
+        transfer_share=getattr(args, "transfer_share", 1.0),
     )
 
 
@@ -152,7 +158,7 @@ def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room
 
 
 def _completeness(args: argparse.Namespace, fit: Any) -> Any:
-    """Chain completeness by zone and by region, before and after moving the stage to the top destination."""
+    """Chain completeness by zone and by region, before and after the move (--transfer-to, default the top)."""
     from analysis.study import assess_transfer_completeness
 
     cap = None
@@ -160,7 +166,8 @@ def _completeness(args: argparse.Namespace, fit: Any) -> Any:
         from analysis.capability import read_capability_csv
 
         cap = read_capability_csv(args.capability, level=args.level)
-    return assess_transfer_completeness(fit, capability=cap)
+    return assess_transfer_completeness(fit, capability=cap, destination=getattr(args, "transfer_to", None),
+                                        share=getattr(args, "transfer_share", 1.0))
 
 
 def run_report(args: argparse.Namespace) -> int:

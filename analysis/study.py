@@ -80,6 +80,9 @@ class StudySettings:
         named in the command so it can be rerun with the same files.
     exclude_share : float
         With ``--exclude-areas``: the share of a unit's area inside that excludes it.
+    transfer_to, transfer_share : str or None, float
+        The move the chain-completeness "after" state shows (destination adcode, share of
+        the origin's capability); None = the top-ranked destination.
     """
 
     stage: str
@@ -96,6 +99,8 @@ class StudySettings:
     lang: str = "zh"
     files: tuple[tuple[str, str], ...] = field(default=())
     exclude_share: float = 0.5
+    transfer_to: str | None = None
+    transfer_share: float = 1.0
 
     @property
     def weights_dict(self) -> dict[str, float] | None:
@@ -153,6 +158,10 @@ def build_command(
         parts += ["--exclude-share", _g(s.exclude_share)]
     if kind == "report" and s.draws:
         parts += ["--draws", str(int(s.draws)), "--seed", str(int(s.seed))]
+    if kind == "report" and s.transfer_to is not None:
+        parts += ["--transfer-to", s.transfer_to]
+    if kind == "report" and s.transfer_share != 1.0:
+        parts += ["--transfer-share", _g(s.transfer_share)]
     for code, amount in s.allocate:
         parts += ["--allocate", f"{code}={_g(amount)}"]
     for code, amount in s.room:

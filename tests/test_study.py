@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import shlex
+import sys
 import subprocess
 import zipfile
 from html.parser import HTMLParser
@@ -252,3 +253,20 @@ def test_legends_are_label_then_colour(fit, alloc) -> None:
         for label, colour in ov.legend:
             assert colour.startswith("#") and len(colour) == 7, (ov.id, label, colour)
             assert not label.startswith("#"), (ov.id, label)
+
+
+def test_completeness_move_is_part_of_the_report_command(tmp_path: Path) -> None:
+    from analysis.cli import build_parser
+
+    s = StudySettings(stage="dyeing", origin="440118", transfer_to="440514", transfer_share=0.5)
+    cmd = build_command(s, html=str(tmp_path / "r.html"))
+    a = build_parser().parse_args(shlex.split(cmd)[3:])
+    assert (a.transfer_to, a.transfer_share) == ("440514", 0.5)
+    assert "--transfer-to" not in build_command(StudySettings(stage="dyeing", origin="440118"))
+    # the CLI carries it into the report's completeness and its appendix
+    r = subprocess.run([sys.executable, "-m", *shlex.split(cmd)[2:], "--no-maps"], cwd=Path(__file__).parent.parent,
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "50% of the dyeing capacity of 440118 to 440514" in html
+    assert "--transfer-to 440514 --transfer-share 0.5" in html
