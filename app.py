@@ -598,14 +598,16 @@ def _allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
     a1, a2 = st.columns(2)
     with a1:
         origins = st.data_editor(
-            pd.DataFrame({"origin": [settings.origin], "amount": [100.0]}), key=f"alloc_origins_{key}",
+            pd.DataFrame({"origin": pd.Series([settings.origin], dtype="string"), "amount": [100.0]}),
+            key=f"alloc_origins_{key}",
             num_rows="dynamic", width="stretch", hide_index=True,
             column_config={"origin": st.column_config.TextColumn(t("c_origin")),
                            "amount": st.column_config.NumberColumn(t("c_amount"), min_value=0.0)},
         )
     with a2:
         room = st.data_editor(
-            pd.DataFrame({"destination": eligible["adcode"].head(5).tolist(), "room": 50.0}),
+            pd.DataFrame({"destination": pd.Series(eligible["adcode"].head(5).tolist(), dtype="string"),
+                          "room": pd.Series([50.0] * min(len(eligible), 5), dtype=float)}),
             key=f"alloc_room_{key}", num_rows="dynamic", width="stretch", hide_index=True,
             column_config={"destination": st.column_config.TextColumn(t("c_destination")),
                            "room": st.column_config.NumberColumn(t("c_room"), min_value=0.0)},

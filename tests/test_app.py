@@ -167,3 +167,12 @@ def test_report_and_every_export_has_a_download_button(app: AppTest) -> None:
     app.run()
     assert not app.exception
     assert all(b.proto.disabled for b in app.get("download_button")[2:])
+
+
+def test_no_eligible_destination_is_explained_not_an_error(app: AppTest) -> None:
+    eligible = app.dataframe[1].value.dropna(subset=["rank"])["adcode"].tolist()
+    app.multiselect(key="fit_exclude_county").set_value(eligible).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("没有符合条件的承接地" in w.value for w in app.warning)
+    assert any("至少一个转出地" in i.value for i in app.info)  # allocation asks for destinations
+    assert len(app.get("download_button")) == 8  # the report still says why nothing fits
