@@ -90,7 +90,9 @@ T = {
     "summary": ("{stage}从{origin}转出：{n}个候选单位中 {k} 个符合条件，最适合的是 {top}（得分 {score:.2f}）。",
                 "{stage} leaving {origin}: {k} of {n} candidate units are eligible; the best fit is {top} "
                 "(score {score:.2f})."),
-    "none_eligible": ("没有符合条件的承接地：{why}", "No destination is eligible: {why}"),
+    "none_eligible": ("没有符合条件的承接地：排名表的“排除原因”列出每个单位被排除的原因；可放宽排除条件或换一个环节。",
+                      "No destination is eligible: the ranked table's 'Excluded because' says why for each unit; "
+                      "relax the exclusions or choose another stage."),
     "dest": ("查看承接地", "Destination to explain"),
     "explain": ("为什么是这里", "Why here"),
     "components": ("分项得分", "Components"),
@@ -448,6 +450,9 @@ def _ranked_table(fit, lang: str) -> pd.DataFrame:
     name = "name_zh" if lang == "zh" else "name_en"
     cols = ["rank", name, "adcode", "region", "score", *COMPONENTS, "policy_clauses", "excluded_reason"]
     out = fit.table[cols].rename(columns={name: "name"})
+    # the explanation sentence says why in the chosen language (excluded_reason is English only)
+    reason = fit.table["reason_zh" if lang == "zh" else "reason_en"]
+    out["excluded_reason"] = reason.where(~fit.table["eligible"].astype(bool), "")
     out["region"] = out["region"].map({k: v[0 if lang == "zh" else 1] for k, v in REGION_NAMES.items()})
     return out
 
@@ -495,8 +500,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.info(t("summary", stage=stage_label(fit.stage, lang=lang), origin=label(fit.origin), n=len(table),
                   k=len(eligible), top=label(top["adcode"]), score=float(top["score"])))
     else:
-        why = "; ".join(sorted(set(table["excluded_reason"].astype(str)) - {""}))
-        st.warning(t("none_eligible", why=why))
+        st.warning(t("none_eligible"))
 
     map_slot = st.container()
     st.subheader(t("ranked"))
