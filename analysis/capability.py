@@ -35,6 +35,7 @@ from analysis.fit import CITY_WIDE_FACTOR
 from analysis.stages import STAGES, _stage_or_none, read_commented_csv
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
+from geo.io import CsvSource
 from layers.boundaries import load_boundaries
 
 __all__ = [
@@ -254,7 +255,7 @@ def capability_provenance(*, level: Level = "county", path: str | os.PathLike | 
 
 # ---------------------------------------------------------------- user statistics
 def read_capability_csv(
-    path_or_buffer: str | os.PathLike | io.IOBase | pd.DataFrame, *, level: Level = "county"
+    path_or_buffer: CsvSource | pd.DataFrame, *, level: Level = "county"
 ) -> pd.DataFrame:
     """Read a user's capability statistics (output, employment or firm counts) by unit and stage.
 
@@ -270,8 +271,10 @@ def read_capability_csv(
 
     Parameters
     ----------
-    path_or_buffer : path, file-like or DataFrame
-        The table (UTF-8 CSV; a DataFrame is not modified).
+    path_or_buffer : path, file-like, bytes or DataFrame
+        The table: a CSV in UTF-8 (with or without BOM) or GB18030/GBK as Excel saves it
+        on a Chinese system (decoded by :func:`geo.io.read_csv_text`); a DataFrame is not
+        modified.
     level : {"county", "city"}
         Which adcodes are valid.
 
@@ -282,6 +285,9 @@ def read_capability_csv(
 
     Raises
     ------
+    PlannerError
+        A missing or unreadable file, or one that is neither UTF-8 nor GB18030 (the
+        message says to save it as 'CSV UTF-8').
     LayerValidationError
         One error listing every problem: unknown adcodes (with examples and where to find
         the list), unknown stages (with the valid ids), non-numeric, negative or infinite

@@ -49,6 +49,7 @@ from analysis.relatedness import REFERENCE as RELATEDNESS_REFERENCE
 from analysis.relatedness import relatedness_density
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE, normalise_weights
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
+from geo.io import CsvSource, read_csv_table
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -453,7 +454,7 @@ def _site_code_problem(unknown: list[str], level: Level) -> str:
     )
 
 
-def read_site_csv(path: str | os.PathLike | io.TextIOBase, *, level: Level = "county") -> pd.Series:
+def read_site_csv(path: CsvSource, *, level: Level = "county") -> pd.Series:
     """Read per-unit site values (0..1) for the fit's ``site`` component from a CSV.
 
     The file has a header with columns ``adcode`` and ``site`` (others, e.g. a name, are
@@ -464,8 +465,9 @@ def read_site_csv(path: str | os.PathLike | io.TextIOBase, *, level: Level = "co
 
     Parameters
     ----------
-    path : path or text file-like
-        UTF-8 CSV (a BOM, as spreadsheets write it, is fine).
+    path : path, file-like or bytes
+        The CSV: UTF-8 (a BOM, as spreadsheets write it, is fine) or GB18030/GBK as Excel
+        saves "CSV" on a Chinese system (decoded by :func:`geo.io.read_csv_text`).
     level : {"county", "city"}
         Which adcodes are valid.
 
@@ -494,14 +496,8 @@ def read_site_csv(path: str | os.PathLike | io.TextIOBase, *, level: Level = "co
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "<buffer>"
     label = f"site CSV {os.path.basename(name)} (`path`)"
     try:
-        if isinstance(path, (str, os.PathLike)):
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        msg = f"`path` {name!r} could not be read: {exc}; check the file name"
-        raise PlannerError(msg) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raw = read_csv_table(path, name="`path`", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         msg = f"`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {exc}; save it as 'CSV UTF-8'"
         raise PlannerError(msg) from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
@@ -37,6 +36,7 @@ from scipy.sparse.csgraph import dijkstra
 from analysis.stages import read_commented_csv
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError, UnknownNameError
+from geo.io import CsvSource
 from layers.boundaries import load_boundaries
 
 __all__ = [
@@ -229,7 +229,7 @@ def cost_matrix(graph: nx.Graph, *, order: Sequence[str]) -> np.ndarray:
 
 
 def read_od_matrix(
-    path_or_buffer: str | os.PathLike | io.IOBase | pd.DataFrame, *, units: Sequence[str]
+    path_or_buffer: CsvSource | pd.DataFrame, *, units: Sequence[str]
 ) -> np.ndarray:
     """Read a user's origin-destination cost matrix (travel time, cost or distance).
 
@@ -245,8 +245,9 @@ def read_od_matrix(
 
     Parameters
     ----------
-    path_or_buffer : path, file-like or DataFrame
-        The matrix (UTF-8 CSV).
+    path_or_buffer : path, file-like, bytes or DataFrame
+        The matrix: a CSV in UTF-8 (with or without BOM) or GB18030/GBK as Excel saves it
+        on a Chinese system (decoded by :func:`geo.io.read_csv_text`).
     units : sequence of str
         The adcodes of the result's rows and columns, in order.
 
@@ -257,6 +258,9 @@ def read_od_matrix(
 
     Raises
     ------
+    PlannerError
+        A missing or unreadable file, or one that is neither UTF-8 nor GB18030 (the
+        message says to save it as 'CSV UTF-8').
     LayerValidationError
         One error listing every problem: unknown codes, missing or duplicated pairs,
         values that are not numbers or negative.
@@ -379,7 +383,7 @@ def _boundary_costs(level: str) -> tuple[tuple[str, ...], np.ndarray]:
 
 
 def unit_cost_matrix(
-    *, level: Literal["city", "county"] = "county", od: str | os.PathLike | io.IOBase | pd.DataFrame | None = None
+    *, level: Literal["city", "county"] = "county", od: CsvSource | pd.DataFrame | None = None
 ) -> tuple[list[str], np.ndarray]:
     """Adcodes of ``level`` in boundary order and their cost matrix.
 

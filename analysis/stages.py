@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from functools import lru_cache
 
 import pandas as pd
 
 from geo.data import get_path
 from geo.errors import PlannerError, UnknownNameError
+from geo.io import CsvSource, read_csv_text
 
 __all__ = ["STAGES", "load_stages", "stage_label", "check_stage", "read_commented_csv"]
 
@@ -28,7 +28,9 @@ from layers.places import STAGES  # noqa: E402
 _COLUMNS = ("id", "name_zh", "name_en", "description", "clause")
 
 
-def read_commented_csv(path_or_buffer: str | os.PathLike | io.IOBase, **kwargs: object) -> pd.DataFrame:
+def read_commented_csv(
+    path_or_buffer: CsvSource, *, name: str = "`path_or_buffer`", **kwargs: object
+) -> pd.DataFrame:
     """Read a CSV whose leading lines starting with ``#`` are comments.
 
     Only whole lines whose first non-blank character is ``#`` are dropped, so a ``#``
@@ -36,24 +38,27 @@ def read_commented_csv(path_or_buffer: str | os.PathLike | io.IOBase, **kwargs: 
 
     Parameters
     ----------
-    path_or_buffer : path or file-like
-        The CSV (UTF-8, with or without BOM).
+    path_or_buffer : path, file-like or bytes
+        The CSV: UTF-8 with or without BOM, or GB18030/GBK as Excel saves it on a Chinese
+        system (decoded by :func:`geo.io.read_csv_text`).
+    name : str
+        How error messages name the argument.
     **kwargs
         Passed to :func:`pandas.read_csv`.
+
+    Raises
+    ------
+    PlannerError
+        A missing or unreadable file, or one that is neither UTF-8 nor GB18030.
 
     Examples
     --------
     >>> read_commented_csv(io.StringIO("# a note\\na,b\\n1,x#y\\n"))["b"].tolist()
     ['x#y']
+    >>> read_commented_csv(io.BytesIO("# 注释\\na,b\\n1,印染\\n".encode("gbk")))["b"].tolist()
+    ['印染']
     """
-    if hasattr(path_or_buffer, "read"):
-        text = path_or_buffer.read()  # type: ignore[union-attr]
-        if isinstance(text, bytes):
-            text = text.decode("utf-8-sig")
-    else:
-        with open(path_or_buffer, encoding="utf-8-sig") as fh:
-            text = fh.read()
-    text = text.lstrip("\ufeff")
+    text = read_csv_text(path_or_buffer, name=name)
     kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
 

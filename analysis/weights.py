@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import PlannerError
+from geo.io import CsvSource, read_csv_text
 
 __all__ = [
     "COMPONENTS",
@@ -377,25 +377,21 @@ def complete_reciprocal(upper: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(a, index=upper.index, columns=upper.columns)
 
 
-def read_ahp_csv(path: str | os.PathLike | io.TextIOBase) -> pd.DataFrame:
+def read_ahp_csv(path: CsvSource) -> pd.DataFrame:
     """Read a pairwise comparison matrix: header row of criteria, one row per criterion.
 
     The first column holds the row names; cells may be decimals or fractions (``1/3``).
+    The file may be UTF-8 (with or without BOM) or GB18030/GBK as Excel saves "CSV" on a
+    Chinese system (decoded by :func:`geo.io.read_csv_text`); a text file-like is read as it is.
 
     Examples
     --------
     >>> read_ahp_csv(io.StringIO(",policy,site\\npolicy,1,3\\nsite,1/3,1\\n")).loc["site", "policy"].round(4)
     np.float64(0.3333)
+    >>> read_ahp_csv(io.BytesIO(",政策,场地\\n政策,1,3\\n场地,1/3,1\\n".encode("gbk"))).index.tolist()
+    ['政策', '场地']
     """
-    try:
-        if isinstance(path, (str, os.PathLike)):
-            with open(path, newline="", encoding="utf-8-sig") as fh:
-                rows = list(csv.reader(fh))
-        else:
-            rows = list(csv.reader(path))
-    except OSError as exc:
-        msg = f"`path` could not be read: {exc}; check the file name"
-        raise PlannerError(msg) from None
+    rows = list(csv.reader(io.StringIO(read_csv_text(path, name="`path`"), newline="")))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         msg = "AHP CSV is empty; expected a header row of criteria and one row per criterion"

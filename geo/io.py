@@ -1,26 +1,38 @@
-"""Reading, validating and writing vector files (pyogrio underneath).
+"""Reading, validating and writing vector files (pyogrio underneath), and reading users' CSV.
 
 Writes go to a temporary file in the target folder and are renamed into place only when
 complete, so an interrupted write never leaves a half-written file.
+
+Every CSV a user gives (capability statistics, OD matrix, site values, AHP matrix) is
+decoded by :func:`read_csv_text` / :func:`read_csv_table`: UTF-8 with or without BOM, or
+GB18030 (a superset of GBK, what Excel on a Chinese Windows writes as "CSV").
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 
 from geo.crs import STORAGE_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError
 
-__all__ = ["read_vector", "validate_layer", "atomic_path", "write_vector", "GUANGDONG_BBOX"]
+__all__ = [
+    "read_vector", "validate_layer", "atomic_path", "write_vector", "GUANGDONG_BBOX",
+    "CsvSource", "read_csv_text", "read_csv_table",
+]
 
 log = logging.getLogger(__name__)
 
@@ -220,3 +232,198 @@ def write_vector(
             pyogrio.write_dataframe(gdf, tmp, driver=driver, append=i > 0, **kwargs)
     log.info("wrote %s (%d layer(s))", path, len(layers))
     return path
+
+
+# ---------------------------------------------------------------- users' CSV files
+#: What :func:`read_csv_text` accepts: a path, an open binary or text file, or the bytes themselves.
+CsvSource = str | os.PathLike | IO[bytes] | IO[str] | bytes
+
+#: Characters a GBK file read as UTF-8 turns into (C1 controls, Latin Extended ... NKo, private
+#: use), rare in a real UTF-8 table of adcodes, numbers and Chinese names.
+_MOJIBAKE = re.compile("[\u0080-\u009f\u0100-\u07ff\ue000-\uf8ff]")
+#: CJK ideographs (extension A, unified, compatibility).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: A Chinese character inside a Latin word: UTF-8 pinyin read as GBK ('Guīlín' -> 'Gu墨l铆n').
+_LATIN_HAN_LATIN = re.compile("[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+[A-Za-z]")
+_SAVE_AS = "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and use that file"
+
+
+def _shown(source: object) -> str:
+    """How a message names the file: its path, a buffer's ``name``, or 'a file-like buffer'."""
+    if isinstance(source, (str, os.PathLike)):
+        return repr(os.fspath(source))
+    name = getattr(source, "name", None)
+    return repr(os.path.basename(str(name))) if isinstance(name, (str, os.PathLike)) else "(a file-like buffer)"
+
+
+def _decode_csv_bytes(data: bytes, *, label: str) -> str:
+    """UTF-8 (BOM or not), else GB18030; see :func:`read_csv_text` for the one ambiguous case."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PlannerError(_undecodable(data, label, exc)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            gb = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise PlannerError(_undecodable(data, label, exc)) from None
+        log.info("%s is not UTF-8; read it as GB18030 (GBK), as Excel saves 'CSV' on a Chinese system", label)
+        return gb
+    if _MOJIBAKE.search(text) and not _HAN.search(text):
+        # Short GBK text can be valid UTF-8 by chance: b"\xd3\xa1\xc8\xbe" is GBK 印染 and UTF-8 'ӡȾ'.
+        try:
+            gb = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return text
+        if _HAN.search(gb) and _is_gb2312(gb) and not _LATIN_HAN_LATIN.search(gb):
+            odd = "".join(dict.fromkeys(_MOJIBAKE.findall(text)))[:8]
+            log.info(
+                "%s reads as UTF-8 only to letters such as %r and no Chinese, but as GB18030 (GBK) to Chinese; "
+                "read it as GB18030", label, odd,
+            )
+            return gb
+    return text
+
+
+def _is_gb2312(text: str) -> bool:
+    """Whether every character is in GB2312, the common set a GBK file of Chinese names keeps to.
+
+    UTF-8 letters read as GBK give rarer characters outside it (UTF-8 'ǎ' is GBK '菐').
+    """
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable(data: bytes, label: str, exc: UnicodeDecodeError) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        kind = "; it looks like UTF-16 (Excel's 'Unicode Text'), which is not a CSV"
+    elif data.startswith(b"PK\x03\x04"):
+        kind = "; it looks like an Excel workbook (.xlsx) or another zip file, not a CSV"
+    else:
+        kind = ""
+    return (
+        f"{label} is neither UTF-8 nor GB18030/GBK text (byte {exc.start}: {exc.reason}){kind}; {_SAVE_AS}"
+    )
+
+
+def read_csv_text(source: CsvSource, *, name: str) -> str:
+    """Read a user's CSV file once and decode it: UTF-8 (with or without BOM), else GB18030.
+
+    Chinese planners often save CSV from Excel as GBK; GB18030 is a superset of GBK, so
+    such files are read too (logged at INFO). One case is ambiguous: a few GBK characters
+    can also be valid UTF-8 (GBK 印染 reads as UTF-8 'ӡȾ'). When the UTF-8 reading holds no
+    Chinese character but letters of other scripts (Cyrillic, Latin Extended, Greek, ...)
+    and the GB18030 reading is Chinese within the common GB2312 set (and not inside Latin
+    words, as UTF-8 pinyin read as GBK would be), the file is read as GB18030. Still read as
+    UTF-8: GBK whose Chinese all reads as Latin-1 letters (a lone 镁 is UTF-8 'þ'). A leading
+    BOM is dropped.
+
+    Parameters
+    ----------
+    source : path, file-like or bytes
+        A ``str`` or path-like is a file name; a binary file-like (``io.BytesIO``, an
+        uploaded file) or ``bytes`` is decoded; a text file-like (``io.StringIO``, a file
+        opened in text mode) is already decoded and is read as it is.
+    name : str
+        How error messages name the argument, e.g. ``"`path`"``; the file name follows.
+
+    Returns
+    -------
+    str
+        The text, without BOM.
+
+    Raises
+    ------
+    PlannerError
+        The path cannot be read (missing, a folder, no permission), the source is not a
+        path or a file-like, or the bytes are neither UTF-8 nor GB18030; the message says
+        to save the file as 'CSV UTF-8' from Excel.
+
+    Examples
+    --------
+    >>> import io
+    >>> read_csv_text(io.BytesIO("adcode,stage\\n445281,印染\\n".encode("gbk")), name="`od`")
+    'adcode,stage\\n445281,印染\\n'
+    >>> read_csv_text(io.BytesIO(b"\\xef\\xbb\\xbfa,b\\n"), name="`od`")
+    'a,b\\n'
+    >>> read_csv_text(io.BytesIO(b"\\xff\\xfea\\x00"), name="`od`")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.PlannerError: `od` (a file-like buffer) is neither UTF-8 nor GB18030/GBK text ...'CSV UTF-8 ...
+    """
+    label = f"{name} {_shown(source)}"
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            raw: Any = Path(source).read_bytes()
+        except OSError as exc:
+            msg = f"{label} could not be read: {exc}; check the file name"
+            raise PlannerError(msg) from None
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        raw = bytes(source)
+    elif hasattr(source, "read"):
+        try:
+            raw = source.read()
+        except OSError as exc:
+            msg = f"{label} could not be read: {exc}; check the file name"
+            raise PlannerError(msg) from None
+    else:
+        msg = f"{name} must be a file name, an open file or bytes; got {type(source).__name__}; pass the CSV's path"
+        raise PlannerError(msg)
+    if isinstance(raw, str):
+        text = raw
+    elif isinstance(raw, (bytes, bytearray, memoryview)):
+        text = _decode_csv_bytes(bytes(raw), label=label)
+    else:
+        msg = f"{label} returned {type(raw).__name__} when read, not text or bytes; pass the CSV's path or an io.BytesIO"
+        raise PlannerError(msg)
+    if "\x00" in text:
+        msg = (
+            f"{label} holds NUL characters: it is not a text CSV (UTF-16 'Unicode Text', a workbook or a "
+            f"binary file?); {_SAVE_AS}"
+        )
+        raise PlannerError(msg)
+    return text.removeprefix("\ufeff")
+
+
+def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kwargs: Any) -> pd.DataFrame:
+    """Read a user's CSV with :func:`pandas.read_csv` after decoding it by :func:`read_csv_text`.
+
+    Parameters
+    ----------
+    source : path, file-like, bytes or DataFrame
+        As for :func:`read_csv_text`; a DataFrame is returned as a copy (``read_csv_kwargs``
+        do not apply to it).
+    name : str
+        How error messages name the argument, e.g. ``"`path`"``.
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv` (not ``encoding``: the text is already decoded).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    PlannerError
+        From :func:`read_csv_text`. Parser errors of pandas (``pandas.errors.ParserError``,
+        ``EmptyDataError``, both ``ValueError``) pass through for the caller to word.
+
+    Examples
+    --------
+    >>> import io
+    >>> data = "adcode,name\\n445281,普宁市\\n".encode("gb18030")
+    >>> read_csv_table(io.BytesIO(data), name="`path`", dtype=str).loc[0, "name"]
+    '普宁市'
+    """
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    if "encoding" in read_csv_kwargs:
+        msg = f"`encoding` is not needed by read_csv_table (got {read_csv_kwargs['encoding']!r}): it finds UTF-8 or GB18030; drop it"
+        raise PlannerError(msg)
+    text = read_csv_text(source, name=name)
+    return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
