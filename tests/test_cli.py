@@ -164,3 +164,55 @@ def test_fit_help_names_site_and_its_default() -> None:
     text = " ".join(r.stdout.split())
     assert r.returncode == 0 and "--site CSV" in text
     assert "adcode,site" in text and "keep the neutral placeholder 0.5" in text
+
+
+def test_fit_reads_gbk_csv_files_as_excel_saves_them(tmp_path: Path) -> None:
+    """Excel on a Chinese system saves "CSV" as GBK: --capability, --od and --site read it like UTF-8."""
+    _needs_default_data()
+    from analysis.network import unit_cost_matrix
+
+    codes, dist = unit_cost_matrix(level="county")
+    od = pd.DataFrame(dist * 1.5, index=codes, columns=codes).rename_axis("起点＼终点").round(3)
+    texts = {
+        "capability": "# 印染产能（万米），2023 年统计\nadcode,name_zh,印染,服装\n445281,普宁市,66,\n440514,潮南区,102,5\n",
+        "od": "# 行车时间（分钟）\n" + od.to_csv(),
+        "site": "adcode,site,name_zh\n445281,0.9,普宁市\n440513,0.1,潮阳区\n",
+    }
+    runs = {}
+    for enc in ("utf-8", "gbk"):
+        files = {}
+        for key, text in texts.items():
+            files[key] = tmp_path / f"{key}_{enc}.csv"
+            files[key].write_bytes(text.encode(enc))
+        out = tmp_path / f"fit_{enc}.json"
+        r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--capability", str(files["capability"]),
+                 "--od", str(files["od"]), "--site", str(files["site"]), "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        runs[enc] = json.loads(out.read_text(encoding="utf-8"))
+    assert runs["gbk"]["table"] == runs["utf-8"]["table"] and runs["gbk"]["weights"] == runs["utf-8"]["weights"]
+    rows = {row["adcode"]: row for row in runs["gbk"]["table"]}
+    assert rows["445281"]["site"] == 0.9 and rows["440513"]["site"] == 0.1
+
+    # GBK 印染 is also valid UTF-8 ('ӡȾ'): it gave "unknown stage(s) ['ӡȾ']"; now it is read as GBK
+    trap = tmp_path / "trap.csv"
+    trap.write_bytes("adcode,stage,value\n445281,印染,66\n440514,印染,102\n".encode("gbk"))
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--capability", str(trap), "--out", str(tmp_path / "t.json"))
+    assert r.returncode == 0, r.stderr
+
+    # not text at all: exit 2, one line naming the file and 'CSV UTF-8'
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00\xd8" + bytes(range(0x80, 0x100)) * 2)
+    for opt in ("--capability", "--od", "--site"):
+        r = _run("fit", "--stage", "dyeing", "--origin", "440118", opt, str(bad))
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        assert r.returncode == 2 and "Traceback" not in r.stderr and len(lines) == 1, r.stderr
+        assert "bad.csv' is neither UTF-8 nor GB18030/GBK" in lines[0] and "'CSV UTF-8" in lines[0], lines[0]
+
+
+def test_ahp_command_reads_gbk(tmp_path: Path) -> None:
+    f = tmp_path / "p.csv"
+    f.write_bytes(",政策,上游\n政策,1,3\n上游,1/3,1\n".encode("gbk"))
+    out = tmp_path / "w.json"
+    r = _run("ahp", str(f), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["weights"] == {"政策": 0.75, "上游": 0.25}
