@@ -385,7 +385,7 @@ def _weights_ui(lang: str) -> tuple[tuple[tuple[str, float], ...] | None, str | 
         st.caption(t("ahp_help"))
         up = st.file_uploader(t("ahp_upload"), type=["csv"], key="up_ahp")
         if up is not None:
-            matrix = read_ahp_csv(io.StringIO(up.getvalue().decode("utf-8-sig")))
+            matrix = read_ahp_csv(io.BytesIO(up.getvalue()))  # UTF-8 or GBK, decoded by geo.io
             ahp_file = up.name
         else:
             base = pd.DataFrame("1", index=list(COMPONENTS), columns=list(COMPONENTS))
