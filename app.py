@@ -219,24 +219,13 @@ def cached_exclusion_areas(name: str, data: bytes):
     return read_uploaded_vector(data, name, name="exclusion areas")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_excluded_units(level: str, name: str, data: bytes, min_share: float) -> pd.DataFrame:
-    from analysis.exclusion import units_in_areas
-
-    return units_in_areas(cached_exclusion_areas(name, data), level=level, min_share=min_share)
-
-
+@st.cache_data(show_spinner=False, max_entries=16)
 def _exclusion(s: StudySettings, uploads: Uploads) -> tuple[list[str], list[str]]:
-    """Adcodes to exclude (chosen + inside uploaded exclusion areas) and the assumption it rests on."""
-    from analysis.exclusion import exclusion_note
+    """Adcodes to exclude (chosen + inside uploaded exclusion areas) and the assumptions they rest on."""
+    from analysis.exclusion import combine_exclusions
 
-    codes, notes = list(s.exclude), []
-    for opt, name, data in uploads:
-        if opt == "--exclude-areas":
-            covered = cached_excluded_units(s.level, name, data, s.exclude_share)
-            codes += [c for c in covered["adcode"].astype(str) if c not in codes]
-            notes.append(exclusion_note(covered, min_share=s.exclude_share, source=name))
-    return codes, notes
+    areas = {name: cached_exclusion_areas(name, data) for opt, name, data in uploads if opt == "--exclude-areas"}
+    return combine_exclusions(s.exclude, areas, level=s.level, min_share=s.exclude_share)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

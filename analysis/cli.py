@@ -133,12 +133,12 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
         kw["cost"] = unit_cost_matrix(level=args.level, od=args.od)
     if getattr(args, "exclude_areas", None):
-        from analysis.exclusion import exclusion_note, units_in_areas
+        from analysis.exclusion import combine_exclusions
         from geo.io import read_vector
 
-        covered = units_in_areas(read_vector(args.exclude_areas), level=args.level, min_share=args.exclude_share)
-        kw["exclude"] = list(dict.fromkeys([*kw["exclude"], *covered["adcode"].astype(str)]))
-        kw["notes"] = [exclusion_note(covered, min_share=args.exclude_share, source=Path(args.exclude_areas).name)]
+        areas = {Path(args.exclude_areas).name: read_vector(args.exclude_areas)}
+        kw["exclude"], kw["notes"] = combine_exclusions(kw["exclude"], areas, level=args.level,
+                                                        min_share=args.exclude_share)
     return kw
 
 

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +26,7 @@ import shapely
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, PlannerError
 
-__all__ = ["DEFAULT_MIN_SHARE", "exclusion_note", "units_in_areas"]
+__all__ = ["DEFAULT_MIN_SHARE", "combine_exclusions", "exclusion_note", "units_in_areas"]
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +109,41 @@ def exclusion_note(excluded: pd.DataFrame, *, min_share: float, source: str) -> 
     n = len(excluded)
     return (f"ASSUMPTION: units with at least {min_share:.0%} of their area inside the exclusion areas of {source!r} "
             f"are excluded ({n} unit{'s' if n != 1 else ''}: {codes or 'none'})")
+
+
+def combine_exclusions(
+    exclude: Sequence[str],
+    areas: Mapping[str, gpd.GeoDataFrame],
+    *,
+    level: str = "county",
+    min_share: float = DEFAULT_MIN_SHARE,
+) -> tuple[list[str], list[str]]:
+    """The chosen adcodes plus the units inside each named exclusion layer, and the notes to state.
+
+    Parameters
+    ----------
+    exclude : sequence of str
+        Adcodes chosen one by one.
+    areas : mapping of name -> GeoDataFrame
+        Exclusion layers by the name the planner knows them by (e.g. the file name).
+    level, min_share
+        As :func:`units_in_areas`.
+
+    Returns
+    -------
+    (list of str, list of str)
+        Adcodes to pass as ``exclude`` (chosen ones first, no repeats) and one assumption
+        sentence per layer (for ``notes`` of :func:`analysis.fit.score_transfer_fit`).
+
+    Examples
+    --------
+    >>> combine_exclusions(["445281"], {})
+    (['445281'], [])
+    """
+    codes = list(dict.fromkeys(str(c).strip() for c in exclude))
+    notes: list[str] = []
+    for name, gdf in areas.items():
+        covered = units_in_areas(gdf, level=level, min_share=min_share)
+        codes += [c for c in covered["adcode"].astype(str) if c not in codes]
+        notes.append(exclusion_note(covered, min_share=min_share, source=name))
+    return codes, notes

@@ -99,3 +99,14 @@ def test_cli_fit_with_exclusion_areas(tmp_path: Path) -> None:
                         "--exclude-areas", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("error:") and ".prj" in r.stderr
+
+
+def test_combine_keeps_chosen_codes_first_and_notes_each_layer() -> None:
+    from analysis.exclusion import combine_exclusions
+    from layers.boundaries import load_boundaries
+
+    units = load_boundaries("county").set_index("adcode")
+    red = gpd.GeoDataFrame(geometry=[units.loc["440513"].geometry], crs=4326)
+    codes, notes = combine_exclusions(["445281", "440513", "445281"], {"a.gpkg": red, "b.gpkg": red})
+    assert codes == ["445281", "440513"]
+    assert len(notes) == 2 and "a.gpkg" in notes[0] and "b.gpkg" in notes[1]
