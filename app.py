@@ -235,7 +235,7 @@ def cached_fit(s: StudySettings, uploads: Uploads):
     inputs = cached_inputs(s.level, uploads)
     exclude, notes = _exclusion(s, uploads)
     return score_transfer_fit(s.stage, s.origin, level=s.level, weights=s.weights_dict, decay_km=s.decay_km,
-                              candidates=s.candidates, exclude=exclude, inputs=inputs, notes=notes)
+                              candidates=s.candidates, exclude=exclude, inputs=inputs, notes=[*s.notes, *notes])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -264,7 +264,7 @@ def cached_allocation(s: StudySettings, uploads: Uploads):
         return allocate_capacity(s.stage, origins, room=dict(s.room), fit=fit, level=s.level)
     exclude, notes = _exclusion(s, uploads)
     return allocate_capacity(s.stage, origins, room=dict(s.room), level=s.level, weights=s.weights_dict,
-                             decay_km=s.decay_km, candidates=s.candidates, exclude=exclude, notes=notes,
+                             decay_km=s.decay_km, candidates=s.candidates, exclude=exclude, notes=[*s.notes, *notes],
                              inputs=cached_inputs(s.level, uploads))
 
 
@@ -370,6 +370,10 @@ def _weights_ui(lang: str) -> tuple[tuple[tuple[str, float], ...] | None, str | 
         raw = {c: st.slider(label[c], 0.0, 1.0, float(DEFAULT_WEIGHTS[c]), 0.05, key=f"w_{c}") for c in COMPONENTS}
         w = normalise_weights(raw)
         ahp_file = None
+        if all(abs(raw[c] - DEFAULT_WEIGHTS[c]) < 1e-9 for c in COMPONENTS):
+            # untouched sliders: the defaults, so the fit states them as the assumption they are
+            st.caption(t("weights_used") + ": " + ", ".join(f"{label[c]} {w[c]:.2f}" for c in COMPONENTS))
+            return None, None, notes
     else:
         st.caption(t("ahp_help"))
         up = st.file_uploader(t("ahp_upload"), type=["csv"], key="up_ahp")
@@ -388,7 +392,9 @@ def _weights_ui(lang: str) -> tuple[tuple[tuple[str, float], ...] | None, str | 
         for wm in caught:
             st.warning(str(wm.message))
         w = normalise_weights(res.weights)
-        notes.append(f"AHP: CR={res.cr:.3f}, λmax={res.lambda_max:.3f}")
+        source = f"the uploaded matrix {ahp_file!r}" if ahp_file else "the pairwise matrix typed in the app"
+        notes.append(f"weights by AHP (principal eigenvector) from {source}: CR = {res.cr:.3f}, "
+                     f"λmax = {res.lambda_max:.3f}" + (" — above 0.1, judgements inconsistent" if res.cr > 0.1 else ""))
     st.caption(t("weights_used") + ": " + ", ".join(f"{label[c]} {w[c]:.2f}" for c in COMPONENTS))
     return tuple((c, float(w[c])) for c in COMPONENTS), ahp_file, notes
 
@@ -429,7 +435,7 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
     files = ([("--ahp", ahp_file)] if ahp_file else []) + [(opt, name) for opt, name, _data in up]
     settings = StudySettings(stage=stage, origin=origin, level=level, weights=weights, decay_km=float(decay),
                              candidates=candidates, exclude=tuple(exclude), lang=lang, files=tuple(files),
-                             exclude_share=float(share))
+                             exclude_share=float(share), notes=tuple(notes))
     return settings, up, notes
 
 
@@ -570,7 +576,7 @@ def fit_view(lang: str, basemap: str) -> None:
 
     with st.expander(t("basis")):
         st.markdown(f"**{t('assumptions')}**")
-        st.markdown("\n".join(f"- {a}" for a in [*fit.assumptions, *notes]))
+        st.markdown("\n".join(f"- {a}" for a in fit.assumptions))
         st.markdown(f"**{t('sources')}**")
         st.markdown("\n".join(f"- {s}" for s in fit.sources))
         st.markdown(f"**{t('command')}**")

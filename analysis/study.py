@@ -83,6 +83,9 @@ class StudySettings:
     transfer_to, transfer_share : str or None, float
         The move the chain-completeness "after" state shows (destination adcode, share of
         the origin's capability); None = the top-ranked destination.
+    notes : tuple of str
+        Assumptions made while choosing (e.g. how AHP weights were derived), carried into
+        the fit's ``assumptions`` and so into the report.
     """
 
     stage: str
@@ -101,6 +104,7 @@ class StudySettings:
     exclude_share: float = 0.5
     transfer_to: str | None = None
     transfer_share: float = 1.0
+    notes: tuple[str, ...] = ()
 
     @property
     def weights_dict(self) -> dict[str, float] | None:

@@ -176,3 +176,23 @@ def test_no_eligible_destination_is_explained_not_an_error(app: AppTest) -> None
     assert any("没有符合条件的承接地" in w.value for w in app.warning)
     assert any("至少一个转出地" in i.value for i in app.info)  # allocation asks for destinations
     assert len(app.get("download_button")) == 8  # the report still says why nothing fits
+
+
+def _basis(app: AppTest) -> tuple[str, str]:
+    command = next(c.value for c in app.code if "python -m analysis report" in c.value)
+    return command, "\n".join(m.value for m in app.markdown)
+
+
+def test_default_weights_are_stated_as_assumption_and_moved_ones_go_into_the_command(app: AppTest) -> None:
+    command, text = _basis(app)
+    assert "--weights" not in command and "ASSUMPTION: default component weights" in text
+    app.slider(key="w_policy").set_value(0.6).run()
+    command, text = _basis(app)
+    assert "--weights" in command and "policy=" in command
+    assert "ASSUMPTION: default component weights" not in text
+
+
+def test_ahp_weights_are_stated_with_their_consistency(app: AppTest) -> None:
+    app.radio(key="weights_mode").set_value("ahp").run()
+    _command, text = _basis(app)
+    assert "weights by AHP" in text and "CR = 0.000" in text
