@@ -392,9 +392,7 @@ def _weights_ui(lang: str) -> tuple[tuple[tuple[str, float], ...] | None, str | 
         for wm in caught:
             st.warning(str(wm.message))
         w = normalise_weights(res.weights)
-        source = f"the uploaded matrix {ahp_file!r}" if ahp_file else "the pairwise matrix typed in the app"
-        notes.append(f"weights by AHP (principal eigenvector) from {source}: CR = {res.cr:.3f}, "
-                     f"λmax = {res.lambda_max:.3f}" + (" — above 0.1, judgements inconsistent" if res.cr > 0.1 else ""))
+        notes.append(res.describe(ahp_file or "the pairwise matrix typed in the app"))
     st.caption(t("weights_used") + ": " + ", ".join(f"{label[c]} {w[c]:.2f}" for c in COMPONENTS))
     return tuple((c, float(w[c])) for c in COMPONENTS), ahp_file, notes
 

@@ -87,19 +87,20 @@ def add_fit_options(
                    help="share of a unit's area inside --exclude-areas that excludes it (default 0.5, an assumption)")
 
 
-def _weights(args: argparse.Namespace) -> dict[str, float] | None:
+def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, list[str]]:
+    """Weights from --weights or --ahp, and the note an AHP derivation adds to the assumptions."""
     from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
 
     if getattr(args, "weights", None):
-        return parse_weights(args.weights)
+        return parse_weights(args.weights), []
     if getattr(args, "ahp", None):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = ahp_weights(read_ahp_csv(args.ahp))
         for wmsg in caught:
             print(f"warning: {wmsg.message}", file=sys.stderr)
-        return normalise_weights(res.weights)
-    return None
+        return normalise_weights(res.weights), [res.describe(Path(args.ahp).name)]
+    return None, []
 
 
 def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -113,9 +114,10 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     >>> kw["exclude"], kw["weights"]
     (['445281', '440513'], None)
     """
+    weights, notes = _weights(args)
     kw: dict[str, Any] = {
         "level": args.level,
-        "weights": _weights(args),
+        "weights": weights,
         "decay_km": args.decay_km,
         "candidates": args.candidates,
         "exclude": [c.strip() for item in args.exclude for c in item.split(",") if c.strip()],
@@ -137,8 +139,11 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         from geo.io import read_vector
 
         areas = {Path(args.exclude_areas).name: read_vector(args.exclude_areas)}
-        kw["exclude"], kw["notes"] = combine_exclusions(kw["exclude"], areas, level=args.level,
+        kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,
                                                         min_share=args.exclude_share)
+        notes += area_notes
+    if notes:
+        kw["notes"] = notes
     return kw
 
 

@@ -227,6 +227,18 @@ class AHPResult:
             "random_index_source": "Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill",
         }
 
+    def describe(self, source: str) -> str:
+        """One sentence for a result's assumptions: where the weights came from and how consistent.
+
+        Examples
+        --------
+        >>> ahp_weights(np.ones((3, 3))).describe("pairs.csv")
+        "weights by AHP (principal eigenvector) from 'pairs.csv': CR = 0.000, λmax = 3.000"
+        """
+        cr = "n/a (fewer than 3 criteria)" if np.isnan(self.cr) else f"{self.cr:.3f}"
+        tail = " — above 0.1, the judgements contradict each other" if (not np.isnan(self.cr) and self.cr > 0.1) else ""
+        return f"weights by AHP (principal eigenvector) from {source!r}: CR = {cr}, λmax = {self.lambda_max:.3f}{tail}"
+
 
 def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPResult:
     """Weights from a pairwise comparison matrix by Saaty's eigenvector method.
@@ -299,7 +311,8 @@ def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPR
         raise PlannerError(msg)
     vals, vecs = np.linalg.eig(a)
     k = int(np.argmax(vals.real))
-    lam = float(vals[k].real)
+    # λmax >= n for any positive reciprocal matrix (Saaty 1980); rounding can leave it a hair below
+    lam = max(float(vals[k].real), float(n))
     w = np.abs(vecs[:, k].real)
     w = w / w.sum()
     ci = (lam - n) / (n - 1) if n > 1 else 0.0

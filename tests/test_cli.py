@@ -216,3 +216,15 @@ def test_ahp_command_reads_gbk(tmp_path: Path) -> None:
     r = _run("ahp", str(f), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["weights"] == {"政策": 0.75, "上游": 0.25}
+
+
+def test_fit_with_ahp_states_the_derivation(tmp_path: Path) -> None:
+    _needs_default_data()
+    f = tmp_path / "pairs.csv"
+    f.write_text(",policy,upstream,downstream\npolicy,1,3,3\nupstream,1/3,1,1\ndownstream,1/3,1,1\n", encoding="utf-8")
+    out = tmp_path / "x.json"
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--ahp", str(f), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["weights"]["policy"] == pytest.approx(0.6)
+    assert any("weights by AHP" in a and "pairs.csv" in a and "CR = 0.000" in a for a in data["assumptions"])
