@@ -256,16 +256,13 @@ def cached_completeness(s: StudySettings, uploads: Uploads, destination: str | N
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_allocation(s: StudySettings, uploads: Uploads):
-    from analysis.allocation import allocate_capacity
+    from analysis.study import allocate_for_fit
 
     fit = cached_fit(s, uploads)
-    origins = dict(s.allocate)
-    if set(origins) == {str(fit.origin)}:
-        return allocate_capacity(s.stage, origins, room=dict(s.room), fit=fit, level=s.level)
     exclude, notes = _exclusion(s, uploads)
-    return allocate_capacity(s.stage, origins, room=dict(s.room), level=s.level, weights=s.weights_dict,
-                             decay_km=s.decay_km, candidates=s.candidates, exclude=exclude, notes=[*s.notes, *notes],
-                             inputs=cached_inputs(s.level, uploads))
+    return allocate_for_fit(fit, dict(s.allocate), dict(s.room), weights=s.weights_dict, decay_km=s.decay_km,
+                            candidates=s.candidates, exclude=exclude, notes=[*s.notes, *notes],
+                            inputs=cached_inputs(s.level, uploads))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -148,13 +148,11 @@ def _excluded(args: argparse.Namespace) -> list[str]:
 
 def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room: dict[str, float]) -> Any:
     """Min-cost allocation; the fit is reused when it is the only origin, else each origin is scored."""
-    from analysis.allocation import allocate_capacity
+    from analysis.study import allocate_for_fit
 
     if set(supply) == {str(fit.origin)}:
-        return allocate_capacity(args.stage, supply, room=room, fit=fit, level=args.level)
-    kw = fit_kwargs(args)
-    kw.pop("level")
-    return allocate_capacity(args.stage, supply, room=room, level=args.level, **kw)
+        return allocate_for_fit(fit, supply, room)
+    return allocate_for_fit(fit, supply, room, **fit_kwargs(args))
 
 
 def _completeness(args: argparse.Namespace, fit: Any) -> Any:

@@ -33,6 +33,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "ExportBundle",
     "StudySettings",
+    "allocate_for_fit",
     "assess_transfer_completeness",
     "build_command",
     "collect_export",
@@ -183,6 +184,31 @@ def build_command(
             parts += ["--crs", crs]
         parts += ["--out", out or "export.zip"]
     return shlex.join(parts)
+
+
+# ----------------------------------------------------------------------------- allocation
+
+def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, float], **fit_kwargs: Any) -> Any:
+    """Allocate ``fit.stage`` capacity: reuse ``fit`` when its origin is the only one, else score each origin.
+
+    ``fit_kwargs`` (weights, decay, candidates, exclusions, inputs, notes) are what
+    :func:`analysis.fit.score_transfer_fit` needs for the other origins; they must be the
+    ones ``fit`` was made with.
+
+    Examples
+    --------
+    >>> from analysis.fit import score_transfer_fit
+    >>> f = score_transfer_fit("dyeing", "440118")
+    >>> r = allocate_for_fit(f, {"440118": 10}, {"440513": 6, "440514": 6})
+    >>> float(r.flows["amount"].sum()), r.shortfall
+    (10.0, 0.0)
+    """
+    from analysis.allocation import allocate_capacity
+
+    if set(map(str, origins)) == {str(fit.origin)}:
+        return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level)
+    kw = {k: v for k, v in fit_kwargs.items() if k != "level"}
+    return allocate_capacity(fit.stage, origins, room=room, level=fit.level, **kw)
 
 
 # ----------------------------------------------------------------------------- completeness

@@ -270,3 +270,19 @@ def test_completeness_move_is_part_of_the_report_command(tmp_path: Path) -> None
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "50% of the dyeing capacity of 440118 to 440514" in html
     assert "--transfer-to 440514 --transfer-share 0.5" in html
+
+
+def test_allocate_for_fit_scores_other_origins_with_the_same_options(fit) -> None:
+    from analysis.study import allocate_for_fit
+
+    room = {a: 30.0 for a in fit.top(3)["adcode"]}
+    one = allocate_for_fit(fit, {"440118": 40.0}, room)
+    assert one.flows["amount"].sum() == pytest.approx(40.0)
+    two = allocate_for_fit(fit, {"440118": 40.0, "440606": 40.0}, room)
+    assert two.flows["amount"].sum() == pytest.approx(80.0)
+    assert set(two.flows["origin"]) == {"440118", "440606"}
+    assert (two.flows.groupby("destination")["amount"].sum() <= 30.0 + 1e-9).all()
+    # an exclusion passed on for the other origins keeps them out of that destination too
+    top = fit.top(1)["adcode"].iloc[0]
+    ex = allocate_for_fit(fit, {"440118": 10.0, "440606": 10.0}, room, exclude=[top])
+    assert top not in set(ex.flows.loc[ex.flows["origin"] == "440606", "destination"])
