@@ -110,9 +110,9 @@ T = {
     "by_zone": ("三区", "Zones"),
     "by_region": ("四大区域", "Regions"),
     "comp_note": (
-        "有：已形成；薄弱：存在但不强；缺：没有（薄弱和缺为§5 补链目标）。“a → b”为把该环节转到“{dest}”后的变化。",
+        "有：已形成；弱：存在但不强；缺：没有（弱和缺为§5 补链目标）。“甲→乙”为把该环节转到“{dest}”后的变化。",
         "present: established; thin: present but weak; missing: absent (thin and missing are §5 targets). "
-        "'a → b' is the change if the stage moves to {dest}.",
+        "'a→b' is the change if the stage moves to {dest}.",
     ),
     "alloc": ("产能分配（最小成本流）", "Capacity allocation (min-cost flow)"),
     "alloc_origins": ("转出地与转出量", "Origins and amounts"),
@@ -542,7 +542,7 @@ def fit_view(lang: str, basemap: str) -> None:
     share = k1.slider(t("comp_share"), 0.0, 1.0, 1.0, 0.1, key="comp_share")
     by = k2.radio(t("comp_by"), ["zone", "region"], key="comp_by", horizontal=True, format_func=lambda b: t(f"by_{b}"))
     try:
-        from analysis.study import pivot_completeness
+        from analysis.completeness import pivot_completeness
 
         settings = StudySettings(**{**settings.__dict__, "transfer_to": dest, "transfer_share": float(share)})
         comp_df = cached_completeness(settings, up, dest, float(share))

@@ -19,7 +19,7 @@ in that stage to the destination and shows the status before and after.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -29,7 +29,7 @@ from geo.errors import PlannerError, UnknownNameError
 from layers.boundaries import REGION_NAMES, REGIONS
 from layers.layout import ZONES
 
-__all__ = ["COMPLETENESS_COLUMNS", "apply_transfer", "assess_chain_completeness"]
+__all__ = ["COMPLETENESS_COLUMNS", "STATUS_WORDS", "apply_transfer", "assess_chain_completeness", "pivot_completeness"]
 
 log = logging.getLogger(__name__)
 
@@ -193,3 +193,69 @@ def assess_chain_completeness(
         "missing if 0; thin and missing stages are 补链 targets (§5)"
     ]
     return out[list(COMPLETENESS_COLUMNS)]
+
+
+#: Status words shown to planners (report and app alike).
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"present": "有", "thin": "弱", "missing": "缺"},
+    "en": {"present": "present", "thin": "thin", "missing": "missing"},
+}
+
+
+def pivot_completeness(
+    completeness: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    by: Literal["zone", "region"] | None = None,
+    stage_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per group, one column per stage: the status, or ``before→after`` where a transfer changes it.
+
+    Parameters
+    ----------
+    completeness : DataFrame
+        :func:`assess_chain_completeness` output (one or more ``group_type``).
+    lang : {"zh", "en"}
+    by : {"zone", "region"}, optional
+        Keep only these groups; all of them, in table order, when None.
+    stage_names : mapping, optional
+        Column heads by stage id; :func:`analysis.stages.stage_label` by default.
+
+    Returns
+    -------
+    DataFrame
+        Column ``group`` (the group's name in ``lang``) then one column per stage; ``–``
+        where the table has no row for a group and stage.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"group_type": "zone", "group": "east", "name_zh": "东翼", "name_en": "East wing",
+    ...     "stage": ["dyeing", "apparel"], "status_before": ["missing", "present"],
+    ...     "status_after": ["present", "present"]})
+    >>> pivot_completeness(df, lang="en", stage_names={"dyeing": "dyeing", "apparel": "apparel"}).to_dict("records")
+    [{'group': 'East wing', 'dyeing': 'missing→present', 'apparel': 'present'}]
+    """
+    from analysis.stages import stage_label
+
+    if lang not in STATUS_WORDS:
+        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
+        raise PlannerError(msg)
+    words = STATUS_WORDS[lang]
+    typed = "group_type" in completeness.columns
+    df = completeness if by is None or not typed else completeness[completeness["group_type"] == by]
+    before = df["status_before"].astype(str).map(lambda v: words.get(v, v))
+    after = df["status_after"].astype(str).map(lambda v: words.get(v, v))
+    cell = before.where(before == after, before + "→" + after)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    label = df[name_col] if name_col in df.columns else df["group"]
+    key = df["group_type"].astype(str) + "/" + df["group"].astype(str) if typed else df["group"].astype(str)
+    wide = pd.DataFrame({"key": key.to_numpy(),
+                         "stage": df["stage"].astype(str).to_numpy(), "cell": cell.to_numpy()})
+    keys = list(dict.fromkeys(wide["key"]))
+    stages = list(dict.fromkeys(wide["stage"]))
+    out = wide.pivot(index="key", columns="stage", values="cell").reindex(index=keys, columns=stages).fillna("–")
+    names = dict(stage_names) if stage_names is not None else {}
+    out.columns = [names.get(s, stage_label(s, lang=lang)) for s in stages]
+    groups = dict(zip(wide["key"], label.astype(str)))
+    out.insert(0, "group", [groups[k] for k in keys])
+    return out.reset_index(drop=True)

@@ -381,39 +381,19 @@ _STAGE_SHORT: dict[str, tuple[str, str]] = {
     "auxiliaries": ("助剂", "auxil."), "machinery": ("机械", "mach."), "design_trade": ("设计商贸", "design"),
 }
 
-_STATUS = {
-    "zh": {"present": "有", "thin": "弱", "missing": "缺"},
-    "en": {"present": "present", "thin": "thin", "missing": "missing"},
-}
-
-
 def _completeness_matrix(df: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
-    """Long completeness table (group x stage rows) as one row per group, one column per stage.
+    """The completeness matrix (:func:`analysis.completeness.pivot_completeness`) as a table head and rows.
 
-    A cell is the status before the transfer, or ``before→after`` where the transfer changes it.
+    Stage heads are the short A4 names; region groups without a name column get the report's label.
     """
-    labels = _STATUS[lang]
-    name_col = "name_zh" if lang == "zh" else "name_en"
-    stages = list(dict.fromkeys(df["stage"].astype(str)))
+    from analysis.completeness import pivot_completeness
+
     i = 0 if lang == "zh" else 1
-    head = [TEXT[lang]["group"], *[_STAGE_SHORT[s][i] if s in _STAGE_SHORT else stage_label(s, lang=lang) for s in stages]]
-    rows: list[list[str]] = []
-    keys = ["group_type", "group"] if "group_type" in df.columns else ["group"]
-    for _key, grp in df.groupby(keys, sort=False):
-        by_stage = grp.set_index(grp["stage"].astype(str))
-        first = grp.iloc[0]
-        label = str(first[name_col]) if name_col in grp.columns else str(first["group"])
-        if "group_type" not in grp.columns or str(first["group_type"]) != "zone":
-            label = TEXT[lang].get(label, label)
-        cells = [label]
-        for st in stages:
-            if st not in by_stage.index:
-                cells.append("–")
-                continue
-            b, a = str(by_stage.at[st, "status_before"]), str(by_stage.at[st, "status_after"])
-            cells.append(labels.get(b, b) if a == b else f"{labels.get(b, b)}→{labels.get(a, a)}")
-        rows.append(cells)
-    return head, rows
+    short = {s: v[i] for s, v in _STAGE_SHORT.items()}
+    wide = pivot_completeness(df, lang=lang, stage_names=short)
+    groups = [TEXT[lang].get(g, g) for g in wide["group"].astype(str)]
+    rows = [[g, *map(str, r)] for g, r in zip(groups, wide.drop(columns="group").to_numpy())]
+    return [TEXT[lang]["group"], *map(str, wide.columns[1:])], rows
 
 
 def _png_uri(png: bytes) -> str:

@@ -38,7 +38,6 @@ __all__ = [
     "build_command",
     "collect_export",
     "export_bytes",
-    "pivot_completeness",
     "report_bytes",
     "write_export",
 ]
@@ -274,52 +273,6 @@ def assess_transfer_completeness(
             f"{transfer[1]} to {transfer[2]}"
         )
     return out
-
-
-_STATUS_TEXT = {
-    "zh": {"present": "有", "thin": "薄弱", "missing": "缺"},
-    "en": {"present": "present", "thin": "thin", "missing": "missing"},
-}
-
-
-def pivot_completeness(completeness: pd.DataFrame, *, lang: str = "zh", by: str = "zone") -> pd.DataFrame:
-    """One row per zone (or region), one column per stage: status before → after, in words.
-
-    Parameters
-    ----------
-    completeness : DataFrame
-        :func:`assess_transfer_completeness` or
-        :func:`analysis.completeness.assess_chain_completeness` output.
-    lang : {"zh", "en"}
-    by : {"zone", "region"}
-        Which groups to show.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"group_type": "zone", "group": "east", "name_zh": "东翼", "name_en": "East wing",
-    ...     "stage": ["dyeing", "apparel"], "status_before": ["missing", "present"],
-    ...     "status_after": ["present", "present"]})
-    >>> pivot_completeness(df, lang="en").to_dict("records")
-    [{'group': 'East wing', 'dyeing': 'missing → present', 'apparel': 'present'}]
-    """
-    from analysis.stages import stage_label
-
-    if lang not in _STATUS_TEXT:
-        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
-        raise PlannerError(msg)
-    words = _STATUS_TEXT[lang]
-    df = completeness[completeness["group_type"] == by]
-    before = df["status_before"].map(words)
-    after = df["status_after"].map(words)
-    cell = before.where(before == after, before + " → " + after)
-    wide = pd.DataFrame({"group": df["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-                         "stage": df["stage"].to_numpy(), "cell": cell.to_numpy()})
-    out = wide.pivot(index="group", columns="stage", values="cell").reindex(
-        index=list(dict.fromkeys(wide["group"])), columns=list(dict.fromkeys(wide["stage"])))
-    if lang == "zh":
-        out.columns = [stage_label(str(c), lang="zh") for c in out.columns]
-    out.columns.name = None
-    return out.reset_index()
 
 
 # ----------------------------------------------------------------------------- export

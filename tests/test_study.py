@@ -23,9 +23,10 @@ from analysis.study import (
     build_command,
     collect_export,
     export_bytes,
-    pivot_completeness,
     report_bytes,
 )
+from analysis.completeness import pivot_completeness
+from analysis.stages import stage_label
 from analysis.weights import complete_reciprocal
 from geo.errors import PlannerError
 from layers.fitmap import SCORE_CLASSES, flow_overlay, origin_overlay, score_colours, score_overlay
@@ -114,12 +115,12 @@ def test_completeness_refuses_bad_destination_and_share(fit) -> None:
 
 def test_pivot_completeness_one_row_per_zone(fit) -> None:
     c = assess_transfer_completeness(fit)
-    zh = pivot_completeness(c, lang="zh")
+    zh = pivot_completeness(c, lang="zh", by="zone")
     assert len(zh) == 3 and "印染（含洗水）" in zh.columns  # names from the stage catalogue
     en = pivot_completeness(c, lang="en", by="region")
-    assert len(en) == 4 and "dyeing" in en.columns
+    assert len(en) == 4 and stage_label("dyeing", lang="en") in en.columns
     assert set(np.unique(en.drop(columns="group").to_numpy().astype(str))) <= {
-        "present", "thin", "missing", *(f"{a} → {b}" for a in ("present", "thin", "missing")
+        "present", "thin", "missing", *(f"{a}→{b}" for a in ("present", "thin", "missing")
                                         for b in ("present", "thin", "missing"))}
     with pytest.raises(PlannerError, match="`lang`"):
         pivot_completeness(c, lang="fr")
