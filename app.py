@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as _html
 import io
 import warnings
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -246,12 +247,13 @@ def cached_sensitivity(s: StudySettings, uploads: Uploads):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_completeness(s: StudySettings, uploads: Uploads, destination: str | None, share: float):
+def cached_completeness(s: StudySettings, uploads: Uploads):
     from analysis.study import assess_transfer_completeness
 
     fit = cached_fit(s, uploads)
     inputs = cached_inputs(s.level, uploads)
-    return assess_transfer_completeness(fit, capability=inputs.capability, destination=destination, share=share)
+    return assess_transfer_completeness(fit, capability=inputs.capability, destination=s.transfer_to,
+                                        share=s.transfer_share)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -267,19 +269,15 @@ def cached_allocation(s: StudySettings, uploads: Uploads):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_alloc: bool, fmt: str) -> bytes:
-    from analysis.report import build_report
-    from analysis.study import report_bytes
+    from analysis.report import report_bytes
+    from analysis.study import build_study_report
 
-    fit = cached_fit(s, uploads)
-    sens = cached_sensitivity(s, uploads) if with_sens and s.draws else None
-    alloc = cached_allocation(s, uploads) if with_alloc and s.allocate and s.room else None
-    comp = cached_completeness(s, uploads, s.transfer_to, s.transfer_share)
-    if not (with_sens and s.draws):
-        s = StudySettings(**{**s.__dict__, "draws": 0})
-    if alloc is None:
-        s = StudySettings(**{**s.__dict__, "allocate": (), "room": ()})
-    report = build_report(fit, sensitivity=sens, completeness=comp, allocation=alloc, lang=s.lang,
-                          command=build_command(s, kind="report", html="report.html", pdf="report.pdf"))
+    report = build_study_report(
+        s, cached_fit(s, uploads),
+        sensitivity=cached_sensitivity(s, uploads) if with_sens and s.draws else None,
+        completeness=cached_completeness(s, uploads),
+        allocation=cached_allocation(s, uploads) if with_alloc and s.allocate and s.room else None,
+    )
     return report_bytes(report, fmt)
 
 
@@ -519,7 +517,7 @@ def fit_view(lang: str, basemap: str) -> None:
     s1, s2 = st.columns(2)
     draws = int(s1.number_input(t("sens_draws"), min_value=0, max_value=50_000, value=2000, step=500, key="sens_draws"))
     seed = int(s2.number_input(t("sens_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="sens_seed"))
-    settings = StudySettings(**{**settings.__dict__, "draws": draws, "seed": seed})
+    settings = replace(settings, draws=draws, seed=seed)
     st.caption(t("sens_note"))
     if draws and len(eligible):
         try:
@@ -544,8 +542,8 @@ def fit_view(lang: str, basemap: str) -> None:
     try:
         from analysis.completeness import pivot_completeness
 
-        settings = StudySettings(**{**settings.__dict__, "transfer_to": dest, "transfer_share": float(share)})
-        comp_df = cached_completeness(settings, up, dest, float(share))
+        settings = replace(settings, transfer_to=dest, transfer_share=float(share))
+        comp_df = cached_completeness(settings, up)
         st.caption(t("comp_note", dest=label(dest) if dest else "—"))
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
                      column_config=_headers("group"))
@@ -611,12 +609,12 @@ def _allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
     if not supply or not rooms or sum(v for _, v in supply) <= 0:
         st.info(t("alloc_empty"))
         return settings, None
-    settings = StudySettings(**{**settings.__dict__, "allocate": supply, "room": rooms})
+    settings = replace(settings, allocate=supply, room=rooms)
     try:
         alloc = cached_allocation(settings, up)
     except ValueError as exc:
         st.error(str(exc))
-        return StudySettings(**{**settings.__dict__, "allocate": (), "room": ()}), None
+        return replace(settings, allocate=(), room=()), None
     if alloc.shortfall > 0:
         st.warning(t("alloc_short", short=alloc.shortfall) + f" ({alloc.message})")
     else:

@@ -661,6 +661,39 @@ def _target(path: str | os.PathLike, suffix: str) -> Path:
     return p.parent / f"{sanitize_name(stem, default='report')}{suffix}"
 
 
+def report_bytes(report: Report, fmt: str) -> bytes:
+    """The report file's bytes, rendered in memory: the HTML page, or the same page as PDF.
+
+    The PDF is rendered by WeasyPrint with only ``data:`` URLs allowed (the inlined maps), so
+    a report never reaches the network or the file system while rendering.
+
+    Examples
+    --------
+    >>> report_bytes(Report(lang="en", title="t", html="<p>x</p>"), "html")
+    b'<p>x</p>'
+    >>> report_bytes(Report(lang="zh", title="t", html="<!doctype html><p>揭阳</p>"), "pdf")[:5]
+    b'%PDF-'
+    """
+    report = _check_report(report)
+    if fmt == "html":
+        return report.html.encode("utf-8")
+    if fmt != "pdf":
+        msg = f"`fmt` must be 'html' or 'pdf', got {fmt!r}"
+        raise PlannerError(msg)
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=report.html, url_fetcher=URLFetcher(allowed_protocols=["data"]), base_url=None).write_pdf()
+
+
+def _write(report: Report, path: str | os.PathLike, fmt: str) -> Path:
+    data = report_bytes(report, fmt)  # rendered before the target is touched
+    target = _target(path, f".{fmt}")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
 def write_report_html(report: Report, path: str | os.PathLike) -> Path:
     """Write the report as one self-contained HTML file (atomically).
 
@@ -671,18 +704,11 @@ def write_report_html(report: Report, path: str | os.PathLike) -> Path:
     >>> write_report_html(r, pathlib.Path(tempfile.mkdtemp()) / "r.html").read_text()
     '<!doctype html><title>t</title>'
     """
-    report = _check_report(report)
-    target = _target(path, ".html")
-    with atomic_path(target) as tmp:
-        tmp.write_text(report.html, encoding="utf-8")
-    return target
+    return _write(report, path, "html")
 
 
 def write_report_pdf(report: Report, path: str | os.PathLike) -> Path:
-    """Render the same HTML to PDF with WeasyPrint (atomically; fetches nothing).
-
-    Only ``data:`` URLs (the inlined maps) are loaded; anything else is refused, so a
-    report never reaches the network or the file system while rendering.
+    """Render the same HTML to PDF (see :func:`report_bytes`) and write it atomically.
 
     Examples
     --------
@@ -691,12 +717,4 @@ def write_report_pdf(report: Report, path: str | os.PathLike) -> Path:
     >>> write_report_pdf(r, pathlib.Path(tempfile.mkdtemp()) / "r.pdf").read_bytes()[:5]
     b'%PDF-'
     """
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    report = _check_report(report)
-    target = _target(path, ".pdf")
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    with atomic_path(target) as tmp:
-        HTML(string=report.html, url_fetcher=fetcher, base_url=None).write_pdf(tmp)
-    return target
+    return _write(report, path, "pdf")

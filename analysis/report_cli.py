@@ -129,13 +129,6 @@ def _settings(args: argparse.Namespace) -> Any:
     )
 
 
-def _command(args: argparse.Namespace) -> str:
-    """The canonical command that reproduces ``args`` (written into the report)."""
-    from analysis.study import build_command
-
-    return build_command(_settings(args), kind="report", html=args.html, pdf=args.pdf)
-
-
 def _fit(args: argparse.Namespace) -> Any:
     from analysis.fit import score_transfer_fit
 
@@ -170,7 +163,8 @@ def _completeness(args: argparse.Namespace, fit: Any) -> Any:
 
 def run_report(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis report``; returns the exit code."""
-    from analysis.report import build_report, write_report_html, write_report_pdf
+    from analysis.report import write_report_html, write_report_pdf
+    from analysis.study import build_study_report
     from analysis.sensitivity import run_sensitivity
 
     supply = parse_pairs(args.allocate, option="--allocate")
@@ -185,8 +179,8 @@ def run_report(args: argparse.Namespace) -> int:
     sens = run_sensitivity(fit, n=args.draws, seed=args.seed) if args.draws else None
     alloc = _allocate(args, fit, supply, room) if supply else None
     comp = _completeness(args, fit)
-    report = build_report(fit, sensitivity=sens, completeness=comp, allocation=alloc, lang=args.lang,
-                          command=_command(args), maps=not args.no_maps)
+    report = build_study_report(_settings(args), fit, sensitivity=sens, completeness=comp, allocation=alloc,
+                                maps=not args.no_maps, html=args.html, pdf=args.pdf)
     html = args.html if (args.html or args.pdf) else "report.html"
     written = []
     if html:

@@ -19,7 +19,7 @@ import shlex
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +38,7 @@ __all__ = [
     "build_command",
     "collect_export",
     "export_bytes",
-    "report_bytes",
+    "build_study_report",
     "write_export",
 ]
 
@@ -183,6 +183,41 @@ def build_command(
             parts += ["--crs", crs]
         parts += ["--out", out or "export.zip"]
     return shlex.join(parts)
+
+
+def build_study_report(
+    settings: StudySettings,
+    fit: Any,
+    *,
+    sensitivity: pd.DataFrame | None = None,
+    completeness: pd.DataFrame | None = None,
+    allocation: Any | None = None,
+    maps: bool = True,
+    html: str | None = "report.html",
+    pdf: str | None = "report.pdf",
+) -> Any:
+    """The report of a study, with the command that reproduces exactly the parts it holds.
+
+    Sensitivity draws and the allocation enter the command only when the report holds them.
+
+    Examples
+    --------
+    >>> from analysis.fit import score_transfer_fit
+    >>> s = StudySettings(stage="dyeing", origin="440118", draws=500)
+    >>> r = build_study_report(s, score_transfer_fit("dyeing", "440118"), maps=False)
+    >>> "--draws" in r.command, "--pdf report.pdf" in r.command
+    (False, True)
+    """
+    from analysis.report import build_report
+
+    shown = replace(
+        settings,
+        draws=settings.draws if sensitivity is not None else 0,
+        allocate=settings.allocate if allocation is not None else (),
+        room=settings.room if allocation is not None else (),
+    )
+    return build_report(fit, sensitivity=sensitivity, completeness=completeness, allocation=allocation,
+                        lang=settings.lang, maps=maps, command=build_command(shown, kind="report", html=html, pdf=pdf))
 
 
 # ----------------------------------------------------------------------------- allocation
@@ -412,38 +447,3 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
             for f in files:
                 zf.write(f, arcname=f.relative_to(target).as_posix())
         return zpath.read_bytes(), zpath.name
-
-
-def report_bytes(report: Any, fmt: Literal["html", "pdf"]) -> bytes:
-    """The report as the bytes of an HTML or PDF file (what the writers write).
-
-    Examples
-    --------
-    >>> from analysis.report import Report
-    >>> report_bytes(Report(lang="en", title="t", html="<p>x</p>"), "html")
-    b'<p>x</p>'
-    """
-    from analysis.report import write_report_html, write_report_pdf
-
-    if fmt not in ("html", "pdf"):
-        msg = f"`fmt` must be 'html' or 'pdf', got {fmt!r}"
-        raise PlannerError(msg)
-    writer = write_report_html if fmt == "html" else write_report_pdf
-    with tempfile.TemporaryDirectory(prefix=".report_") as td:
-        return writer(report, Path(td) / f"report.{fmt}").read_bytes()
-
-
-def settings_from_mapping(values: Mapping[str, Any]) -> StudySettings:
-    """Build settings from a plain mapping (e.g. parsed CLI arguments), normalising types."""
-    def pairs(m: Any) -> tuple[tuple[str, float], ...]:
-        return tuple((str(k), float(v)) for k, v in (m.items() if isinstance(m, Mapping) else (m or ())))
-
-    w = values.get("weights")
-    return StudySettings(
-        stage=str(values["stage"]), origin=str(values["origin"]), level=str(values.get("level", "county")),
-        weights=pairs(w) if w else None, decay_km=float(values.get("decay_km", 60.0)),
-        candidates=str(values.get("candidates", "receiving")), exclude=tuple(values.get("exclude", ()) or ()),
-        draws=int(values.get("draws", 0) or 0), seed=int(values.get("seed", 0) or 0),
-        allocate=pairs(values.get("allocate")), room=pairs(values.get("room")), lang=str(values.get("lang", "zh")),
-        files=tuple(values.get("files", ()) or ()),
-    )

@@ -23,9 +23,9 @@ from analysis.study import (
     build_command,
     collect_export,
     export_bytes,
-    report_bytes,
 )
 from analysis.completeness import pivot_completeness
+from analysis.report import report_bytes
 from analysis.stages import stage_label
 from analysis.weights import complete_reciprocal
 from geo.errors import PlannerError
