@@ -194,30 +194,22 @@ def cached_units(level: str) -> pd.DataFrame:
     return pd.DataFrame(load_boundaries(level).drop(columns="geometry"))
 
 
-#: Uploaded input files: ((CLI option, file name, bytes), ...) — hashable, so the caches key on it.
+#: Uploaded files as analysis.study reads them: ((CLI option, file name, bytes), ...) — hashable for the caches.
 Uploads = tuple[tuple[str, str, bytes], ...]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_inputs(level: str, uploads: Uploads):
-    from analysis.capability import read_capability_csv
-    from analysis.fit import load_fit_inputs, read_site_csv
-    from analysis.network import unit_cost_matrix
+    from analysis.study import load_study_inputs
 
-    readers = {
-        "--capability": ("capability", lambda b: read_capability_csv(io.BytesIO(b), level=level)),
-        "--od": ("cost", lambda b: unit_cost_matrix(level=level, od=io.BytesIO(b))),
-        "--site": ("site", lambda b: read_site_csv(io.BytesIO(b), level=level)),
-    }
-    kw = {readers[opt][0]: readers[opt][1](data) for opt, _name, data in uploads if opt in readers}
-    return load_fit_inputs(level=level, **kw)
+    return load_study_inputs(uploads, level=level)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_exclusion_areas(name: str, data: bytes):
-    from geo.upload import read_uploaded_vector
+def cached_exclusion_areas(uploads: Uploads):
+    from analysis.study import read_exclusion_areas
 
-    return read_uploaded_vector(data, name, name="exclusion areas")
+    return read_exclusion_areas(uploads)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -225,8 +217,7 @@ def _exclusion(s: StudySettings, uploads: Uploads) -> tuple[list[str], list[str]
     """Adcodes to exclude (chosen + inside uploaded exclusion areas) and the assumptions they rest on."""
     from analysis.exclusion import combine_exclusions
 
-    areas = {name: cached_exclusion_areas(name, data) for opt, name, data in uploads if opt == "--exclude-areas"}
-    return combine_exclusions(s.exclude, areas, level=s.level, min_share=s.exclude_share)
+    return combine_exclusions(s.exclude, cached_exclusion_areas(uploads), level=s.level, min_share=s.exclude_share)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -260,10 +251,7 @@ def cached_completeness(s: StudySettings, uploads: Uploads):
 def cached_allocation(s: StudySettings, uploads: Uploads):
     from analysis.study import allocate_for_fit
 
-    fit = cached_fit(s, uploads)
-    exclude, notes = _exclusion(s, uploads)
-    return allocate_for_fit(fit, dict(s.allocate), dict(s.room), weights=s.weights_dict, decay_km=s.decay_km,
-                            candidates=s.candidates, exclude=exclude, notes=[*s.notes, *notes],
+    return allocate_for_fit(cached_fit(s, uploads), dict(s.allocate), dict(s.room),
                             inputs=cached_inputs(s.level, uploads))
 
 
@@ -556,8 +544,7 @@ def fit_view(lang: str, basemap: str) -> None:
     settings, alloc = _allocation_ui(settings, up, eligible, lang)
 
     overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
-    overlays += [exclusion_overlay(cached_exclusion_areas(name, data), lang=lang)
-                 for opt, name, data in up if opt == "--exclude-areas"]
+    overlays += [exclusion_overlay(areas, lang=lang) for areas in cached_exclusion_areas(up).values()]
     if alloc is not None:
         fo = flow_overlay(alloc, lang=lang)
         if fo is not None:

@@ -32,7 +32,7 @@ import pandas as pd
 from geo.errors import PlannerError
 from geo.io import atomic_path
 
-__all__ = ["PLUGINS", "add_fit_options", "build_parser", "fit_kwargs", "main"]
+__all__ = ["PLUGINS", "add_fit_options", "build_parser", "fit_kwargs", "excluded_codes", "main", "parse_pairs", "study_files"]
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,43 @@ def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, list[st
     return None, []
 
 
+def excluded_codes(args: argparse.Namespace) -> list[str]:
+    """The adcodes of every ``--exclude`` (comma-separated, repeatable), in order.
+
+    Examples
+    --------
+    >>> excluded_codes(argparse.Namespace(exclude=["445281, 440513", "440514"]))
+    ['445281', '440513', '440514']
+    """
+    return [c.strip() for item in (args.exclude or []) for c in str(item).split(",") if c.strip()]
+
+
+#: The fit's file options and the argparse attribute holding each.
+_FILE_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"),
+    ("--exclude-areas", "exclude_areas"),
+)
+
+
+def study_files(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """The files given on the command line as (option, name, path); the name is the path as typed.
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser()
+    >>> add_fit_options(p)
+    >>> study_files(p.parse_args(["--stage", "dyeing", "--origin", "440118", "--site", "s.csv"]))
+    [('--site', 's.csv', 's.csv')]
+    """
+    return [(opt, str(getattr(args, dest)), str(getattr(args, dest)))
+            for opt, dest in _FILE_OPTIONS if getattr(args, dest, None)]
+
+
 def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments of :func:`analysis.fit.score_transfer_fit` from the shared options (files read here).
+
+    User files are read once, by :mod:`analysis.study` (the same readers as the app's uploads),
+    into ``inputs``; exclusion areas become adcodes in ``exclude`` with a note.
 
     Examples
     --------
@@ -120,25 +155,16 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "weights": weights,
         "decay_km": args.decay_km,
         "candidates": args.candidates,
-        "exclude": [c.strip() for item in args.exclude for c in item.split(",") if c.strip()],
+        "exclude": excluded_codes(args),
     }
-    if args.capability:
-        from analysis.capability import read_capability_csv
+    from analysis.exclusion import combine_exclusions
+    from analysis.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
 
-        kw["capability"] = read_capability_csv(args.capability, level=args.level)
-    if getattr(args, "site", None):
-        from analysis.fit import read_site_csv
-
-        kw["site"] = read_site_csv(args.site, level=args.level)
-    if args.od:
-        from analysis.network import unit_cost_matrix
-
-        kw["cost"] = unit_cost_matrix(level=args.level, od=args.od)
-    if getattr(args, "exclude_areas", None):
-        from analysis.exclusion import combine_exclusions
-        from geo.io import read_vector
-
-        areas = {Path(args.exclude_areas).name: read_vector(args.exclude_areas)}
+    files = study_files(args)
+    if any(opt in INPUT_OPTIONS for opt, _n, _p in files):
+        kw["inputs"] = load_study_inputs(files, level=args.level)
+    areas = read_exclusion_areas(files)
+    if areas:
         kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,
                                                         min_share=args.exclude_share)
         notes += area_notes
@@ -235,22 +261,34 @@ def _cmd_completeness(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pairs(items: Sequence[str], option: str) -> dict[str, float]:
+def parse_pairs(items: list[str] | None, *, option: str) -> dict[str, float]:
+    """Parse ``key=number`` items (``--allocate 440100=100``, ``--room 445200=60``).
+
+    Examples
+    --------
+    >>> parse_pairs(["440100=100", "440600=20.5"], option="--allocate")
+    {'440100': 100.0, '440600': 20.5}
+    """
     out: dict[str, float] = {}
-    for it in items:
-        key, sep, val = it.partition("=")
+    bad: list[str] = []
+    for it in items or []:
+        key, sep, val = str(it).partition("=")
         try:
             if not sep or not key.strip():
-                raise ValueError
+                raise ValueError(it)
             out[key.strip()] = float(val)
         except ValueError:
-            msg = f"`{option}` expects code=number such as 440118=100, got {it!r}"
-            raise PlannerError(msg) from None
+            bad.append(str(it))
+    if bad:
+        msg = f"`{option}` expects key=number items such as 440100=100, got {bad}; fix or drop them"
+        raise PlannerError(msg)
     return out
 
 
 def _read_room_csv(path: str) -> dict[str, float]:
-    df = pd.read_csv(path, dtype={"destination": str})
+    from geo.io import read_csv_table
+
+    df = read_csv_table(path, name="--room-csv", dtype={"destination": str})
     if not {"destination", "room"} <= set(df.columns):
         msg = f"`--room-csv` needs columns destination, room; {Path(path).name} has {list(df.columns)}"
         raise PlannerError(msg)
@@ -261,8 +299,8 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     from analysis.allocation import allocate_capacity
     from geo.io import write_vector
 
-    origins = _pairs(args.origin, "--origin")
-    room = _pairs(args.room, "--room")
+    origins = parse_pairs(args.origin, option="--origin")
+    room = parse_pairs(args.room, option="--room")
     if args.room_csv:
         room.update(_read_room_csv(args.room_csv))
     if not origins or not room:

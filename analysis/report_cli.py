@@ -18,7 +18,7 @@ import logging
 import sys
 from typing import Any
 
-from analysis.cli import add_fit_options, fit_kwargs
+from analysis.cli import add_fit_options, excluded_codes, fit_kwargs, parse_pairs, study_files
 from analysis.study import EXPORT_FORMATS
 from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
@@ -42,30 +42,6 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     if text is None or not str(text).strip():
         return None
     return parse_pairs([p for p in str(text).split(",") if p.strip()], option="--weights")
-
-
-def parse_pairs(items: list[str] | None, *, option: str) -> dict[str, float]:
-    """Parse ``key=number`` items (``--allocate 440100=100``, ``--room 445200=60``).
-
-    Examples
-    --------
-    >>> parse_pairs(["440100=100", "440600=20.5"], option="--allocate")
-    {'440100': 100.0, '440600': 20.5}
-    """
-    out: dict[str, float] = {}
-    bad: list[str] = []
-    for it in items or []:
-        key, sep, val = str(it).partition("=")
-        try:
-            if not sep or not key.strip():
-                raise ValueError(it)
-            out[key.strip()] = float(val)
-        except ValueError:
-            bad.append(str(it))
-    if bad:
-        msg = f"`{option}` expects key=number items such as 440100=100, got {bad}; fix or drop them"
-        raise PlannerError(msg)
-    return out
 
 
 def register(subparsers: Any) -> None:
@@ -111,61 +87,42 @@ def register(subparsers: Any) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    """The study settings behind ``args`` (what the reproduce command is built from)."""
+    """The study settings behind ``report`` arguments (what the reproduce command is built from)."""
     from analysis.study import StudySettings
 
     w = parse_weights(args.weights)
-    files = tuple((opt, str(getattr(args, dest))) for opt, dest in
-                  (("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"))
-                  if getattr(args, dest, None))
+    files = tuple((opt, name) for opt, name, _path in study_files(args))
     return StudySettings(
         stage=args.stage, origin=args.origin, level=args.level,
         weights=tuple(w.items()) if w else None, decay_km=args.decay_km, candidates=args.candidates,
-        exclude=tuple(_excluded(args)), draws=getattr(args, "draws", 0), seed=getattr(args, "seed", 0),
+        exclude=tuple(excluded_codes(args)), draws=args.draws, seed=args.seed,
         allocate=tuple(parse_pairs(args.allocate, option="--allocate").items()),
-        room=tuple(parse_pairs(args.room, option="--room").items()), lang=getattr(args, "lang", "zh"), files=files,
-        exclude_share=getattr(args, "exclude_share", 0.5), transfer_to=getattr(args, "transfer_to", None),
-        transfer_share=getattr(args, "transfer_share", 1.0),
+        room=tuple(parse_pairs(args.room, option="--room").items()), lang=args.lang, files=files,
+        exclude_share=args.exclude_share, transfer_to=args.transfer_to, transfer_share=args.transfer_share,
     )
 
 
-def _fit(args: argparse.Namespace) -> Any:
+def _fit(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The fit of ``args`` and the inputs it ran on (None: the defaults); files are read once."""
     from analysis.fit import score_transfer_fit
 
-    return score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))
+    kw = fit_kwargs(args)
+    return score_transfer_fit(args.stage, args.origin, **kw), kw.get("inputs")
 
 
-def _excluded(args: argparse.Namespace) -> list[str]:
-    return [c.strip() for item in (args.exclude or []) for c in str(item).split(",") if c.strip()]
-
-
-def _allocate(args: argparse.Namespace, fit: Any, supply: dict[str, float], room: dict[str, float]) -> Any:
-    """Min-cost allocation; the fit is reused when it is the only origin, else each origin is scored."""
-    from analysis.study import allocate_for_fit
-
-    if set(supply) == {str(fit.origin)}:
-        return allocate_for_fit(fit, supply, room)
-    return allocate_for_fit(fit, supply, room, **fit_kwargs(args))
-
-
-def _completeness(args: argparse.Namespace, fit: Any) -> Any:
+def _completeness(args: argparse.Namespace, fit: Any, inputs: Any) -> Any:
     """Chain completeness by zone and by region, before and after the move (--transfer-to, default the top)."""
     from analysis.study import assess_transfer_completeness
 
-    cap = None
-    if args.capability:
-        from analysis.capability import read_capability_csv
-
-        cap = read_capability_csv(args.capability, level=args.level)
-    return assess_transfer_completeness(fit, capability=cap, destination=getattr(args, "transfer_to", None),
-                                        share=getattr(args, "transfer_share", 1.0))
+    return assess_transfer_completeness(fit, capability=inputs.capability if inputs is not None else None,
+                                        destination=args.transfer_to, share=args.transfer_share)
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis report``; returns the exit code."""
     from analysis.report import write_report_html, write_report_pdf
-    from analysis.study import build_study_report
     from analysis.sensitivity import run_sensitivity
+    from analysis.study import allocate_for_fit, build_study_report
 
     supply = parse_pairs(args.allocate, option="--allocate")
     room = parse_pairs(args.room, option="--room")
@@ -175,10 +132,10 @@ def run_report(args: argparse.Namespace) -> int:
     if args.draws < 0:
         msg = f"`--draws` must be 0 or more, got {args.draws}"
         raise PlannerError(msg)
-    fit = _fit(args)
+    fit, inputs = _fit(args)
     sens = run_sensitivity(fit, n=args.draws, seed=args.seed) if args.draws else None
-    alloc = _allocate(args, fit, supply, room) if supply else None
-    comp = _completeness(args, fit)
+    alloc = allocate_for_fit(fit, supply, room, inputs=inputs) if supply else None
+    comp = _completeness(args, fit, inputs)
     report = build_study_report(_settings(args), fit, sensitivity=sens, completeness=comp, allocation=alloc,
                                 maps=not args.no_maps, html=args.html, pdf=args.pdf)
     html = args.html if (args.html or args.pdf) else "report.html"
@@ -194,7 +151,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis export``; returns the exit code."""
-    from analysis.study import collect_export, write_export
+    from analysis.study import allocate_for_fit, collect_export, write_export
 
     fit = alloc = None
     supply = parse_pairs(args.allocate, option="--allocate")
@@ -203,12 +160,12 @@ def run_export(args: argparse.Namespace) -> int:
         if not (args.stage and args.origin):
             msg = "`--stage` and `--origin` go together to add the fit result to the export"
             raise PlannerError(msg)
-        fit = _fit(args)
+        fit, inputs = _fit(args)
         if supply or room:
             if not (supply and room):
                 msg = "`--allocate` and `--room` go together (e.g. --allocate 440118=100 --room 445281=60)"
                 raise PlannerError(msg)
-            alloc = _allocate(args, fit, supply, room)
+            alloc = allocate_for_fit(fit, supply, room, inputs=inputs)
     elif supply or room:
         msg = "`--allocate` and `--room` need --stage and --origin"
         raise PlannerError(msg)

@@ -14,7 +14,9 @@ Examples
 """
 from __future__ import annotations
 
+import io
 import logging
+import os
 import shlex
 import tempfile
 import zipfile
@@ -39,6 +41,8 @@ __all__ = [
     "collect_export",
     "export_bytes",
     "build_study_report",
+    "load_study_inputs",
+    "read_exclusion_areas",
     "write_export",
 ]
 
@@ -220,14 +224,77 @@ def build_study_report(
                         lang=settings.lang, maps=maps, command=build_command(shown, kind="report", html=html, pdf=pdf))
 
 
+# ----------------------------------------------------------------------------- input files
+
+#: A user's file for a study: (CLI option, file name, path or the uploaded bytes).
+StudyFile = tuple[str, str, "str | os.PathLike | bytes"]
+
+#: Input files that replace a default of the fit: CLI option -> load_fit_inputs keyword.
+INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site"}
+
+
+def _source(src: object) -> object:
+    return io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src
+
+
+def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> Any:
+    """The fit's inputs with the user's capability, OD and site files in place of the defaults.
+
+    The same readers serve the command line (paths) and the app (uploaded bytes), so both
+    accept and refuse the same files with the same messages. Files with other options are
+    ignored here.
+
+    Examples
+    --------
+    >>> site = b"adcode,site\\n445281,0.9\\n"
+    >>> inputs = load_study_inputs([("--site", "site.csv", site)])
+    >>> float(inputs.site.loc["445281"])
+    0.9
+    """
+    from analysis.capability import read_capability_csv
+    from analysis.fit import load_fit_inputs, read_site_csv
+    from analysis.network import unit_cost_matrix
+
+    readers = {
+        "capability": lambda src: read_capability_csv(src, level=level),
+        "cost": lambda src: unit_cost_matrix(level=level, od=src),
+        "site": lambda src: read_site_csv(src, level=level),
+    }
+    kw = {INPUT_OPTIONS[opt]: readers[INPUT_OPTIONS[opt]](_source(src)) for opt, _name, src in files
+          if opt in INPUT_OPTIONS}
+    return load_fit_inputs(level=level, **kw)
+
+
+def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFrame]:
+    """The ``--exclude-areas`` layers by file name: a path read with GDAL, an upload checked as one.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(113.6, 23.1, 113.8, 23.3)], crs=4326)
+    >>> list(read_exclusion_areas([("--exclude-areas", "red.geojson", g.to_json().encode())]))
+    ['red.geojson']
+    """
+    from geo.io import read_vector
+    from geo.upload import read_uploaded_vector
+
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for opt, name, src in files:
+        if opt != "--exclude-areas":
+            continue
+        out[name] = (read_uploaded_vector(bytes(src), name, name="exclusion areas")
+                     if isinstance(src, (bytes, bytearray)) else read_vector(src))
+    return out
+
+
 # ----------------------------------------------------------------------------- allocation
 
-def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, float], **fit_kwargs: Any) -> Any:
+def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, float], *,
+                     inputs: Any | None = None) -> Any:
     """Allocate ``fit.stage`` capacity: reuse ``fit`` when its origin is the only one, else score each origin.
 
-    ``fit_kwargs`` (weights, decay, candidates, exclusions, inputs, notes) are what
-    :func:`analysis.fit.score_transfer_fit` needs for the other origins; they must be the
-    ones ``fit`` was made with.
+    Other origins are scored with the fit's own weights, decay, candidates and exclusions
+    (read from ``fit``), on ``inputs`` when the fit was made with user data.
 
     Examples
     --------
@@ -241,8 +308,10 @@ def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, 
 
     if set(map(str, origins)) == {str(fit.origin)}:
         return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level)
-    kw = {k: v for k, v in fit_kwargs.items() if k != "level"}
-    return allocate_capacity(fit.stage, origins, room=room, level=fit.level, **kw)
+    p = fit.params
+    return allocate_capacity(fit.stage, origins, room=room, level=fit.level, weights=fit.weights,
+                             decay_km=float(p["decay_km"]), candidates=str(p["candidates"]),
+                             exclude=list(p["exclude"]), inputs=inputs)
 
 
 # ----------------------------------------------------------------------------- completeness

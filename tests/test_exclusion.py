@@ -110,3 +110,19 @@ def test_combine_keeps_chosen_codes_first_and_notes_each_layer() -> None:
     codes, notes = combine_exclusions(["445281", "440513", "445281"], {"a.gpkg": red, "b.gpkg": red})
     assert codes == ["445281", "440513"]
     assert len(notes) == 2 and "a.gpkg" in notes[0] and "b.gpkg" in notes[1]
+
+
+def test_report_command_keeps_the_exclusion_areas(tmp_path: Path) -> None:
+    from layers.boundaries import load_boundaries
+
+    geom = load_boundaries("county").set_index("adcode").loc["440513"].geometry
+    path = tmp_path / "redline.gpkg"
+    gpd.GeoDataFrame(geometry=[geom], crs=4326).to_file(path)
+    html = tmp_path / "r.html"
+    r = subprocess.run([sys.executable, "-m", "analysis", "report", "--stage", "dyeing", "--origin", "440118",
+                        "--exclude-areas", str(path), "--exclude-share", "0.4", "--html", str(html), "--no-maps"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    text = html.read_text(encoding="utf-8")
+    assert f"--exclude-areas {path}" in text and "--exclude-share 0.4" in text
+    assert "redline.gpkg" in text and "40%" in text  # the assumption in the appendix

@@ -283,7 +283,8 @@ def test_allocate_for_fit_scores_other_origins_with_the_same_options(fit) -> Non
     assert two.flows["amount"].sum() == pytest.approx(80.0)
     assert set(two.flows["origin"]) == {"440118", "440606"}
     assert (two.flows.groupby("destination")["amount"].sum() <= 30.0 + 1e-9).all()
-    # an exclusion passed on for the other origins keeps them out of that destination too
+    # the fit's exclusion is carried to the other origins and keeps them out of that destination too
     top = fit.top(1)["adcode"].iloc[0]
-    ex = allocate_for_fit(fit, {"440118": 10.0, "440606": 10.0}, room, exclude=[top])
+    ex_fit = score_transfer_fit("dyeing", "440118", exclude=[top])
+    ex = allocate_for_fit(ex_fit, {"440118": 10.0, "440606": 10.0}, room)
     assert top not in set(ex.flows.loc[ex.flows["origin"] == "440606", "destination"])
