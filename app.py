@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.study import EXPORT_FORMATS, StudySettings, build_command
+from analysis.study import EXPORT_FORMATS, StudySettings, build_command, export_file_name
 from analysis.weights import COMPONENT_LABELS, COMPONENTS, DEFAULT_WEIGHTS
 from layers.registry import LAYERS, get_layer_spec, load_layer
 from layers.webmap import BASEMAPS, build_map, popup_fields
@@ -270,12 +270,12 @@ def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_allo
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[str, ...], with_alloc: bool,
-                  resolution_m: float, fmt: str, crs: str) -> tuple[bytes, str]:
+def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[str, ...], resolution_m: float,
+                  fmt: str, crs: str) -> tuple[bytes, str]:
     from analysis.study import collect_export, export_bytes
 
     fit = cached_fit(s, uploads) if s is not None else None
-    alloc = cached_allocation(s, uploads) if (s is not None and with_alloc and s.allocate and s.room) else None
+    alloc = cached_allocation(s, uploads) if (s is not None and s.allocate and s.room) else None
     bundle = collect_export(fit, layer_ids=list(layer_ids), allocation=alloc, resolution_m=resolution_m)
     return export_bytes(bundle, fmt, crs=crs)
 
@@ -658,13 +658,10 @@ def output_section(lang: str, study: tuple[StudySettings, Uploads]) -> None:
     cols = st.columns(len(EXPORT_FORMATS))
     for col, fmt in zip(cols, EXPORT_FORMATS):
         blocked = (fmt == "tif" and s is None) or (fmt != "tif" and not layer_ids and s is None)
-        name = f"guangdong_textile_{fmt}_{crs.replace(':', '')}{EXPORT_FORMATS[fmt][0]}"
-        if fmt in ("geojson", "csv"):
-            name = name.rsplit(".", 1)[0] + ".zip"
         col.download_button(
             t("dl_export", what=t(f"fmt_{fmt}")),
-            data=lambda fmt=fmt: cached_export(s, up, tuple(layer_ids), True, float(res), fmt, crs)[0],
-            file_name=name, key=f"dl_export_{fmt}", on_click="ignore", disabled=blocked,
+            data=lambda fmt=fmt: cached_export(s, up, tuple(layer_ids), float(res), fmt, crs)[0],
+            file_name=export_file_name(fmt, crs=crs), key=f"dl_export_{fmt}", on_click="ignore", disabled=blocked,
             help=EXPORT_FORMATS[fmt][1],
         )
 

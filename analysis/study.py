@@ -40,6 +40,7 @@ __all__ = [
     "build_command",
     "collect_export",
     "export_bytes",
+    "export_file_name",
     "build_study_report",
     "load_study_inputs",
     "read_exclusion_areas",
@@ -488,6 +489,23 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources)]
 
 
+def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> str:
+    """The download name of an export: stem, format and CRS, with the format's suffix.
+
+    Examples
+    --------
+    >>> export_file_name("shp", crs="EPSG:4547")
+    'guangdong_textile_shp_EPSG4547.zip'
+    """
+    from analysis.export import sanitize_name
+
+    if fmt not in EXPORT_FORMATS:
+        msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
+        raise PlannerError(msg)
+    code = crs.replace(":", "")
+    return sanitize_name(f"{stem}_{fmt}_{code}") + EXPORT_FORMATS[fmt][0]
+
+
 def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> tuple[bytes, str]:
     """The export as one downloadable file: ``(bytes, file name)``.
 
@@ -499,15 +517,15 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     >>> name, zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
     ('guangdong_textile_geojson_EPSG4490.zip', ['zones.geojson'])
     """
-    from analysis.export import resolve_export_crs, sanitize_name
+    from analysis.export import resolve_export_crs
 
     key, _ = resolve_export_crs(crs)
-    suffix = EXPORT_FORMATS[fmt][0] if fmt in EXPORT_FORMATS else ""
-    name = sanitize_name(f"{stem}_{fmt}_{key.replace(':', '')}")
+    file_name = export_file_name(fmt, crs=key, stem=stem)
+    name = file_name.rsplit(".", 1)[0]
     with tempfile.TemporaryDirectory(prefix=".download_") as td:
         d = Path(td)
         folder = fmt in ("geojson", "csv") or (fmt == "tif" and len(bundle.rasters) > 1)
-        target = d / "out" if folder else d / f"{name}{suffix}"
+        target = d / "out" if folder else d / file_name
         files = write_export(bundle, fmt, target, crs=key)
         if not folder:
             return files[0].read_bytes(), files[0].name

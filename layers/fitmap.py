@@ -119,10 +119,10 @@ def origin_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None
     ['440118']
     """
     _check_lang(lang)
-    u = _units(fit.level, units)
+    u = units if units is not None else load_boundaries("city" if fit.level == "city" else "county")
     gdf = u[u["adcode"].astype(str) == str(fit.origin)].copy()
-    names = load_boundaries("city" if fit.level == "city" else "county").set_index("adcode")
-    gdf["_name"] = gdf["adcode"].map(names["name_zh" if lang == "zh" else "name_en"]).astype(str)
+    name = "name_zh" if lang == "zh" else "name_en"
+    gdf["_name"] = gdf[name].astype(str) if name in gdf.columns else gdf["adcode"].astype(str)
     return Overlay(id="fit_origin", title=_t("origin", lang), gdf=gdf, fields={"_name": _t("origin", lang)},
                    colour="#d7301f", weight=3.0, fill_opacity=0.15, legend=[(_t("origin", lang), "#d7301f")])
 
