@@ -75,12 +75,15 @@ T = {
     "up_od": ("起讫成本矩阵 CSV（时间或费用）", "Origin-destination cost matrix CSV (time or cost)"),
     "up_site": ("用地条件 CSV（adcode,site，0–1；未列单位取中性值 0.5）",
                 "Site CSV (adcode,site in 0–1; units not listed keep the neutral 0.5)"),
+    "up_chain": ("产业链权重 CSV（supplier,customer,weight,note；每个下游环节的权重之和为 1）",
+                 "Chain weights CSV (supplier,customer,weight,note; each customer's shares sum to 1)"),
     "up_exclusion": ("排除区域（如生态保护红线；zip 打包的 Shapefile、GeoPackage、GeoJSON）",
                      "Exclusion areas (e.g. ecological red line; zipped Shapefile, GeoPackage, GeoJSON)"),
     "excl_share": ("单位面积落入排除区域达到此比例即排除（假设）", "Exclude a unit when this share of its area is inside (assumption)"),
     "inputs_default": (
-        "默认：产业能力由政策条款推导（非统计数据）；成本为相邻单位网络上的公里距离。",
-        "Default: capability derived from the policy's clauses (not statistics); cost = km along adjacent units.",
+        "默认：产业能力由政策条款推导（非统计数据）；成本为相邻单位网络上的公里距离；产业链权重为 data/model/chain_edges.csv 中的假设。",
+        "Default: capability derived from the policy's clauses (not statistics); cost = km along adjacent units; chain "
+        "weights = the assumptions in data/model/chain_edges.csv.",
     ),
     "ranked": ("承接地排名（各分项 0–1）", "Ranked destinations (components 0–1)"),
     "map_caption": (
@@ -409,7 +412,7 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads, list[str]]:
     with st.expander(t("inputs"), expanded=False):
         st.caption(t("inputs_default"))
         up = tuple(u for u in (_upload("--capability", "up_capability"), _upload("--od", "up_od"),
-                               _upload("--site", "up_site"),
+                               _upload("--site", "up_site"), _upload("--chain", "up_chain"),
                                _upload("--exclude-areas", "up_exclusion", ("zip", "gpkg", "geojson", "json", "fgb", "kml")))
                    if u is not None)
         share = st.slider(t("excl_share"), 0.05, 1.0, 0.5, 0.05, key="excl_share")

@@ -121,14 +121,14 @@ def _rows(mask: pd.Series) -> list[int]:
     return [int(i) + 1 for i in np.flatnonzero(mask.to_numpy())[:8]]
 
 
-def load_chain_graph(path: str | os.PathLike | None = None) -> nx.DiGraph:
+def load_chain_graph(path: str | os.PathLike | io.IOBase | None = None) -> nx.DiGraph:
     """The chain as a directed graph over all :data:`STAGES` (edges supplier -> customer).
 
     Parameters
     ----------
-    path : path, optional
-        A chain-weights CSV; the default is the shipped ``data/model/chain_edges.csv``
-        (weights are an assumption, see the module docstring).
+    path : path or file-like, optional
+        A chain-weights CSV (see :func:`read_chain_edges`); the default is the shipped
+        ``data/model/chain_edges.csv`` (weights are an assumption, see the module docstring).
 
     Returns
     -------

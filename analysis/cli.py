@@ -71,6 +71,9 @@ def add_fit_options(
     w.add_argument("--ahp", metavar="FILE", help="pairwise comparison CSV of the components; weights by AHP")
     p.add_argument("--capability", metavar="CSV", help="capability matrix CSV replacing the policy-derived default")
     p.add_argument("--od", metavar="CSV", help="origin-destination cost matrix CSV replacing the network distances")
+    p.add_argument("--chain", metavar="CSV",
+                   help="supply-chain weights CSV (supplier,customer,weight,note; each customer's shares sum to 1) "
+                        "replacing data/model/chain_edges.csv")
     p.add_argument("--site", metavar="CSV",
                    help="site suitability per unit: CSV with columns adcode,site (0 = unsuitable .. 1 = best, units of "
                         f"--level); units not in the file keep the neutral placeholder {SITE_PLACEHOLDER:g} "
@@ -116,7 +119,7 @@ def excluded_codes(args: argparse.Namespace) -> list[str]:
 
 #: The fit's file options and the argparse attribute holding each.
 _FILE_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"),
+    ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"), ("--chain", "chain"),
     ("--exclude-areas", "exclude_areas"),
 )
 

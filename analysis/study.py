@@ -231,7 +231,7 @@ def build_study_report(
 StudyFile = tuple[str, str, "str | os.PathLike | bytes"]
 
 #: Input files that replace a default of the fit: CLI option -> load_fit_inputs keyword.
-INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site"}
+INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site", "--chain": "chain"}
 
 
 def _source(src: object) -> object:
@@ -239,7 +239,7 @@ def _source(src: object) -> object:
 
 
 def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> Any:
-    """The fit's inputs with the user's capability, OD and site files in place of the defaults.
+    """The fit's inputs with the user's capability, OD, site and chain files in place of the defaults.
 
     The same readers serve the command line (paths) and the app (uploaded bytes), so both
     accept and refuse the same files with the same messages. Files with other options are
@@ -253,6 +253,7 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> A
     0.9
     """
     from analysis.capability import read_capability_csv
+    from analysis.chain import load_chain_graph
     from analysis.fit import load_fit_inputs, read_site_csv
     from analysis.network import unit_cost_matrix
 
@@ -260,6 +261,7 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> A
         "capability": lambda src: read_capability_csv(src, level=level),
         "cost": lambda src: unit_cost_matrix(level=level, od=src),
         "site": lambda src: read_site_csv(src, level=level),
+        "chain": load_chain_graph,
     }
     kw = {INPUT_OPTIONS[opt]: readers[INPUT_OPTIONS[opt]](_source(src)) for opt, _name, src in files
           if opt in INPUT_OPTIONS}

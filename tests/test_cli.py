@@ -228,3 +228,17 @@ def test_fit_with_ahp_states_the_derivation(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["weights"]["policy"] == pytest.approx(0.6)
     assert any("weights by AHP" in a and "pairs.csv" in a and "CR = 0.000" in a for a in data["assumptions"])
+
+
+def test_fit_with_user_chain_and_bad_chain(tmp_path: Path) -> None:
+    _needs_default_data()
+    good = tmp_path / "chain.csv"
+    good.write_text("supplier,customer,weight,note\nweaving,dyeing,1.0,test\n", encoding="utf-8")
+    out = tmp_path / "x.json"
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--chain", str(good), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["params"]["chain_source"] == "user"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("supplier,customer,weight,note\nweaving,dyeing,0.5,half\n", encoding="utf-8")
+    r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--chain", str(bad))
+    assert r.returncode == 2 and r.stderr.startswith("error:") and r.stderr.count("\n") == 1

@@ -288,3 +288,20 @@ def test_allocate_for_fit_scores_other_origins_with_the_same_options(fit) -> Non
     ex_fit = score_transfer_fit("dyeing", "440118", exclude=[top])
     ex = allocate_for_fit(ex_fit, {"440118": 10.0, "440606": 10.0}, room)
     assert top not in set(ex.flows.loc[ex.flows["origin"] == "440606", "destination"])
+
+
+def test_user_chain_replaces_the_default(tmp_path: Path) -> None:
+    from analysis.study import load_study_inputs
+
+    # dyeing drawing only on spinning (default: weaving, auxiliaries, machinery) moves upstream access
+    chain = "supplier,customer,weight,note\nspinning,dyeing,1.0,test: spinning only\n"
+    default = score_transfer_fit("dyeing", "440118")
+    inputs = load_study_inputs([("--chain", "chain.csv", chain.encode("utf-8"))])
+    mine = score_transfer_fit("dyeing", "440118", inputs=inputs)
+    assert inputs.params["chain_source"] == "user"
+    assert inputs.chain.loc["spinning", "dyeing"] == 1.0 and inputs.chain["dyeing"].sum() == 1.0
+    assert not np.allclose(default.table.set_index("adcode")["upstream"],
+                           mine.table.set_index("adcode")["upstream"].reindex(default.table["adcode"]))
+    bad = "supplier,customer,weight,note\nweaving,dyeing,0.5,half\n"
+    with pytest.raises(PlannerError, match="sum"):
+        load_study_inputs([("--chain", "bad.csv", bad.encode("utf-8"))])
