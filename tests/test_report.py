@@ -429,7 +429,7 @@ def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out.split() == [str(html), str(pdf)]
     page = html.read_text(encoding="utf-8")
     assert "Zengcheng" in page and "Sensitivity" in page and "--draws 100 --seed 3" in page
-    assert "--decay-km 60 --candidates receiving" in page and "inputs supplied in code" not in page
+    assert "--decay-km 60 --candidates receiving" in page and "your own inputs" not in page
     assert pdf.read_bytes().startswith(b"%PDF-")
     a = _parser().parse_args(["report", "--stage", "dyeing", "--origin", "440118", "--allocate", "440118=10",
                               "--html", str(html)])

@@ -21,6 +21,7 @@ from analysis.study import (
     StudySettings,
     assess_transfer_completeness,
     build_command,
+    build_study_report,
     collect_export,
     export_bytes,
 )
@@ -305,3 +306,14 @@ def test_user_chain_replaces_the_default(tmp_path: Path) -> None:
     bad = "supplier,customer,weight,note\nweaving,dyeing,0.5,half\n"
     with pytest.raises(PlannerError, match="sum"):
         load_study_inputs([("--chain", "bad.csv", bad.encode("utf-8"))])
+
+
+def test_report_of_user_inputs_names_the_files_and_says_to_keep_them() -> None:
+    from analysis.study import load_study_inputs
+
+    site = b"adcode,site\n440513,0.9\n"
+    inputs = load_study_inputs([("--site", "site.csv", site)])
+    f = score_transfer_fit("dyeing", "440118", inputs=inputs)
+    s = StudySettings(stage="dyeing", origin="440118", lang="en", files=(("--site", "site.csv"),))
+    html = build_study_report(s, f, maps=False).html
+    assert "--site site.csv" in html and "your own inputs (site)" in html
