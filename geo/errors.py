@@ -6,7 +6,8 @@ app can turn any of them into a clear message with one ``except ValueError``.
 """
 from __future__ import annotations
 
-__all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError"]
+__all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError", "ScenarioError",
+           "ScenarioStoreError"]
 
 
 class PlannerError(ValueError):
@@ -34,3 +35,11 @@ class UnknownNameError(PlannerError, KeyError):
 
 class CRSError(PlannerError):
     """A coordinate reference system is missing or not the one expected."""
+
+
+class ScenarioError(PlannerError):
+    """A scenario, its name or a scenario file cannot be used; the message says what to fix."""
+
+
+class ScenarioStoreError(ScenarioError):
+    """The scenario store file cannot be used (not SQLite, damaged, newer schema, locked); it is left untouched."""
