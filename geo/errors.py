@@ -7,7 +7,7 @@ app can turn any of them into a clear message with one ``except ValueError``.
 from __future__ import annotations
 
 __all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError", "ScenarioError",
-           "ScenarioStoreError"]
+           "ScenarioStoreError", "RasterError"]
 
 
 class PlannerError(ValueError):
@@ -43,3 +43,7 @@ class ScenarioError(PlannerError):
 
 class ScenarioStoreError(ScenarioError):
     """The scenario store file cannot be used (not SQLite, damaged, newer schema, locked); it is left untouched."""
+
+
+class RasterError(PlannerError):
+    """A raster file cannot be used as given (unreadable, no CRS, outside Guangdong, too large)."""
