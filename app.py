@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.study import EXPORT_FORMATS, StudySettings, build_command, export_file_name
+from scenario.study import EXPORT_FORMATS, StudySettings, build_command, export_file_name
 from analysis.weights import COMPONENT_LABELS, COMPONENTS, DEFAULT_WEIGHTS
 from layers.registry import LAYERS, get_layer_spec, load_layer
-from layers.webmap import BASEMAPS, build_map, popup_fields
+from outputs.webmap import BASEMAPS, build_map, popup_fields
 
 st.set_page_config(page_title="广东纺织服装产业布局规划 | GD textile layout planner", layout="wide")
 
@@ -197,20 +197,20 @@ def cached_units(level: str) -> pd.DataFrame:
     return pd.DataFrame(load_boundaries(level).drop(columns="geometry"))
 
 
-#: Uploaded files as analysis.study reads them: ((CLI option, file name, bytes), ...) — hashable for the caches.
+#: Uploaded files as scenario.study reads them: ((CLI option, file name, bytes), ...) — hashable for the caches.
 Uploads = tuple[tuple[str, str, bytes], ...]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_inputs(level: str, uploads: Uploads):
-    from analysis.study import load_study_inputs
+    from scenario.study import load_study_inputs
 
     return load_study_inputs(uploads, level=level)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_exclusion_areas(uploads: Uploads):
-    from analysis.study import read_exclusion_areas
+    from scenario.study import read_exclusion_areas
 
     return read_exclusion_areas(uploads)
 
@@ -242,7 +242,7 @@ def cached_sensitivity(s: StudySettings, uploads: Uploads):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_completeness(s: StudySettings, uploads: Uploads):
-    from analysis.study import assess_transfer_completeness
+    from scenario.study import assess_transfer_completeness
 
     fit = cached_fit(s, uploads)
     inputs = cached_inputs(s.level, uploads)
@@ -252,7 +252,7 @@ def cached_completeness(s: StudySettings, uploads: Uploads):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_allocation(s: StudySettings, uploads: Uploads):
-    from analysis.study import allocate_for_fit
+    from scenario.study import allocate_for_fit
 
     return allocate_for_fit(cached_fit(s, uploads), dict(s.allocate), dict(s.room),
                             inputs=cached_inputs(s.level, uploads))
@@ -260,8 +260,8 @@ def cached_allocation(s: StudySettings, uploads: Uploads):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_alloc: bool, fmt: str) -> bytes:
-    from analysis.report import report_bytes
-    from analysis.study import build_study_report
+    from outputs.report import report_bytes
+    from scenario.study import build_study_report
 
     report = build_study_report(
         s, cached_fit(s, uploads),
@@ -275,7 +275,7 @@ def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_allo
 @st.cache_data(show_spinner=False, max_entries=6)
 def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[str, ...], resolution_m: float,
                   fmt: str, crs: str) -> tuple[bytes, str]:
-    from analysis.study import collect_export, export_bytes
+    from scenario.study import collect_export, export_bytes
 
     fit = cached_fit(s, uploads) if s is not None else None
     alloc = cached_allocation(s, uploads) if (s is not None and s.allocate and s.room) else None
@@ -285,7 +285,7 @@ def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[st
 
 def cached_map(layer_ids: tuple[str, ...], lang: str, basemap: str, overlays: tuple = ()):
     # Built per run: a folium Map shared across sessions renders empty on a second page load.
-    # The slow part (loading and simplifying layers) is cached inside layers.webmap.
+    # The slow part (loading and simplifying layers) is cached inside outputs.webmap.
     return build_map(list(layer_ids), lang=lang, basemap=basemap, overlays=list(overlays))
 
 
@@ -459,7 +459,7 @@ def fit_view(lang: str, basemap: str) -> None:
     A fragment: changing a weight or an option reruns only this tab (the layout map is not
     rebuilt), and the report and export buttons below always follow the current choices.
     """
-    from layers.fitmap import exclusion_overlay, flow_overlay, origin_overlay, score_overlay
+    from outputs.fitmap import exclusion_overlay, flow_overlay, origin_overlay, score_overlay
 
     from analysis.explain import stage_label
 
@@ -625,7 +625,7 @@ def _pairs(df: pd.DataFrame, code: str, value: str) -> tuple[tuple[str, float], 
 
 def output_section(lang: str, study: tuple[StudySettings, Uploads]) -> None:
     """Report and export downloads of the current study (inside the fit fragment)."""
-    from analysis.export import EXPORT_CRS
+    from outputs.export import EXPORT_CRS
     from analysis.explain import stage_label
 
     st.subheader(t("report"))
@@ -672,7 +672,7 @@ def output_section(lang: str, study: tuple[StudySettings, Uploads]) -> None:
 @st.cache_data(show_spinner=False)
 def _font_problem() -> str:
     try:
-        from analysis.maps import find_cjk_font
+        from outputs.maps import find_cjk_font
 
         find_cjk_font()
     except (ValueError, ImportError) as exc:

@@ -1,7 +1,7 @@
 """Capability matrix M[unit, stage]: how present each stage is in each city or county.
 
 Two sources, one shape (index ``adcode`` of every unit of the level in boundary order,
-columns :data:`~analysis.stages.STAGES`, float values >= 0):
+columns :data:`~layers.stages.STAGES`, float values >= 0):
 
 * **Default: policy-derived and ordinal, not statistics.** ``data/model/capability_policy.csv``
   records what the policy designates, each row with its clause and basis. The scale is an
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.fit import CITY_WIDE_FACTOR
-from analysis.stages import STAGES, _stage_or_none, read_commented_csv
+from layers.stages import STAGES, _stage_or_none, read_commented_csv
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
@@ -215,7 +215,7 @@ def load_capability(*, level: Level = "county", path: str | os.PathLike | None =
     -------
     pandas.DataFrame
         Index ``adcode`` (every unit of the level, boundary order), columns
-        :data:`~analysis.stages.STAGES`, float values >= 0. A fresh copy.
+        :data:`~layers.stages.STAGES`, float values >= 0. A fresh copy.
 
     Examples
     --------

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.stages import STAGES, _stage_or_none, load_stages, read_commented_csv
+from layers.stages import STAGES, _stage_or_none, load_stages, read_commented_csv
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
 

@@ -219,7 +219,7 @@ def pivot_completeness(
     by : {"zone", "region"}, optional
         Keep only these groups; all of them, in table order, when None.
     stage_names : mapping, optional
-        Column heads by stage id; :func:`analysis.stages.stage_label` by default.
+        Column heads by stage id; :func:`layers.stages.stage_label` by default.
 
     Returns
     -------
@@ -235,7 +235,7 @@ def pivot_completeness(
     >>> pivot_completeness(df, lang="en", stage_names={"dyeing": "dyeing", "apparel": "apparel"}).to_dict("records")
     [{'group': 'East wing', 'dyeing': 'missing→present', 'apparel': 'present'}]
     """
-    from analysis.stages import stage_label
+    from layers.stages import stage_label
 
     if lang not in STATUS_WORDS:
         msg = f"`lang` must be 'zh' or 'en', got {lang!r}"

@@ -5,7 +5,7 @@ For each destination the two or three components with the largest contribution
 "揭阳市普宁市排名第1（印染（含洗水），得分0.62）：§19 印染园区集中治污：普宁纺织印染环保综合处理中心；…" /
 "Puning (Jieyang) ranks 1st for dyeing & finishing (incl. washing) (score 0.62): designated
 dyeing park with central treatment: … (§19); …". Excluded units get a sentence stating why.
-Stage names come from the stage catalogue through :func:`analysis.stages.stage_label`.
+Stage names come from the stage catalogue through :func:`layers.stages.stage_label`.
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.stages import stage_label
+from layers.stages import stage_label
 from analysis.weights import COMPONENTS
 
-# stage_label is defined in analysis.stages (names come from the stage catalogue) and
+# stage_label is defined in layers.stages (names come from the stage catalogue) and
 # re-exported here, where the app and older callers import it from.
 __all__ = ["stage_label", "ordinal_en", "explain_fit"]
 

@@ -33,7 +33,7 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from analysis.stages import read_commented_csv
+from layers.stages import read_commented_csv
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource

@@ -27,10 +27,10 @@ def _fit_tab_work(weight: float) -> None:
     from analysis.allocation import allocate_capacity
     from analysis.fit import load_fit_inputs, score_transfer_fit
     from analysis.sensitivity import run_sensitivity
-    from analysis.study import assess_transfer_completeness
+    from scenario.study import assess_transfer_completeness
     from analysis.weights import DEFAULT_WEIGHTS
-    from layers.fitmap import flow_overlay, origin_overlay, score_overlay
-    from layers.webmap import build_map
+    from outputs.fitmap import flow_overlay, origin_overlay, score_overlay
+    from outputs.webmap import build_map
 
     inputs = _inputs_cache.setdefault("county", load_fit_inputs(level="county"))
     w = {**DEFAULT_WEIGHTS, "policy": weight}

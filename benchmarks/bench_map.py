@@ -23,7 +23,7 @@ def main() -> None:
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     from layers.registry import list_layers
-    from layers.webmap import _display_layer, build_map
+    from outputs.webmap import _display_layer, build_map
 
     ids = list_layers()
     t0 = time.perf_counter()

@@ -63,9 +63,9 @@ def main() -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    from analysis.export import export_everything
-    from analysis.raster import rasterize_scores
-    from analysis.report import build_report, write_report_html, write_report_pdf
+    from outputs.export import export_everything
+    from outputs.raster import rasterize_scores
+    from outputs.report import build_report, write_report_html, write_report_pdf
     from layers.boundaries import load_boundaries
     from layers.registry import list_layers, load_layer
 

@@ -154,7 +154,7 @@ def test_completeness_table_per_zone(app: AppTest) -> None:
 
 
 def test_report_and_every_export_has_a_download_button(app: AppTest) -> None:
-    from analysis.study import EXPORT_FORMATS
+    from scenario.study import EXPORT_FORMATS
 
     buttons = app.get("download_button")
     labels = [b.proto.label for b in buttons]

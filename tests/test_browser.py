@@ -175,7 +175,7 @@ def _enter_fit_map(drv: webdriver.Chrome) -> None:
 
 def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chrome) -> None:
     from analysis.fit import score_transfer_fit
-    from layers.fitmap import SCORE_CLASSES
+    from outputs.fitmap import SCORE_CLASSES
 
     fit = score_transfer_fit("dyeing", "440118")
     _open_fit_tab(browser, server)

@@ -14,7 +14,7 @@ from analysis.capability import (
     read_capability_csv,
 )
 from analysis.fit import CITY_WIDE_FACTOR
-from analysis.stages import STAGES
+from layers.stages import STAGES
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from layers.boundaries import load_boundaries

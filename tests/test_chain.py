@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.chain import chain_weight_matrix, load_chain_graph, read_chain_edges
-from analysis.stages import STAGES, check_stage, load_stages, stage_label
+from layers.stages import STAGES, check_stage, load_stages, stage_label
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 
@@ -53,12 +53,12 @@ def test_stage_label_is_the_catalogue_name() -> None:
 
 def test_stage_label_has_one_definition() -> None:
     import analysis.explain
-    import analysis.report
+    import outputs.report
 
     assert analysis.explain.stage_label is stage_label  # re-exported for the app
     assert not hasattr(analysis.explain, "STAGE_NAMES")
-    assert not hasattr(analysis.report, "STAGE_NAMES") and not hasattr(analysis.report, "_stage_name")
-    assert "COMPONENTS" not in analysis.report.__all__
+    assert not hasattr(outputs.report, "STAGE_NAMES") and not hasattr(outputs.report, "_stage_name")
+    assert "COMPONENTS" not in outputs.report.__all__
 
 
 def test_default_graph_shape_and_shares() -> None:

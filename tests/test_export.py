@@ -21,7 +21,7 @@ from affine import Affine
 from pyproj import CRS
 from shapely.geometry import LineString, MultiPolygon, Point, box
 
-from analysis.export import (
+from outputs.export import (
     export_csv,
     export_everything,
     export_geojson,
@@ -32,7 +32,7 @@ from analysis.export import (
     sanitize_name,
     shorten_field_names,
 )
-from analysis.raster import SCORE_NODATA, rasterize_scores
+from outputs.raster import SCORE_NODATA, rasterize_scores
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, PlannerError
 

@@ -82,7 +82,7 @@ def test_registry_titles_and_unknown_layer() -> None:
 
 
 def test_map_popups_hold_provenance_and_escape_text() -> None:
-    from layers.webmap import Overlay, build_map
+    from outputs.webmap import Overlay, build_map
 
     import json
 

@@ -334,7 +334,7 @@ def test_map_popups_show_the_note_escaped(lang, label):
     import json
 
     from layers.registry import get_layer_spec
-    from layers.webmap import build_map, popup_fields
+    from outputs.webmap import build_map, popup_fields
 
     spec = get_layer_spec("city_titles")
     g = spec.loader()

@@ -18,10 +18,10 @@ import pytest
 from matplotlib.image import imread
 from shapely.geometry import box
 
-import analysis.maps as maps
-from analysis.maps import FontMissingError, plot_layout_map, plot_score_map
-from analysis.report import Report, build_report, write_report_html, write_report_pdf
-from analysis.report_cli import parse_pairs, parse_weights, register
+import outputs.maps as maps
+from outputs.maps import FontMissingError, plot_layout_map, plot_score_map
+from outputs.report import Report, build_report, write_report_html, write_report_pdf
+from cli.report import parse_pairs, parse_weights, register
 from analysis.weights import COMPONENTS
 from geo.errors import PlannerError
 

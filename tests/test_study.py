@@ -16,7 +16,7 @@ import pytest
 
 from analysis.allocation import allocate_capacity
 from analysis.fit import score_transfer_fit
-from analysis.study import (
+from scenario.study import (
     EXPORT_FORMATS,
     StudySettings,
     assess_transfer_completeness,
@@ -26,11 +26,11 @@ from analysis.study import (
     export_bytes,
 )
 from analysis.completeness import pivot_completeness
-from analysis.report import report_bytes
-from analysis.stages import stage_label
+from outputs.report import report_bytes
+from layers.stages import stage_label
 from analysis.weights import complete_reciprocal
 from geo.errors import PlannerError
-from layers.fitmap import SCORE_CLASSES, flow_overlay, origin_overlay, score_colours, score_overlay
+from outputs.fitmap import SCORE_CLASSES, flow_overlay, origin_overlay, score_colours, score_overlay
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def alloc(fit):
 # ----------------------------------------------------------------------------- command
 
 def test_report_command_parses_back_to_the_same_settings() -> None:
-    from analysis.cli import build_parser
+    from cli.main import build_parser
 
     s = StudySettings(stage="apparel", origin="440118", weights=(("policy", 0.4), ("upstream", 0.6)), decay_km=45.0,
                       candidates="all", exclude=("445281", "440513"), draws=500, seed=7,
@@ -63,7 +63,7 @@ def test_report_command_parses_back_to_the_same_settings() -> None:
 
 
 def test_export_command_names_user_files_and_skips_draws() -> None:
-    from analysis.cli import build_parser
+    from cli.main import build_parser
 
     s = StudySettings(stage="dyeing", origin="440118", draws=100, files=(("--capability", "my stats.csv"),))
     cmd = build_command(s, kind="export", out="all.zip", fmt="all", crs="EPSG:4490")
@@ -179,7 +179,7 @@ def test_every_download_opens_in_gdal(fmt: str, fit, alloc, tmp_path: Path) -> N
 
 
 def test_report_bytes_html_and_pdf(fit, tmp_path: Path) -> None:
-    from analysis.report import build_report
+    from outputs.report import build_report
 
     r = build_report(fit, lang="zh", maps=False)
     html = report_bytes(r, "html").decode("utf-8")
@@ -241,7 +241,7 @@ def test_complete_reciprocal_names_every_bad_cell() -> None:
 
 
 def test_command_carries_exclusion_areas_and_share() -> None:
-    from analysis.cli import build_parser
+    from cli.main import build_parser
 
     s = StudySettings(stage="dyeing", origin="440118", files=(("--exclude-areas", "红线.gpkg"),), exclude_share=0.3)
     a = build_parser().parse_args(shlex.split(build_command(s))[3:])
@@ -258,7 +258,7 @@ def test_legends_are_label_then_colour(fit, alloc) -> None:
 
 
 def test_completeness_move_is_part_of_the_report_command(tmp_path: Path) -> None:
-    from analysis.cli import build_parser
+    from cli.main import build_parser
 
     s = StudySettings(stage="dyeing", origin="440118", transfer_to="440514", transfer_share=0.5)
     cmd = build_command(s, html=str(tmp_path / "r.html"))
@@ -275,7 +275,7 @@ def test_completeness_move_is_part_of_the_report_command(tmp_path: Path) -> None
 
 
 def test_allocate_for_fit_scores_other_origins_with_the_same_options(fit) -> None:
-    from analysis.study import allocate_for_fit
+    from scenario.study import allocate_for_fit
 
     room = {a: 30.0 for a in fit.top(3)["adcode"]}
     one = allocate_for_fit(fit, {"440118": 40.0}, room)
@@ -292,7 +292,7 @@ def test_allocate_for_fit_scores_other_origins_with_the_same_options(fit) -> Non
 
 
 def test_user_chain_replaces_the_default(tmp_path: Path) -> None:
-    from analysis.study import load_study_inputs
+    from scenario.study import load_study_inputs
 
     # dyeing drawing only on spinning (default: weaving, auxiliaries, machinery) moves upstream access
     chain = "supplier,customer,weight,note\nspinning,dyeing,1.0,test: spinning only\n"
@@ -309,7 +309,7 @@ def test_user_chain_replaces_the_default(tmp_path: Path) -> None:
 
 
 def test_report_of_user_inputs_names_the_files_and_says_to_keep_them() -> None:
-    from analysis.study import load_study_inputs
+    from scenario.study import load_study_inputs
 
     site = b"adcode,site\n440513,0.9\n"
     inputs = load_study_inputs([("--site", "site.csv", site)])

@@ -786,7 +786,7 @@ def export_everything(
     rasters = dict(rasters or {})
     for name, spec in rasters.items():
         if not (isinstance(spec, (tuple, list)) and len(spec) == 3):
-            msg = f"`rasters[{name!r}]` must be (array, transform, crs), got {type(spec).__name__}; see analysis.raster.rasterize_scores"
+            msg = f"`rasters[{name!r}]` must be (array, transform, crs), got {type(spec).__name__}; see outputs.raster.rasterize_scores"
             raise ExportError(msg)
     target = _target(out_zip, ".zip")
     lnames = _unique_names(list(layers))

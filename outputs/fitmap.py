@@ -1,7 +1,7 @@
 """Map overlays of a transfer-fit study: the score choropleth, the origin and allocation flows.
 
-Each function turns an analysis result into a :class:`layers.webmap.Overlay` that
-:func:`layers.webmap.build_map` draws on top of the policy layers.
+Each function turns an analysis result into a :class:`outputs.webmap.Overlay` that
+:func:`outputs.webmap.build_map` draws on top of the policy layers.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from geo.errors import PlannerError
 from layers.boundaries import load_boundaries
-from layers.webmap import Overlay
+from outputs.webmap import Overlay
 
 __all__ = ["SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
 

@@ -213,7 +213,7 @@ def build_study_report(
     >>> "--draws" in r.command, "--pdf report.pdf" in r.command
     (False, True)
     """
-    from analysis.report import build_report
+    from outputs.report import build_report
 
     shown = replace(
         settings,
@@ -420,7 +420,7 @@ def collect_export(
     >>> list(b.layers), len(b.layers["zones"])
     (['zones'], 3)
     """
-    from analysis.export import sanitize_name
+    from outputs.export import sanitize_name
     from layers.registry import list_layers, load_layer
 
     ids = list_layers() if isinstance(layer_ids, str) and layer_ids.strip() == "all" else (
@@ -431,7 +431,7 @@ def collect_export(
         raise PlannerError(msg)
     bundle = ExportBundle(layers={i: load_layer(i) for i in ids})
     if fit is not None:
-        from analysis.raster import rasterize_scores
+        from outputs.raster import rasterize_scores
         from layers.boundaries import load_boundaries
 
         units = load_boundaries("city" if fit.level == "city" else "county")[["adcode", "geometry"]]
@@ -464,7 +464,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     >>> [p.name for p in write_export(collect_export(layer_ids=["zones"]), "geojson", d)]
     ['zones.geojson']
     """
-    from analysis import export as ex
+    from outputs import export as ex
 
     if fmt not in EXPORT_FORMATS:
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
@@ -499,7 +499,7 @@ def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong
     >>> export_file_name("shp", crs="EPSG:4547")
     'guangdong_textile_shp_EPSG4547.zip'
     """
-    from analysis.export import sanitize_name
+    from outputs.export import sanitize_name
 
     if fmt not in EXPORT_FORMATS:
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
@@ -519,7 +519,7 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     >>> name, zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
     ('guangdong_textile_geojson_EPSG4490.zip', ['zones.geojson'])
     """
-    from analysis.export import resolve_export_crs
+    from outputs.export import resolve_export_crs
 
     key, _ = resolve_export_crs(crs)
     file_name = export_file_name(fmt, crs=key, stem=stem)

@@ -1,7 +1,7 @@
 """Rasters on a grid over Guangdong in the analysis CRS.
 
 This part turns a scored layer (the fit result joined to city or county polygons) into a
-float32 grid, so the result can go out as a GeoTIFF (:func:`analysis.export.export_geotiff`).
+float32 grid, so the result can go out as a GeoTIFF (:func:`outputs.export.export_geotiff`).
 """
 from __future__ import annotations
 

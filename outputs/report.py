@@ -10,7 +10,7 @@ same HTML with a fetcher that only accepts ``data:`` URLs.
 
 Chinese by default (``lang="zh"``), English with ``lang="en"``: every heading and fixed
 sentence is in :data:`TEXT`; stage names come from the stage catalogue
-(:func:`analysis.stages.stage_label`) and component names from
+(:func:`layers.stages.stage_label`) and component names from
 :data:`analysis.weights.COMPONENT_LABELS`, as in the app.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from analysis.stages import stage_label
+from layers.stages import stage_label
 from analysis.weights import COMPONENT_LABELS, COMPONENTS
 from geo.errors import PlannerError
 from geo.io import atomic_path
@@ -449,7 +449,7 @@ def build_report(
     units : GeoDataFrame, optional
         Polygons with ``adcode`` for the score map; the boundaries of ``fit.level`` when None.
     layout_layers : mapping, optional
-        Layers for the layout map (see :func:`analysis.maps.plot_layout_map`).
+        Layers for the layout map (see :func:`outputs.maps.plot_layout_map`).
     maps : bool
         Draw the two maps (False for a quick text-only report).
     top_n : int
@@ -585,7 +585,7 @@ def build_report(
     images: dict[str, bytes] = {}
     map_errors: dict[str, str] = {}
     if maps:
-        from analysis.maps import plot_layout_map, plot_score_map
+        from outputs.maps import plot_layout_map, plot_score_map
 
         try:
             images["layout"] = plot_layout_map(layout_layers, lang=lang)
@@ -654,7 +654,7 @@ def _check_report(report: object) -> Report:
 
 
 def _target(path: str | os.PathLike, suffix: str) -> Path:
-    from analysis.export import sanitize_name
+    from outputs.export import sanitize_name
 
     p = Path(path)
     stem = p.name[: -len(suffix)] if p.name.lower().endswith(suffix) else p.name

@@ -1,6 +1,6 @@
 """``python -m analysis report`` and ``python -m analysis export``.
 
-:func:`register` adds both subcommands to the parser built by :mod:`analysis.cli`; each sets
+:func:`register` adds both subcommands to the parser built by :mod:`cli.main`; each sets
 ``func`` to a handler taking the parsed arguments and returning an exit code. The engine
 modules (fit, sensitivity, allocation) are imported only when a command needs them.
 
@@ -18,10 +18,27 @@ import logging
 import sys
 from typing import Any
 
-from analysis.cli import add_fit_options, excluded_codes, fit_kwargs, parse_pairs, study_files
-from analysis.study import EXPORT_FORMATS
+from analysis.fit import score_transfer_fit
+from analysis.sensitivity import run_sensitivity
+from cli.options import (
+    add_fit_options,
+    excluded_codes,
+    fit_kwargs,
+    parse_pairs,
+    study_files,
+)
 from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
+from outputs.report import write_report_html, write_report_pdf
+from scenario.study import (
+    EXPORT_FORMATS,
+    StudySettings,
+    allocate_for_fit,
+    assess_transfer_completeness,
+    build_study_report,
+    collect_export,
+    write_export,
+)
 
 __all__ = ["register", "parse_weights", "parse_pairs", "run_report", "run_export"]
 
@@ -88,7 +105,6 @@ def register(subparsers: Any) -> None:
 
 def _settings(args: argparse.Namespace) -> Any:
     """The study settings behind ``report`` arguments (what the reproduce command is built from)."""
-    from analysis.study import StudySettings
 
     w = parse_weights(args.weights)
     files = tuple((opt, name) for opt, name, _path in study_files(args))
@@ -104,7 +120,6 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def _fit(args: argparse.Namespace) -> tuple[Any, Any]:
     """The fit of ``args`` and the inputs it ran on (None: the defaults); files are read once."""
-    from analysis.fit import score_transfer_fit
 
     kw = fit_kwargs(args)
     return score_transfer_fit(args.stage, args.origin, **kw), kw.get("inputs")
@@ -112,7 +127,6 @@ def _fit(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def _completeness(args: argparse.Namespace, fit: Any, inputs: Any) -> Any:
     """Chain completeness by zone and by region, before and after the move (--transfer-to, default the top)."""
-    from analysis.study import assess_transfer_completeness
 
     return assess_transfer_completeness(fit, capability=inputs.capability if inputs is not None else None,
                                         destination=args.transfer_to, share=args.transfer_share)
@@ -120,9 +134,6 @@ def _completeness(args: argparse.Namespace, fit: Any, inputs: Any) -> Any:
 
 def run_report(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis report``; returns the exit code."""
-    from analysis.report import write_report_html, write_report_pdf
-    from analysis.sensitivity import run_sensitivity
-    from analysis.study import allocate_for_fit, build_study_report
 
     supply = parse_pairs(args.allocate, option="--allocate")
     room = parse_pairs(args.room, option="--room")
@@ -151,7 +162,6 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler of ``python -m analysis export``; returns the exit code."""
-    from analysis.study import allocate_for_fit, collect_export, write_export
 
     fit = alloc = None
     supply = parse_pairs(args.allocate, option="--allocate")

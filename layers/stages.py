@@ -189,7 +189,7 @@ def check_stage(stage: str) -> str:
     if hit is None:
         msg = (
             f"`stage` {stage!r} is not a supply-chain stage; expected one of {', '.join(STAGES)} "
-            "(or its English or Chinese name from analysis.stages.load_stages())"
+            "(or its English or Chinese name from layers.stages.load_stages())"
         )
         raise UnknownNameError(msg)
     return hit
