@@ -29,9 +29,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import PlannerError
+from analysis.fit import score_transfer_fit
 from geo.io import atomic_path
 
 __all__ = [
+    "run_fit",
     "EXPORT_FORMATS",
     "ExportBundle",
     "StudySettings",
@@ -115,6 +117,35 @@ class StudySettings:
     def weights_dict(self) -> dict[str, float] | None:
         """The weights as a dict (None for the defaults)."""
         return dict(self.weights) if self.weights is not None else None
+
+
+def run_fit(settings: StudySettings, inputs: object | None = None, *, exclude: Sequence[str] | None = None,
+            notes: Sequence[str] = ()) -> object:
+    """Score, rank and explain the study's stage leaving its origin: the one fit call of the app and the CLI.
+
+    Parameters
+    ----------
+    settings : StudySettings
+    inputs : FitInputs, optional
+        Resolved inputs (:func:`load_study_inputs`); the embedded defaults if omitted.
+    exclude : sequence of str, optional
+        Adcodes to exclude; ``settings.exclude`` if omitted.
+    notes : sequence of str
+        Assumptions made while preparing the arguments (e.g. exclusion areas), appended to
+        the settings' own notes in the result.
+
+    Examples
+    --------
+    >>> fit = run_fit(StudySettings(stage="dyeing", origin="440118"))
+    >>> fit.stage, bool(fit.table["reason_en"].str.len().gt(0).all())
+    ('dyeing', True)
+    """
+    return score_transfer_fit(
+        settings.stage, settings.origin, level=settings.level, weights=settings.weights_dict,
+        decay_km=settings.decay_km, candidates=settings.candidates,
+        exclude=list(settings.exclude if exclude is None else exclude), inputs=inputs,
+        notes=[*settings.notes, *notes],
+    )
 
 
 def _g(x: float) -> str:
