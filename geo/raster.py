@@ -1,0 +1,409 @@
+"""Raster files: validate a planner's raster, read it onto a grid, write Cloud-Optimised GeoTIFFs.
+
+Three jobs, all by windows so a raster larger than memory never has to be held whole:
+
+- :func:`validate_raster` opens a file once and collects every problem (unreadable, no CRS,
+  no overlap with Guangdong, more cells than :data:`MAX_RASTER_CELLS`, no such band) into one
+  :class:`~geo.errors.RasterError` whose one-line message names the file and the fix. A
+  raster whose nodata value is **unset** is not refused: every stored value is taken as data
+  (cells the raster does not cover still become no data), and the returned
+  :class:`RasterInfo` carries a note saying so, which callers put into their assumptions;
+  pass ``nodata=`` to name the value that marks missing cells instead.
+- :func:`read_raster_to_grid` reprojects and resamples the file on the fly onto a target grid
+  (any CRS in, the caller's grid out) with :class:`rasterio.vrt.WarpedVRT`, reading window by
+  window into one float32 array; no data becomes NaN.
+- :func:`write_cog` writes float32 bands as a Cloud-Optimised GeoTIFF (tiled 512 x 512,
+  DEFLATE with the floating-point predictor, CRS and nodata set, internal overviews), window
+  by window into a temporary tiled GeoTIFF, then converted by GDAL's COG driver into a second
+  temporary file that is renamed onto the target only when complete. Overviews use nearest
+  resampling so that coded values (e.g. a "restricted" code beside 0..1 scores) never blend.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import rasterio
+import rasterio.shutil
+from affine import Affine
+from pyproj import CRS
+from rasterio.enums import Resampling
+from rasterio.errors import RasterioError
+from rasterio.vrt import WarpedVRT
+from rasterio.warp import transform_bounds
+from rasterio.windows import Window
+
+from geo.errors import RasterError
+from geo.io import GUANGDONG_BBOX, atomic_path
+
+__all__ = [
+    "RASTER_NODATA",
+    "MAX_RASTER_CELLS",
+    "RESAMPLING",
+    "RasterInfo",
+    "validate_raster",
+    "read_raster_to_grid",
+    "write_cog",
+]
+
+log = logging.getLogger(__name__)
+
+#: Nodata value written into float32 GeoTIFFs.
+RASTER_NODATA: float = -9999.0
+#: Largest raster accepted (cells of one band at full resolution): 2e9, room for a 30 m DEM of the
+#: whole province (about 0.6e9 cells in its bounding box) but not for a global 30 m mosaic.
+MAX_RASTER_CELLS: int = 2_000_000_000
+#: Resampling names accepted by :func:`read_raster_to_grid`.
+RESAMPLING: dict[str, Resampling] = {
+    "nearest": Resampling.nearest,
+    "bilinear": Resampling.bilinear,
+    "cubic": Resampling.cubic,
+    "average": Resampling.average,
+    "mode": Resampling.mode,
+    "max": Resampling.max,
+    "min": Resampling.min,
+}
+_FIX_CRS = "assign one, e.g. `gdal_edit.py -a_srs EPSG:4326 FILE` (or keep the .prj/.aux.xml beside it)"
+
+
+@dataclasses.dataclass(frozen=True)
+class RasterInfo:
+    """What :func:`validate_raster` learnt about a file.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    name : str
+        How messages name the file.
+    crs : pyproj.CRS
+    width, height, count : int
+    dtype : str
+    nodata : float or None
+        The nodata value used when reading: the file's own, or the caller's.
+    bounds_wgs84 : tuple of float
+        (west, south, east, north) in degrees.
+    notes : tuple of str
+        Documented repairs (e.g. nodata unset), to be shown with the results.
+    """
+
+    path: Path
+    name: str
+    crs: CRS
+    width: int
+    height: int
+    count: int
+    dtype: str
+    nodata: float | None
+    bounds_wgs84: tuple[float, float, float, float]
+    notes: tuple[str, ...] = ()
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
+
+
+def validate_raster(
+    path: str | os.PathLike,
+    *,
+    name: str | None = None,
+    band: int = 1,
+    nodata: float | None = None,
+    max_cells: int = MAX_RASTER_CELLS,
+    bbox: tuple[float, float, float, float] = GUANGDONG_BBOX,
+) -> RasterInfo:
+    """Check a raster once; raise one :class:`~geo.errors.RasterError` listing every problem.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any raster GDAL reads (GeoTIFF, ...).
+    name : str, optional
+        How the message names the file (default its file name).
+    band : int
+        The band that will be read (1-based).
+    nodata : float, optional
+        Value marking missing cells when the file sets none (or to override the file's).
+    max_cells : int
+        Largest accepted ``width * height`` (default :data:`MAX_RASTER_CELLS`).
+    bbox : tuple of float
+        WGS84 box the raster must overlap (default Guangdong).
+
+    Returns
+    -------
+    RasterInfo
+        With ``notes`` for documented repairs: nodata unset -> every value is data.
+
+    Raises
+    ------
+    RasterError
+        One line naming the file, each problem and its fix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> from affine import Affine
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "dem.tif"
+    >>> _ = write_cog(p, np.zeros((4, 4), np.float32), transform=Affine(0.1, 0, 113, 0, -0.1, 23), crs=CRS.from_epsg(4326))
+    >>> validate_raster(p).nodata
+    -9999.0
+    """
+    p = Path(path)
+    label = name or p.name
+    if not p.exists():
+        msg = f"raster {label!r} does not exist ({p}); check the file name"
+        raise RasterError(msg)
+    try:
+        src = rasterio.open(p)
+    except RasterioError as exc:
+        msg = f"raster {label!r} is not a raster GDAL can read ({exc}); save it as a GeoTIFF"
+        raise RasterError(msg) from exc
+    problems: list[str] = []
+    notes: list[str] = []
+    with src:
+        cells = src.width * src.height
+        if cells > max_cells:
+            problems.append(
+                f"it has {cells:,} cells ({src.width} x {src.height}), more than the limit of {max_cells:,}; "
+                "clip it to Guangdong first (e.g. `gdalwarp -te_srs EPSG:4326 -te 109.3 20.1 117.4 25.6 IN OUT`) "
+                "or coarsen it"
+            )
+        if not 1 <= band <= src.count:
+            problems.append(f"it has {src.count} band(s), band {band} was asked for; choose a band from 1 to {src.count}")
+        elif np.dtype(src.dtypes[band - 1]).kind not in "uif":
+            problems.append(f"band {band} holds {src.dtypes[band - 1]} values, expected numbers; export it as integer or float")
+        crs = None
+        bounds = (math.nan,) * 4
+        if src.crs is None:
+            problems.append(f"it has no CRS (coordinate reference system); {_FIX_CRS}")
+        else:
+            crs = CRS.from_user_input(src.crs)
+            try:
+                bounds = tuple(float(v) for v in transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
+            except Exception as exc:  # noqa: BLE001 - PROJ raises several types
+                problems.append(f"its extent cannot be transformed to longitude/latitude ({exc}); check its CRS")
+            else:
+                if not _overlaps(bounds, bbox):
+                    problems.append(
+                        f"it does not overlap Guangdong: its extent is lon {bounds[0]:.3f}..{bounds[2]:.3f}, "
+                        f"lat {bounds[1]:.3f}..{bounds[3]:.3f} (Guangdong is lon {bbox[0]}..{bbox[2]}, lat {bbox[1]}..{bbox[3]}); "
+                        "check its CRS (a projected file labelled as degrees?) or choose a raster of Guangdong"
+                    )
+        file_nodata = src.nodatavals[band - 1] if 1 <= band <= src.count else None
+        used = nodata if nodata is not None else file_nodata
+        if used is None and not problems:
+            notes.append(
+                f"raster {label!r} sets no nodata value: every stored value is taken as data, and only cells it does "
+                "not cover are no data; set one with `gdal_edit.py -a_nodata VALUE FILE` if some value marks gaps"
+            )
+        info_args = dict(width=src.width, height=src.height, count=src.count,
+                         dtype=src.dtypes[0], nodata=None if used is None else float(used))
+    if problems:
+        msg = f"raster {label!r} cannot be used: " + "; ".join(problems)
+        raise RasterError(msg)
+    for n in notes:
+        log.info(n)
+    return RasterInfo(path=p, name=label, crs=crs, bounds_wgs84=bounds, notes=tuple(notes), **info_args)
+
+
+def read_raster_to_grid(
+    path: str | os.PathLike,
+    *,
+    transform: Affine,
+    shape: tuple[int, int],
+    crs: CRS,
+    resampling: str = "bilinear",
+    band: int = 1,
+    nodata: float | None = None,
+    name: str | None = None,
+    max_cells: int = MAX_RASTER_CELLS,
+    window: tuple[int, int, int, int] | None = None,
+    block_rows: int = 512,
+    out: np.ndarray | None = None,
+    info: RasterInfo | None = None,
+) -> np.ndarray:
+    """Read band ``band`` of a raster in any CRS onto a grid, by windows, as float32 (NaN = no data).
+
+    The file is validated first (:func:`validate_raster`), then warped on the fly with
+    :class:`rasterio.vrt.WarpedVRT` onto ``(transform, shape, crs)``; cells the file does not
+    cover and cells equal to its nodata value come back as NaN.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The raster.
+    transform, shape, crs
+        The target grid (``shape`` is (rows, cols)).
+    resampling : str
+        One of :data:`RESAMPLING`: ``bilinear`` for continuous values (elevation), ``nearest``
+        or ``mode`` for classes, ``average`` when the file is finer than the grid.
+    band : int
+        1-based band.
+    nodata : float, optional
+        Value marking missing cells when the file sets none.
+    name : str, optional
+        How messages name the file.
+    max_cells : int
+        Passed to :func:`validate_raster`.
+    window : (row_off, col_off, height, width), optional
+        Read only this part of the target grid (for chunked processing).
+    block_rows : int
+        Rows read per window.
+    out : numpy.ndarray, optional
+        float32 array of the window's shape to fill (reused buffer).
+    info : RasterInfo, optional
+        Result of an earlier :func:`validate_raster` on the same file (skips validation).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, ``shape`` (or the window's shape).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.tif"
+    >>> _ = write_cog(p, np.full((10, 10), 5, np.float32), transform=Affine(0.1, 0, 113, 0, -0.1, 23), crs=CRS.from_epsg(4326))
+    >>> a = read_raster_to_grid(p, transform=Affine(0.2, 0, 113, 0, -0.2, 23.2), shape=(3, 3), crs=CRS.from_epsg(4326))
+    >>> a.dtype.name, bool(np.isnan(a[0, 0])), float(a[1, 1])
+    ('float32', True, 5.0)
+    """
+    if resampling not in RESAMPLING:
+        msg = f"`resampling` must be one of {sorted(RESAMPLING)}, got {resampling!r}"
+        raise RasterError(msg)
+    info = info or validate_raster(path, name=name, band=band, nodata=nodata, max_cells=max_cells)
+    rows, cols = shape
+    r_off, c_off, h, w = window if window is not None else (0, 0, rows, cols)
+    if out is None:
+        out = np.empty((h, w), dtype=np.float32)
+    elif out.shape != (h, w) or out.dtype != np.float32 or not out.flags.c_contiguous:
+        msg = f"`out` must be a C-contiguous float32 array of shape {(h, w)}, got {out.dtype} {out.shape}"
+        raise RasterError(msg)
+    step = max(1, int(block_rows))
+    try:
+        with rasterio.open(info.path) as src, WarpedVRT(
+            src,
+            crs=crs,
+            transform=transform,
+            width=cols,
+            height=rows,
+            resampling=RESAMPLING[resampling],
+            src_nodata=info.nodata,
+            nodata=np.nan,
+            dtype="float32",
+        ) as vrt:
+            for r0 in range(0, h, step):
+                r1 = min(h, r0 + step)
+                vrt.read(band, window=Window(c_off, r_off + r0, w, r1 - r0), out=out[r0:r1])
+    except RasterioError as exc:
+        msg = f"raster {info.name!r} could not be read onto the grid ({exc}); check that it is a complete GeoTIFF"
+        raise RasterError(msg) from exc
+    if info.nodata is not None and not math.isnan(info.nodata):
+        # resampling can carry the exact nodata value through; make it NaN
+        np.copyto(out, np.float32(np.nan), where=out == np.float32(info.nodata))
+    return out
+
+
+def _blocks(n: int, step: int) -> list[tuple[int, int]]:
+    return [(r, min(n, r + step)) for r in range(0, n, step)]
+
+
+def write_cog(
+    path: str | os.PathLike,
+    data: Any,
+    *,
+    transform: Affine,
+    crs: CRS,
+    nodata: float = RASTER_NODATA,
+    tags: Mapping[str, str] | None = None,
+    descriptions: Sequence[str] | None = None,
+    block_size: int = 512,
+    overview_resampling: str = "nearest",
+    progress: Callable[[float, str], None] | None = None,
+) -> Path:
+    """Write float32 bands as a Cloud-Optimised GeoTIFF, atomically and by windows.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Target file; written only when complete (nothing half-written is left on error).
+    data : array-like
+        (rows, cols) or (bands, rows, cols): a numpy array, a memory map or a dask array;
+        read ``block_size`` rows at a time. NaN is written as ``nodata``.
+    transform : affine.Affine
+    crs : pyproj.CRS
+    nodata : float
+        Nodata value (default -9999).
+    tags : mapping, optional
+        Dataset metadata (e.g. the meaning of coded values, the source of each band).
+    descriptions : sequence of str, optional
+        One description per band.
+    block_size : int
+        Tile size in cells (a multiple of 16).
+    overview_resampling : str
+        GDAL resampling of the overviews; ``nearest`` keeps coded values apart.
+    progress : callable, optional
+        Called as ``progress(fraction, message)``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.tif"
+    >>> a = np.linspace(0, 1, 600 * 600, dtype=np.float32).reshape(600, 600)
+    >>> _ = write_cog(p, a, transform=Affine(100, 0, 0, 0, -100, 60000), crs=CRS.from_epsg(32649), block_size=256)
+    >>> with rasterio.open(p) as ds:
+    ...     ds.profile["tiled"], ds.profile["compress"], ds.nodata, ds.overviews(1)
+    (True, 'deflate', -9999.0, [2, 4])
+    """
+    if block_size % 16 or block_size < 16:
+        msg = f"`block_size` must be a positive multiple of 16, got {block_size}"
+        raise RasterError(msg)
+    shape = tuple(int(s) for s in getattr(data, "shape", ()))
+    if len(shape) not in (2, 3) or 0 in shape:
+        msg = f"`data` must be a non-empty 2-D (rows, cols) or 3-D (bands, rows, cols) array, got shape {shape}"
+        raise RasterError(msg)
+    count, rows, cols = (1, *shape) if len(shape) == 2 else shape
+    if descriptions is not None and len(descriptions) != count:
+        msg = f"`descriptions` has {len(descriptions)} name(s) for {count} band(s); give one per band"
+        raise RasterError(msg)
+    path = Path(path)
+    fill = np.float32(nodata)
+    with atomic_path(path) as tmp:
+        src_tmp = tmp.with_name(tmp.stem + ".src.tif")
+        try:
+            with rasterio.open(
+                src_tmp, "w", driver="GTiff", width=cols, height=rows, count=count, dtype="float32",
+                crs=crs, transform=transform, nodata=nodata, tiled=True, blockxsize=block_size,
+                blockysize=block_size, compress="deflate", predictor=3, BIGTIFF="IF_SAFER",
+            ) as dst:
+                spans = _blocks(rows, block_size)
+                for i, (r0, r1) in enumerate(spans):
+                    part = data[r0:r1] if len(shape) == 2 else data[:, r0:r1]
+                    block = np.array(part, dtype=np.float32, copy=True).reshape(count, r1 - r0, cols)
+                    np.copyto(block, fill, where=np.isnan(block))
+                    dst.write(block, window=Window(0, r0, cols, r1 - r0))
+                    if progress is not None:
+                        progress(0.8 * (i + 1) / len(spans), f"writing {path.name}")
+                if tags:
+                    dst.update_tags(**{str(k): str(v) for k, v in tags.items()})
+                for b, d in enumerate(descriptions or (), start=1):
+                    dst.set_band_description(b, str(d))
+            rasterio.shutil.copy(
+                src_tmp, tmp, driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES", BLOCKSIZE=block_size,
+                OVERVIEWS="AUTO", OVERVIEW_RESAMPLING=overview_resampling.upper(), BIGTIFF="IF_SAFER",
+            )
+        finally:
+            src_tmp.unlink(missing_ok=True)
+    if progress is not None:
+        progress(1.0, f"wrote {path.name}")
+    log.info("wrote %s (%d band(s), %d x %d)", path, count, rows, cols)
+    return path
