@@ -22,6 +22,12 @@ DATASETS: dict[str, tuple[str, str]] = {
     "stages": ("model/stages.csv", "supply-chain stage catalogue"),
     "chain_edges": ("model/chain_edges.csv", "default supply-chain weights with notes"),
     "capability": ("model/capability_policy.csv", "policy-derived capability matrix"),
+    "site_elevation": ("site/elevation_5min.tif", "elevation, 5' (about 9 km) in 28 m steps, from pvlib 0.16.1"),
+    "site_landcover": ("site/landcover_igbp_2019.tif", "MODIS IGBP land cover 2019, 0.05 deg (MCD12C1 v006)"),
+    "site_ports": ("site/ports.csv", "UN/LOCODE ports in Guangdong from searoute 1.6.0, keep flag and why"),
+    "site_airports": ("site/airports.csv", "airports in Guangdong from airportsdata 20260905"),
+    "site_roads": ("site/roads.csv", "OpenStreetMap trunk/primary road edges near Guangdong (scgraph-data 2.0.0)"),
+    "site_rail": ("site/rail.csv", "OpenStreetMap railway edges near Guangdong (scgraph-data 2.0.0)"),
 }
 
 
