@@ -7,7 +7,7 @@ app can turn any of them into a clear message with one ``except ValueError``.
 from __future__ import annotations
 
 __all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError", "ScenarioError",
-           "ScenarioStoreError", "RasterError"]
+           "ScenarioStoreError", "RasterError", "ExportError", "FontMissingError"]
 
 
 class PlannerError(ValueError):
@@ -47,3 +47,11 @@ class ScenarioStoreError(ScenarioError):
 
 class RasterError(PlannerError):
     """A raster file cannot be used as given (unreadable, no CRS, outside Guangdong, too large)."""
+
+
+class ExportError(PlannerError):
+    """An export was asked for with arguments it cannot honour (wrong layer type, mixed geometry kinds, bad grid)."""
+
+
+class FontMissingError(PlannerError):
+    """No font able to draw Chinese is installed (the static maps of the report need one)."""
