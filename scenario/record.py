@@ -277,10 +277,23 @@ def _json_problems(value: object, where: str, out: list[str], depth: int = 0) ->
                    "use text, numbers (convert numpy values with float() or int()), true/false, null, lists or mappings")
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[str]]:
     if not isinstance(settings, Mapping):
         return None, [f"settings must be a mapping, got {type(settings).__name__}"]
     out: list[str] = []
+    stage = settings.get("stage")
+    if not isinstance(stage, str) or not stage.strip():
+        out.append(f"settings.stage must be a stage id such as 'dyeing', got {_short(stage)}")
+    if settings.get("origin") is not None and not isinstance(settings["origin"], str):
+        out.append(f"settings.origin must be an adcode or name (text), got {_short(settings['origin'])}")
+    origins = settings.get("origins")
+    if "origins" in settings and not (isinstance(origins, (list, tuple)) and all(isinstance(o, str) for o in origins)):
+        out.append(f"settings.origins must be a list of adcodes (text), got {_short(origins)}")
     _json_problems(settings, "settings", out)
     if out:
         return None, out
@@ -288,15 +301,7 @@ def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[st
     if len(text.encode("utf-8")) > MAX_SETTINGS_BYTES:
         out.append(f"settings take {len(text.encode('utf-8')):,} bytes as JSON; the limit is {MAX_SETTINGS_BYTES:,}: "
                    "attach large inputs as tables instead")
-    norm = json.loads(text)
-    stage = norm.get("stage")
-    if not isinstance(stage, str) or not stage.strip():
-        out.append(f"settings.stage must be a stage id such as 'dyeing', got {stage!r}")
-    if "origin" in norm and not isinstance(norm["origin"], (str, type(None))):
-        out.append(f"settings.origin must be an adcode or name (text), got {norm['origin']!r}")
-    if "origins" in norm and not (isinstance(norm["origins"], list) and all(isinstance(o, str) for o in norm["origins"])):
-        out.append(f"settings.origins must be a list of adcodes (text), got {norm['origins']!r}")
-    return norm, out
+    return json.loads(text), out
 
 
 @lru_cache(maxsize=64)
@@ -462,7 +467,9 @@ def raise_problems(problems: list[str], *, what: str) -> None:
     """
     shown = problems[:_MAX_SHOWN] + ([f"... and {len(problems) - _MAX_SHOWN} more"] if len(problems) > _MAX_SHOWN else [])
     msg = f"{what} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in shown)
-    raise ScenarioError(msg)
+    exc = ScenarioError(msg)
+    exc.problems = list(problems)  # every one, for an app that shows them all
+    raise exc
 
 
 def check_scenario(record: object) -> Scenario:

@@ -139,6 +139,7 @@ def damaged_error(path: Path, detail: str) -> ScenarioStoreError:
     >>> print(damaged_error(Path("s.sqlite"), "page 3 is not a b-tree page"))  # doctest: +ELLIPSIS
     the scenario store s.sqlite is damaged (page 3 is not a b-tree page); it was left exactly as it is. ...
     """
+    detail = " ".join(detail.replace("*** in database main ***", "").split())  # one line
     msg = f"the scenario store {path} is damaged ({detail}); " + _ADVICE_DAMAGED.format(path=path)
     return ScenarioStoreError(msg)
 
