@@ -1,0 +1,107 @@
+"""CSV writer: UTF-8 with a byte-order mark, a guard against spreadsheet formulas, layers with coordinates.
+
+Package-internal; :func:`export_csv` is re-exported by :mod:`geo.writers`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.errors import CRSError, ExportError
+from geo.io import atomic_path
+from geo.writers._common import DEFAULT_CRS, resolve_export_crs, target_path
+
+#: The GDAL driver that reads these files back (they are written by pandas, not GDAL).
+CSV = "CSV"
+
+#: First characters that make Excel treat a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def export_csv(
+    table: pd.DataFrame | gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    crs: str | int | CRS = DEFAULT_CRS,
+    protect_formulas: bool = True,
+) -> Path:
+    """Write a table (or a layer) as CSV in UTF-8 with a byte-order mark.
+
+    Why the BOM: Excel on Chinese Windows opens a CSV without one in the local code page
+    (GBK), which turns UTF-8 Chinese into mojibake; the three bytes ``EF BB BF`` make it
+    read UTF-8. Other tools (pandas ``encoding="utf-8-sig"``, QGIS, GDAL) skip the BOM.
+
+    A layer's geometry is written as ``lon``/``lat`` columns (or ``x``/``y`` in metres for
+    EPSG:4547) when every feature is a point, otherwise as a ``wkt`` column, in ``crs``.
+    With ``protect_formulas``, text cells starting with ``=``, ``+``, ``@``, tab or CR get
+    a leading ``'`` so Excel shows them instead of running them (CSV injection).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name_zh": ["揭阳"]}, geometry=[Point(116.37, 23.55)], crs=4326)
+    >>> p = export_csv(g, pathlib.Path(tempfile.mkdtemp()) / "p.csv")
+    >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
+    True
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[0]
+    'name_zh,lon,lat'
+    """
+    if not isinstance(table, pd.DataFrame):
+        msg = f"`table` must be a pandas DataFrame or GeoDataFrame, got {type(table).__name__}"
+        raise ExportError(msg)
+    target = target_path(path, ".csv")
+    if isinstance(table, gpd.GeoDataFrame) and table.geometry.name in table.columns:
+        _key, target_crs = resolve_export_crs(crs)
+        if table.crs is None:
+            msg = "`table` is a layer with no CRS; set it with `gdf.set_crs(4326)` before exporting"
+            raise CRSError(msg)
+        df = layer_table(table, table.to_crs(target_crs).geometry.values, projected=target_crs.is_projected)
+    else:
+        df = table.copy()
+    return write_csv(df, target, protect_formulas=protect_formulas)
+
+
+def layer_table(layer: gpd.GeoDataFrame, geoms: np.ndarray, *, projected: bool) -> pd.DataFrame:
+    """The attribute table of ``layer`` with its geometry as lon/lat (x/y) or WKT columns.
+
+    ``geoms`` are the layer's geometries already in the export CRS (e.g. those of its
+    :func:`prepare_layer` copy), so the layer is not reprojected again; the attributes
+    are taken from ``layer`` itself, as given.
+    """
+    df = pd.DataFrame(layer.drop(columns=layer.geometry.name))
+    present = ~shapely.is_missing(geoms)
+    is_point = shapely.get_type_id(geoms[present]) == 0
+    if present.any() and is_point.all():
+        xn, yn = ("x", "y") if projected else ("lon", "lat")
+        df[xn] = shapely.get_x(geoms)
+        df[yn] = shapely.get_y(geoms)
+    else:
+        df["wkt"] = shapely.to_wkt(geoms, rounding_precision=-1)
+    return df
+
+
+def write_csv(df: pd.DataFrame, target: Path, *, protect_formulas: bool) -> Path:
+    """Write ``df`` (the caller's own copy; it may be modified) as UTF-8-with-BOM CSV, atomically."""
+    if protect_formulas:
+        for col in df.columns:
+            s = df[col]
+            if isinstance(s.dtype, pd.StringDtype):
+                risky = s.str.startswith(_FORMULA_START, na=False)
+            elif s.dtype == object:
+                risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            else:
+                continue
+            if risky.any():
+                df.loc[risky, col] = "'" + s[risky].astype(str)
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return target
+
+
