@@ -239,6 +239,19 @@ def test_threads_share_one_store(store: ScenarioStore) -> None:
     assert len(store.list_scenarios()) == 45
 
 
+def test_store_held_by_another_writer_is_reported_busy(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.sqlite", timeout=0.2) as s:
+        other = sqlite3.connect(s.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another session in the middle of a long write
+        with pytest.raises(ScenarioStoreError, match="is busy.*saving 'a'; nothing was changed, try again"):
+            s.save(Scenario(name="a", settings={"stage": "dyeing"}))
+        assert s.list_scenarios() == []  # readers are not blocked (WAL)
+        other.execute("ROLLBACK")
+        other.close()
+        s.save(Scenario(name="a", settings={"stage": "dyeing"}))
+        assert "a" in s
+
+
 def test_closed_store_says_so(tmp_path: Path) -> None:
     s = open_store(tmp_path / "s.sqlite")
     s.close()
@@ -486,7 +499,7 @@ def test_bad_records_list_every_problem(tmp_path: Path) -> None:
     assert "... and 4 more" in str(info.value)  # more than a dozen: the message says how many were left out
 
 
-def _file(tmp_path: Path) -> bytes:
+def _file() -> bytes:
     return scenario_file_bytes(_full())
 
 
@@ -505,7 +518,7 @@ def _file(tmp_path: Path) -> bytes:
     (lambda d: d["scenario"].update(created="2023-02-30T00:00:00Z"), "not a real date"),
 ])
 def test_hand_edited_files_get_clear_messages(tmp_path: Path, edit, match: str) -> None:
-    doc = json.loads(_file(tmp_path))
+    doc = json.loads(_file())
     edit(doc)
     with pytest.raises(ScenarioError, match=match):
         read_scenario_file(json.dumps(doc).encode())
@@ -526,7 +539,7 @@ def test_scenario_file_paths(tmp_path: Path) -> None:
         read_scenario_file(tmp_path / "missing.json")
     with pytest.raises(ScenarioError, match="is not a file"):
         read_scenario_file(tmp_path)
-    (tmp_path / "cut.json").write_bytes(_file(tmp_path)[:500])
+    (tmp_path / "cut.json").write_bytes(_file()[:500])
     with pytest.raises(ScenarioError, match=r"(?s)cut\.json has 1 problem.*cut short or edited by hand"):
         read_scenario_file(tmp_path / "cut.json")
 
