@@ -32,6 +32,8 @@ from analysis.fit import FitResult, score_transfer_fit
 from analysis.weights import check_amounts
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError, UnknownNameError
+from layers.boundaries import load_boundaries
+from layers.places import load_places
 
 __all__ = ["AllocationResult", "allocate_capacity", "COST_SCALE", "UNMET_COST", "AMOUNT_SCALE"]
 
@@ -72,8 +74,6 @@ class AllocationResult:
 
 
 def _unit_points(level: str) -> pd.Series:
-    from layers.boundaries import load_boundaries
-
     g = load_boundaries(level)
     pts = g.geometry.representative_point()
     return pd.Series(pts.to_numpy(), index=g["adcode"].astype(str).to_numpy())
@@ -133,8 +133,9 @@ def allocate_capacity(
     >>> des = pd.DataFrame({"adcode": ["a", "b"], "stage": "dyeing", "kind": "dyeing_park", "value": 1.0,
     ...     "clause": "§19", "name_zh": ["甲园", "乙园"], "name_en": ["A park", "B park"]})
     >>> pts = {"o": Point(113, 23), "a": Point(116, 23), "b": Point(116, 23.5)}
-    >>> r = allocate_capacity("dyeing", {"o": 10}, room={"a": 6, "b": 6}, points=pts, units=units,
-    ...     capability=cap, chain=chain, cost=cost, designations=des)
+    >>> from analysis.inputs import load_fit_inputs
+    >>> inputs = load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=des)
+    >>> r = allocate_capacity("dyeing", {"o": 10}, room={"a": 6, "b": 6}, points=pts, inputs=inputs)
     >>> r.flows[["destination", "amount"]].values.tolist(), r.shortfall
     ([['a', 6.0], ['b', 4.0]], 0.0)
     """
@@ -165,8 +166,6 @@ def allocate_capacity(
     place_tab = None
     if place_ids:
         if places is None:
-            from layers.places import load_places
-
             places = load_places()
         col = "county_adcode" if level == "county" else "city_adcode"
         place_tab = pd.DataFrame(places).set_index("id")

@@ -16,12 +16,12 @@ Levels (assumptions, documented in ``data/model/README.md``):
 
 * city cell = max(city rows, max over the city's county rows);
 * county cell = max(county rows, city rows inherited at ``value * CITY_WIDE_FACTOR``)
-  (:data:`analysis.fit.CITY_WIDE_FACTOR`, 0.5, the one rule the fit's policy component uses
+  (:data:`analysis.assumptions.CITY_WIDE_FACTOR`, 0.5, the one rule the fit's policy component uses
   too); a city that is a single county-level unit (Dongguan, Zhongshan) passes its full value.
 """
 from __future__ import annotations
 
-import io
+import io  # noqa: F401  (the doctests read StringIO through it)
 import logging
 import os
 import re
@@ -31,12 +31,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.fit import CITY_WIDE_FACTOR
-from layers.stages import STAGES, _stage_or_none, read_commented_csv
+from analysis.assumptions import CITY_WIDE_FACTOR
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
 from layers.boundaries import load_boundaries
+from layers.stages import STAGES, _stage_or_none, read_commented_csv
 
 __all__ = [
     "SCALE",

@@ -18,9 +18,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from layers.stages import STAGES, _stage_or_none, load_stages, read_commented_csv
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
+from layers.stages import STAGES, _stage_or_none, load_stages, read_commented_csv
 
 __all__ = ["SHARE_TOLERANCE", "read_chain_edges", "load_chain_graph", "chain_weight_matrix"]
 

@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import PlannerError, UnknownNameError
-from layers.boundaries import REGION_NAMES, REGIONS
+from layers.boundaries import REGION_NAMES, REGIONS, load_boundaries
 from layers.layout import ZONES
+from layers.stages import stage_label
 
 __all__ = ["COMPLETENESS_COLUMNS", "STATUS_WORDS", "apply_transfer", "assess_chain_completeness", "pivot_completeness"]
 
@@ -143,8 +144,6 @@ def assess_chain_completeness(
         msg = "`capability` must hold numbers >= 0; fill gaps with 0"
         raise PlannerError(msg)
     if units is None:
-        from layers.boundaries import load_boundaries
-
         county = load_boundaries("county")
         level = "county" if cap.index.isin(county["adcode"]).mean() >= 0.5 else "city"
         units = load_boundaries(level)
@@ -235,8 +234,6 @@ def pivot_completeness(
     >>> pivot_completeness(df, lang="en", stage_names={"dyeing": "dyeing", "apparel": "apparel"}).to_dict("records")
     [{'group': 'East wing', 'dyeing': 'missing→present', 'apparel': 'present'}]
     """
-    from layers.stages import stage_label
-
     if lang not in STATUS_WORDS:
         msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
         raise PlannerError(msg)

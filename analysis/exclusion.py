@@ -23,15 +23,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.assumptions import DEFAULT_MIN_SHARE
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, PlannerError
+from layers.boundaries import load_boundaries
 
 __all__ = ["DEFAULT_MIN_SHARE", "combine_exclusions", "exclusion_note", "units_in_areas"]
 
 log = logging.getLogger(__name__)
 
 #: ASSUMPTION (editable): share of a unit's area inside the exclusion areas that excludes it.
-DEFAULT_MIN_SHARE = 0.5
 
 
 def units_in_areas(
@@ -81,8 +82,6 @@ def units_in_areas(
                "upload the red-line polygons, e.g. a zipped shapefile or a GeoPackage")
         raise PlannerError(msg)
     if units is None:
-        from layers.boundaries import load_boundaries
-
         units = load_boundaries(level)
     u = units.to_crs(ANALYSIS_CRS)
     mask = shapely.union_all(shapely.make_valid(polys))

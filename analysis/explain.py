@@ -16,8 +16,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.assumptions import COMPONENTS
+from layers.boundaries import load_boundaries
 from layers.stages import stage_label
-from analysis.weights import COMPONENTS
 
 # stage_label is defined in layers.stages (names come from the stage catalogue) and
 # re-exported here, where the app and older callers import it from.
@@ -71,8 +72,6 @@ def ordinal_en(n: int) -> str:
 @lru_cache(maxsize=1)
 def _city_names() -> dict[str, tuple[str, str]]:
     try:
-        from layers.boundaries import load_boundaries
-
         c = load_boundaries("city")
     except (ValueError, OSError):  # names are decoration; a missing layer must not stop the fit
         return {}

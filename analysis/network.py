@@ -19,7 +19,7 @@
 """
 from __future__ import annotations
 
-import io
+import io  # noqa: F401  (the doctests read StringIO through it)
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
@@ -33,11 +33,12 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from layers.stages import read_commented_csv
+from analysis.assumptions import DEFAULT_DECAY_KM
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
 from layers.boundaries import load_boundaries
+from layers.stages import read_commented_csv
 
 __all__ = [
     "DEFAULT_SCALE_KM",
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 
 #: Distance at which exponential decay falls to 1/e (ASSUMPTION: about an hour by road
 #: between neighbouring county seats; editable in the app and in every call).
-DEFAULT_SCALE_KM: float = 60.0
+DEFAULT_SCALE_KM: float = DEFAULT_DECAY_KM
 _DECAY_KINDS = ("exponential", "gaussian")
 
 

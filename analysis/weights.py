@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE
 from geo.errors import PlannerError
 from geo.io import CsvSource, read_csv_text
 
@@ -40,8 +41,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The fit components, in the order every table and matrix uses.
-COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
 
 #: Display names (Chinese, English) of the components and of the weighted score.
 COMPONENT_LABELS: dict[str, tuple[str, str]] = {
@@ -54,23 +53,6 @@ COMPONENT_LABELS: dict[str, tuple[str, str]] = {
     "score": ("综合得分", "Score"),
 }
 
-#: ASSUMPTION (editable): default weights of the fit components. Policy alignment gets the
-#: largest share because the notice names where stages should go (§4, §14, §19); chain
-#: access up- and downstream next (§5 strengthen and complete the chain); relatedness and the
-#: tie to the PRD origin (§4) less; site only a little while it is a neutral placeholder.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "upstream": 0.20,
-    "downstream": 0.20,
-    "relatedness": 0.15,
-    "origin_tie": 0.10,
-    "policy": 0.30,
-    "site": 0.05,
-}
-DEFAULT_WEIGHTS_NOTE = (
-    "ASSUMPTION: default component weights upstream 0.20, downstream 0.20, relatedness 0.15, "
-    "origin_tie 0.10, policy 0.30, site 0.05 (policy highest because §4/§14/§19 name the places; "
-    "chain access next per §5); edit them or derive them by AHP"
-)
 
 #: Saaty's random index RI(n) for n = 1..10 (Saaty 1980).
 RANDOM_INDEX: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from analysis.exclusion import combine_exclusions
-from analysis.fit import SITE_PLACEHOLDER
+from analysis.assumptions import SITE_PLACEHOLDER
 from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
 from geo.errors import PlannerError
 from geo.io import atomic_path

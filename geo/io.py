@@ -30,6 +30,7 @@ from geo.crs import STORAGE_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError
 
 __all__ = [
+    "read_commented_csv",
     "read_vector", "validate_layer", "atomic_path", "write_vector", "GUANGDONG_BBOX",
     "CsvSource", "read_csv_text", "read_csv_table",
 ]
@@ -427,3 +428,38 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
         raise PlannerError(msg)
     text = read_csv_text(source, name=name)
     return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
+
+
+def read_commented_csv(
+    path_or_buffer: CsvSource, *, name: str = "`path_or_buffer`", **kwargs: object
+) -> pd.DataFrame:
+    """Read a CSV whose leading lines starting with ``#`` are comments.
+
+    Only whole lines whose first non-blank character is ``#`` are dropped, so a ``#``
+    inside a note is kept (``pandas.read_csv(comment="#")`` would cut the note short).
+
+    Parameters
+    ----------
+    path_or_buffer : path, file-like or bytes
+        The CSV: UTF-8 with or without BOM, or GB18030/GBK as Excel saves it on a Chinese
+        system (decoded by :func:`geo.io.read_csv_text`).
+    name : str
+        How error messages name the argument.
+    **kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Raises
+    ------
+    PlannerError
+        A missing or unreadable file, or one that is neither UTF-8 nor GB18030.
+
+    Examples
+    --------
+    >>> read_commented_csv(io.StringIO("# a note\\na,b\\n1,x#y\\n"))["b"].tolist()
+    ['x#y']
+    >>> read_commented_csv(io.BytesIO("# 注释\\na,b\\n1,印染\\n".encode("gbk")))["b"].tolist()
+    ['印染']
+    """
+    text = read_csv_text(path_or_buffer, name=name)
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]

@@ -31,6 +31,7 @@ from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import validate_layer
 from layers.boundaries import load_boundaries
+from layers.stages import STAGES
 
 __all__ = [
     "COLUMNS",
@@ -69,11 +70,6 @@ PRECISIONS: tuple[str, ...] = ("site", "town", "county", "city")
 #: ``location_precision`` of a row with no defensible place (no lon/lat; never mapped).
 UNLOCATED = "unlocated"
 
-#: Supply-chain stage ids (the design's chain model); ``stages`` holds some of them, ``;``-separated.
-STAGES: tuple[str, ...] = (
-    "fibre", "silk", "spinning", "weaving", "dyeing", "apparel", "home_textiles",
-    "industrial_textiles", "down", "accessories", "auxiliaries", "machinery", "design_trade",
-)
 
 _ID_RE = r"^[a-z][a-z0-9_]*$"
 _ADCODE_RE = r"^\d{6}$"

@@ -13,6 +13,7 @@ import geopandas as gpd
 from geo.errors import UnknownNameError
 from layers import layout
 from layers.boundaries import load_boundaries
+from layers.places import load_places
 
 __all__ = ["LayerSpec", "LAYERS", "list_layers", "get_layer_spec", "load_layer"]
 
@@ -41,8 +42,6 @@ class LayerSpec:
 
 def _places(kind: str) -> Callable[[], gpd.GeoDataFrame]:
     def _load() -> gpd.GeoDataFrame:
-        from layers.places import load_places  # imported late: places import nothing of the registry
-
         return load_places(kinds=[kind])
 
     _load.__name__ = f"load_places_{kind}"

@@ -8,72 +8,52 @@ the app, the explanations and the report.
 """
 from __future__ import annotations
 
-import io
 import logging
+import re
 from functools import lru_cache
 
 import pandas as pd
 
 from geo.data import get_path
 from geo.errors import PlannerError, UnknownNameError
-from geo.io import CsvSource, read_csv_text
+from geo.io import read_commented_csv
 
 __all__ = ["STAGES", "load_stages", "stage_label", "check_stage", "read_commented_csv"]
 
 log = logging.getLogger(__name__)
 
-#: Stage ids in model order, defined once in layers.places (layers sit below analysis).
-from layers.places import STAGES  # noqa: E402
-
 _COLUMNS = ("id", "name_zh", "name_en", "description", "clause")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def read_commented_csv(
-    path_or_buffer: CsvSource, *, name: str = "`path_or_buffer`", **kwargs: object
-) -> pd.DataFrame:
-    """Read a CSV whose leading lines starting with ``#`` are comments.
+def _read_catalogue() -> pd.DataFrame:
+    df = read_commented_csv(get_path("stages"), dtype=str, keep_default_na=False)
+    problems = []
+    missing = [c for c in _COLUMNS if c not in df.columns]
+    if missing:
+        problems.append(f"missing column(s) {missing}; expected {list(_COLUMNS)}")
+    else:
+        bad = [i for i in df["id"] if not _ID.match(i)]
+        if bad:
+            problems.append(f"ids {bad} are not snake_case")
+        dup = sorted(set(df["id"][df["id"].duplicated()]))
+        if dup:
+            problems.append(f"ids {dup} appear more than once")
+        if (df[["name_zh", "name_en"]] == "").any().any():
+            problems.append("every stage needs name_zh and name_en")
+    if problems:
+        msg = f"data/model/stages.csv: {'; '.join(problems)}; fix the file or restore it from git"
+        raise PlannerError(msg)
+    return df[list(_COLUMNS)]
 
-    Only whole lines whose first non-blank character is ``#`` are dropped, so a ``#``
-    inside a note is kept (``pandas.read_csv(comment="#")`` would cut the note short).
 
-    Parameters
-    ----------
-    path_or_buffer : path, file-like or bytes
-        The CSV: UTF-8 with or without BOM, or GB18030/GBK as Excel saves it on a Chinese
-        system (decoded by :func:`geo.io.read_csv_text`).
-    name : str
-        How error messages name the argument.
-    **kwargs
-        Passed to :func:`pandas.read_csv`.
-
-    Raises
-    ------
-    PlannerError
-        A missing or unreadable file, or one that is neither UTF-8 nor GB18030.
-
-    Examples
-    --------
-    >>> read_commented_csv(io.StringIO("# a note\\na,b\\n1,x#y\\n"))["b"].tolist()
-    ['x#y']
-    >>> read_commented_csv(io.BytesIO("# 注释\\na,b\\n1,印染\\n".encode("gbk")))["b"].tolist()
-    ['印染']
-    """
-    text = read_csv_text(path_or_buffer, name=name)
-    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
+#: Stage ids in model order, read once from ``data/model/stages.csv`` (the one definition).
+STAGES: tuple[str, ...] = tuple(_read_catalogue()["id"])
 
 
 @lru_cache(maxsize=1)
 def _read_stages() -> pd.DataFrame:
-    df = read_commented_csv(get_path("stages"), dtype=str, keep_default_na=False)
-    missing = [c for c in _COLUMNS if c not in df.columns]
-    if missing or tuple(df["id"]) != STAGES:
-        msg = (
-            f"data/model/stages.csv must have columns {list(_COLUMNS)} and ids {list(STAGES)} in that order; "
-            f"got columns {list(df.columns)} and ids {list(df.get('id', []))}; restore the file from git"
-        )
-        raise UnknownNameError(msg)
-    return df[list(_COLUMNS)]
+    return _read_catalogue()
 
 
 def load_stages() -> pd.DataFrame:

@@ -15,6 +15,7 @@ from pyproj import CRS
 
 from geo.crs import ANALYSIS_CRS
 from geo.errors import PlannerError
+from layers.boundaries import load_boundaries
 
 __all__ = ["SCORE_NODATA", "guangdong_grid", "rasterize_scores"]
 
@@ -37,7 +38,6 @@ def guangdong_grid(*, resolution_m: float = 1000.0) -> tuple[Affine, tuple[int, 
     if not (isinstance(resolution_m, (int, float)) and math.isfinite(resolution_m) and resolution_m >= 10):
         msg = f"`resolution_m` must be a cell size in metres of at least 10, got {resolution_m!r}; use e.g. 1000, 250 or 100"
         raise PlannerError(msg)
-    from layers.boundaries import load_boundaries  # late: reading the boundaries is not needed at import
 
     minx, miny, maxx, maxy = load_boundaries("province").to_crs(ANALYSIS_CRS).total_bounds
     r = float(resolution_m)

@@ -28,9 +28,22 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import PlannerError
+from analysis.allocation import allocate_capacity
+from analysis.capability import load_capability, read_capability_csv
+from analysis.chain import load_chain_graph
+from analysis.completeness import assess_chain_completeness
 from analysis.fit import score_transfer_fit
-from geo.io import atomic_path
+from analysis.inputs import load_fit_inputs, read_site_csv
+from analysis.network import unit_cost_matrix
+from geo.errors import PlannerError
+from geo.io import atomic_path, read_vector
+from geo.upload import read_uploaded_vector
+from layers.boundaries import load_boundaries
+from layers.registry import list_layers, load_layer
+from outputs import export as ex
+from outputs.export import resolve_export_crs, sanitize_name
+from outputs.raster import rasterize_scores
+from outputs.report import build_report
 
 __all__ = [
     "run_fit",
@@ -244,8 +257,6 @@ def build_study_report(
     >>> "--draws" in r.command, "--pdf report.pdf" in r.command
     (False, True)
     """
-    from outputs.report import build_report
-
     shown = replace(
         settings,
         draws=settings.draws if sensitivity is not None else 0,
@@ -283,11 +294,6 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> A
     >>> float(inputs.site.loc["445281"])
     0.9
     """
-    from analysis.capability import read_capability_csv
-    from analysis.chain import load_chain_graph
-    from analysis.fit import load_fit_inputs, read_site_csv
-    from analysis.network import unit_cost_matrix
-
     readers = {
         "capability": lambda src: read_capability_csv(src, level=level),
         "cost": lambda src: unit_cost_matrix(level=level, od=src),
@@ -309,9 +315,6 @@ def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFra
     >>> list(read_exclusion_areas([("--exclude-areas", "red.geojson", g.to_json().encode())]))
     ['red.geojson']
     """
-    from geo.io import read_vector
-    from geo.upload import read_uploaded_vector
-
     out: dict[str, gpd.GeoDataFrame] = {}
     for opt, name, src in files:
         if opt != "--exclude-areas":
@@ -338,8 +341,6 @@ def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, 
     >>> float(r.flows["amount"].sum()), r.shortfall
     (10.0, 0.0)
     """
-    from analysis.allocation import allocate_capacity
-
     if set(map(str, origins)) == {str(fit.origin)}:
         return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level)
     p = fit.params
@@ -386,9 +387,6 @@ def assess_transfer_completeness(
     >>> sorted(c["group_type"].unique())
     ['region', 'zone']
     """
-    from analysis.capability import load_capability
-    from analysis.completeness import assess_chain_completeness
-
     if not 0.0 <= float(share) <= 1.0:
         msg = f"`share` must be between 0 and 1, got {share!r}"
         raise PlannerError(msg)
@@ -451,9 +449,6 @@ def collect_export(
     >>> list(b.layers), len(b.layers["zones"])
     (['zones'], 3)
     """
-    from outputs.export import sanitize_name
-    from layers.registry import list_layers, load_layer
-
     ids = list_layers() if isinstance(layer_ids, str) and layer_ids.strip() == "all" else (
         [s.strip() for s in layer_ids.split(",") if s.strip()] if isinstance(layer_ids, str) else list(layer_ids))
     unknown = [i for i in ids if i not in list_layers()]
@@ -462,9 +457,6 @@ def collect_export(
         raise PlannerError(msg)
     bundle = ExportBundle(layers={i: load_layer(i) for i in ids})
     if fit is not None:
-        from outputs.raster import rasterize_scores
-        from layers.boundaries import load_boundaries
-
         units = load_boundaries("city" if fit.level == "city" else "county")[["adcode", "geometry"]]
         table = fit.table.copy()
         if "policy_clauses" in table.columns:
@@ -495,8 +487,6 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     >>> [p.name for p in write_export(collect_export(layer_ids=["zones"]), "geojson", d)]
     ['zones.geojson']
     """
-    from outputs import export as ex
-
     if fmt not in EXPORT_FORMATS:
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
         raise PlannerError(msg)
@@ -530,8 +520,6 @@ def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong
     >>> export_file_name("shp", crs="EPSG:4547")
     'guangdong_textile_shp_EPSG4547.zip'
     """
-    from outputs.export import sanitize_name
-
     if fmt not in EXPORT_FORMATS:
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
         raise PlannerError(msg)
@@ -550,8 +538,6 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     >>> name, zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
     ('guangdong_textile_geojson_EPSG4490.zip', ['zones.geojson'])
     """
-    from outputs.export import resolve_export_crs
-
     key, _ = resolve_export_crs(crs)
     file_name = export_file_name(fmt, crs=key, stem=stem)
     name = file_name.rsplit(".", 1)[0]

@@ -8,6 +8,7 @@ from shapely.geometry import Point
 
 from analysis.allocation import COST_SCALE, allocate_capacity
 from analysis.fit import score_transfer_fit
+from analysis.inputs import load_fit_inputs
 from geo.errors import PlannerError
 
 UNITS = pd.DataFrame({
@@ -27,7 +28,8 @@ DES = pd.DataFrame({
     "name_zh": ["甲园", "乙园"], "name_en": ["A park", "B park"],
 })
 PTS = {k: Point(v) for k, v in XY.items()}
-WORLD = {"units": UNITS, "capability": CAP, "chain": CHAIN, "cost": COST, "designations": DES}
+INPUTS = load_fit_inputs(units=UNITS, capability=CAP, chain=CHAIN, cost=COST, designations=DES)
+WORLD = {"inputs": INPUTS}
 
 
 def _alloc(origins: dict[str, float], room: dict[str, float]):  # type: ignore[no-untyped-def]

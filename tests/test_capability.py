@@ -13,7 +13,7 @@ from analysis.capability import (
     load_capability,
     read_capability_csv,
 )
-from analysis.fit import CITY_WIDE_FACTOR
+from analysis.assumptions import CITY_WIDE_FACTOR
 from layers.stages import STAGES
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError

@@ -118,7 +118,7 @@ def test_help_on_every_command() -> None:
 
 def test_fit_with_site_csv_end_to_end(tmp_path: Path) -> None:
     _needs_default_data()
-    from analysis.fit import SITE_PLACEHOLDER
+    from analysis.assumptions import SITE_PLACEHOLDER
 
     site = tmp_path / "site.csv"
     # Excel-style BOM and an ignored name column; Puning 0.9, Chaoyang 0.1, every other unit left out

@@ -7,15 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.fit import (
-    TABLE_COLUMNS,
-    FitResult,
-    compute_fit_components,
-    designations_from_places,
-    score_all_stages,
-    score_transfer_fit,
-)
-from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS
+from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS
+from analysis.fit import TABLE_COLUMNS, FitResult, compute_fit_components, score_all_stages, score_transfer_fit
+from analysis.inputs import designations_from_places, load_fit_inputs, read_site_csv
 from geo.errors import PlannerError, UnknownNameError
 
 E1, E2 = math.exp(-1), math.exp(-2)
@@ -43,9 +37,18 @@ DES_B = pd.DataFrame([["B", "dyeing", "dyeing_park", 1.0, "§19", "乙印染园"
 WORLD = {"units": UNITS, "capability": CAP, "chain": CHAIN, "cost": COST}
 
 
+_INPUT_KEYS = ("units", "capability", "chain", "cost", "designations", "site")
+
+
+def fit_world(stage: str, origin: str, **kw: object) -> FitResult:
+    """score_transfer_fit on the paper world: input keywords go to load_fit_inputs, the rest to the fit."""
+    given = {k: kw.pop(k) for k in _INPUT_KEYS if k in kw}
+    inputs = load_fit_inputs(**{**WORLD, "designations": DES_B, **given})  # type: ignore[arg-type]
+    return score_transfer_fit(stage, origin, inputs=inputs, **kw)  # type: ignore[arg-type]
+
+
 def _fit(stage: str = "dyeing", **kw: object) -> FitResult:
-    args = {**WORLD, "designations": DES_B, **kw}
-    return score_transfer_fit(stage, "O", **args)  # type: ignore[arg-type]
+    return fit_world(stage, "O", **kw)
 
 
 def test_components_worked_on_paper() -> None:
@@ -111,15 +114,12 @@ def test_explanations_name_the_drivers_and_clauses() -> None:
 def test_ties_broken_by_adcode_and_candidates_all() -> None:
     cap = pd.DataFrame(1.0, index=["O", "A", "B"], columns=STAGES)
     cost = pd.DataFrame(60.0, index=["O", "A", "B"], columns=["O", "A", "B"])
-    r = score_transfer_fit("apparel", "O", units=UNITS, capability=cap, chain=CHAIN, cost=cost,
-                           designations=DES_B.iloc[:0], candidates="all")
+    r = fit_world("apparel", "O", capability=cap, cost=cost, designations=DES_B.iloc[:0], candidates="all")
     assert r.table["adcode"].tolist() == ["A", "B"]  # equal scores -> ascending adcode
     assert r.table["score"].iloc[0] == pytest.approx(r.table["score"].iloc[1])
-    r2 = score_transfer_fit("apparel", "A", units=UNITS, capability=cap, chain=CHAIN, cost=cost,
-                            designations=DES_B.iloc[:0], candidates="all")
+    r2 = fit_world("apparel", "A", capability=cap, cost=cost, designations=DES_B.iloc[:0], candidates="all")
     assert set(r2.table["adcode"]) == {"O", "B"}  # origin out, PRD kept with "all"
-    r3 = score_transfer_fit("apparel", "A", units=UNITS, capability=cap, chain=CHAIN, cost=cost,
-                            designations=DES_B.iloc[:0])
+    r3 = fit_world("apparel", "A", capability=cap, cost=cost, designations=DES_B.iloc[:0])
     assert set(r3.table["adcode"]) == {"B"}  # receiving: PRD unit O is no candidate
 
 
@@ -173,7 +173,7 @@ def test_adding_supply_near_d_never_lowers_upstream() -> None:
 
 
 def test_score_all_stages_matches_single_stage() -> None:
-    long = score_all_stages("O", **WORLD, designations=DES_B)
+    long = score_all_stages("O", inputs=load_fit_inputs(**WORLD, designations=DES_B))
     assert long["stage"].unique().tolist() == STAGES
     one = _fit("apparel").table
     part = long[long["stage"] == "apparel"].drop(columns="stage").reset_index(drop=True)
@@ -202,7 +202,7 @@ def test_bad_arguments_raise_clear_errors() -> None:
     with pytest.raises(UnknownNameError, match="`stage` 'knitting' is unknown"):
         _fit(stage="knitting")
     with pytest.raises(UnknownNameError, match="origin"):
-        score_transfer_fit("dyeing", "Atlantis", **WORLD, designations=DES_B)
+        fit_world("dyeing", "Atlantis")
     with pytest.raises(PlannerError, match="decay_km"):
         _fit(decay_km=0)
     with pytest.raises(PlannerError, match="candidates"):
@@ -220,8 +220,6 @@ def test_bad_arguments_raise_clear_errors() -> None:
 
 
 def test_default_data_dyeing_from_xintang() -> None:
-    pytest.importorskip("analysis.capability", reason="default capability matrix not built yet")
-    pytest.importorskip("analysis.chain", reason="default chain graph not built yet")
     r = score_transfer_fit("dyeing", "440118")
     t = r.table
     top = t[t["eligible"]].head(3)
@@ -237,7 +235,6 @@ def test_default_data_dyeing_from_xintang() -> None:
 def test_read_site_csv_reads_and_feeds_the_fit() -> None:
     import io
 
-    from analysis.fit import read_site_csv
 
     s = read_site_csv(io.StringIO(" Adcode , SITE \n445281,1\n440513, 0 \n"))
     assert s.to_dict() == {"445281": 1.0, "440513": 0.0} and s.name == "site"
@@ -247,7 +244,6 @@ def test_read_site_csv_reads_and_feeds_the_fit() -> None:
 def test_read_site_csv_collects_every_problem() -> None:
     import io
 
-    from analysis.fit import read_site_csv
     from geo.errors import LayerValidationError
 
     text = "adcode,site\n445281,2\n445281,0.5\n440100,0.3\n,0.1\n440513,\n"

@@ -217,7 +217,7 @@ def test_od_reader_reads_every_encoding(enc: str, kind: str, tmp_path: Path) -> 
 @pytest.mark.parametrize("kind", ["path", "bytesio"])
 @pytest.mark.parametrize("enc", ENCODINGS)
 def test_site_reader_reads_every_encoding(enc: str, kind: str, tmp_path: Path) -> None:
-    from analysis.fit import read_site_csv
+    from analysis.inputs import read_site_csv
 
     got = read_site_csv(_source(SITE.encode(enc), kind, tmp_path))
     assert got.to_dict() == {"445281": 0.9, "440513": 0.1} and got.name == "site"
@@ -238,7 +238,7 @@ def test_ahp_reader_reads_every_encoding(enc: str, kind: str, tmp_path: Path) ->
 
 def _readers() -> dict[str, Callable[[object], object]]:
     from analysis.capability import read_capability_csv
-    from analysis.fit import read_site_csv
+    from analysis.inputs import read_site_csv
     from analysis.network import unit_cost_matrix
     from analysis.weights import read_ahp_csv
 

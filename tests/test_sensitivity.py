@@ -80,10 +80,9 @@ def test_ineligible_rows_are_dropped_and_bad_args_refused() -> None:
 
 
 def test_fit_result_input_uses_its_eligible_rows_and_weights() -> None:
-    from analysis.fit import score_transfer_fit
-    from tests.test_fit import DES_B, WORLD
+    from tests.test_fit import fit_world
 
-    res = score_transfer_fit("apparel", "O", **WORLD, designations=DES_B, candidates="all")
+    res = fit_world("apparel", "O", candidates="all")
     out = run_sensitivity(res, n=2000, seed=5)
     assert set(out["adcode"]) == set(res.table.loc[res.table["eligible"], "adcode"])
     assert out["p_first"].sum() == pytest.approx(1.0)
@@ -91,5 +90,5 @@ def test_fit_result_input_uses_its_eligible_rows_and_weights() -> None:
     # with every draw the same (huge concentration) the fit's own rank 1 wins every time
     tight = run_sensitivity(res, n=200, seed=5, concentration=1e9)
     assert tight.iloc[0]["adcode"] == res.table.iloc[0]["adcode"] and tight.iloc[0]["p_first"] == 1.0
-    dyeing = score_transfer_fit("dyeing", "O", **WORLD, designations=DES_B)
+    dyeing = fit_world("dyeing", "O")
     assert run_sensitivity(dyeing, n=100)["adcode"].tolist() == ["B"]  # §19 leaves B alone

