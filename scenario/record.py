@@ -5,7 +5,7 @@ origin(s), level, candidates, weights or the AHP matrix, excluded adcodes, decay
 inputs, notes ...), the planner's own tables (CSV bytes by role, with file name and sha256),
 exclusion areas (WKB polygons with their CRS), rasters (bytes, or a path with its sha256),
 the author, when it was created and last updated (UTC, ISO 8601), and the versions of the
-embedded data it ran on (:func:`check_data_versions` says what changed since).
+embedded data it ran on (:mod:`scenario.differences` says what changed since).
 
 :func:`check_scenario` validates a record once and collects every problem into one
 :class:`~geo.errors.ScenarioError`. The one-file form is in :mod:`scenario.exchange`, the
@@ -51,11 +51,8 @@ __all__ = [
     "Scenario",
     "TableFile",
     "areas_from_frames",
-    "check_data_versions",
     "check_name",
-    "check_raster_files",
     "check_scenario",
-    "compare_settings",
     "frames_from_areas",
 ]
 
@@ -180,7 +177,8 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: str | os.PathLike) -> str:
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks (a large DEM is never read whole)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -433,7 +431,7 @@ def _check_raster(r: object, i: int, seen: set[str], out: list[str]) -> RasterFi
         if not Path(r.path).is_file():
             out.append(f"{where} ({r.role}) file {r.path} does not exist and no sha256 was given")
         else:
-            digest = _file_sha256(r.path)
+            digest = file_sha256(r.path)
     return RasterFile(r.role, r.file_name, data, r.path, digest)
 
 
@@ -523,92 +521,6 @@ def _seq(value: object, what: str, out: list[str]) -> tuple[Any, ...]:
         return tuple(value)
     out.append(f"{what} must be a tuple, got {type(value).__name__}")
     return ()
-
-
-# ----------------------------------------------------------------------------- comparison
-
-def _flatten(value: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    for k, v in value.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, Mapping) and v:
-            _flatten(v, key + ".", out)
-        else:
-            out[key] = v
-
-
-def _described(rec: Scenario) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    _flatten(rec.settings, "", out)
-    for t in rec.tables:
-        out[f"tables.{t.role}"] = f"{t.file_name} (sha256 {(t.sha256 or sha256_of(t.data))[:12]})"
-    for a in rec.areas:
-        out[f"areas.{a.name}"] = f"{len(a.geometries)} polygon(s), {a.crs} (sha256 {(a.sha256 or areas_sha256(a.geometries))[:12]})"
-    for r in rec.rasters:
-        out[f"rasters.{r.role}"] = f"{r.file_name} (sha256 {r.sha256[:12]})"
-    for k, v in rec.data_versions.items():
-        out[f"data_versions.{k}"] = v
-    return out
-
-
-def compare_settings(a: Scenario | Mapping[str, Any], b: Scenario | Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
-    """The settings that differ between two scenarios, as (key, value in a, value in b), sorted by key.
-
-    Nested mappings are compared key by key (``weights.policy``); lists as a whole. Given two
-    :class:`Scenario` records, the planner's tables, areas, rasters (by file name and
-    sha256) and data versions are compared too. A key missing on one side shows ``None``.
-
-    Examples
-    --------
-    >>> compare_settings({"stage": "dyeing", "decay_km": 60, "weights": {"policy": 0.4, "upstream": 0.6}},
-    ...                  {"stage": "dyeing", "decay_km": 45, "weights": {"policy": 0.5, "upstream": 0.5}})
-    [('decay_km', 60, 45), ('weights.policy', 0.4, 0.5), ('weights.upstream', 0.6, 0.5)]
-    """
-    da = _described(a) if isinstance(a, Scenario) else _flat(a)
-    db = _described(b) if isinstance(b, Scenario) else _flat(b)
-    return [(k, da.get(k), db.get(k)) for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k) or (k in da) != (k in db)]
-
-
-def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    _flatten(settings, "", out)
-    return out
-
-
-def check_data_versions(record: Scenario, current: Mapping[str, str]) -> list[tuple[str, str | None, str | None]]:
-    """The datasets whose version changed since the scenario was saved: (name, saved, current).
-
-    A dataset only one side knows shows ``None`` on the other side.
-
-    Examples
-    --------
-    >>> rec = Scenario(name="a", settings={"stage": "dyeing"}, data_versions={"boundaries": "1.1.2", "places": "v3"})
-    >>> check_data_versions(rec, {"boundaries": "1.1.2", "places": "v4", "evidence": "v1"})
-    [('evidence', None, 'v1'), ('places', 'v3', 'v4')]
-    """
-    saved = dict(record.data_versions)
-    return [(k, saved.get(k), current.get(k)) for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
-
-
-def check_raster_files(record: Scenario) -> list[str]:
-    """Problems with the rasters kept by path: files gone or changed since the scenario was saved.
-
-    Examples
-    --------
-    >>> rec = Scenario(name="a", settings={"stage": "dyeing"},
-    ...                rasters=(RasterFile("dem", "dem.tif", path="/nowhere/dem.tif", sha256="0" * 64),))
-    >>> check_raster_files(rec)
-    ["raster 'dem' (dem.tif) is no longer at /nowhere/dem.tif; put it back or load the scenario with another DEM"]
-    """
-    out = []
-    for r in record.rasters:
-        if r.data is not None or r.path is None:
-            continue
-        if not Path(r.path).is_file():
-            out.append(f"raster {r.role!r} ({r.file_name}) is no longer at {r.path}; "
-                       f"put it back or load the scenario with another {r.role.upper() if r.role == 'dem' else 'file'}")
-        elif _file_sha256(r.path) != r.sha256:
-            out.append(f"raster {r.role!r} ({r.file_name}) at {r.path} changed since the scenario was saved (sha256 differs)")
-    return out
 
 
 # ----------------------------------------------------------------------------- exclusion areas

@@ -51,7 +51,19 @@ from types import TracebackType
 from typing import Any, Literal
 
 from geo.errors import ScenarioError, ScenarioStoreError
+from scenario.differences import check_data_versions, compare_settings
 from scenario.exchange import read_scenario_file, write_scenario_file
+from scenario.record import (
+    AreaLayer,
+    RasterFile,
+    Scenario,
+    TableFile,
+    areas_sha256,
+    check_name,
+    check_scenario,
+    now_utc,
+    sha256_of,
+)
 from scenario.schema import (
     BUSY_TIMEOUT_S,
     FILE_NAME,
@@ -65,19 +77,6 @@ from scenario.schema import (
     migrate,
     store_error,
     transaction,
-)
-from scenario.record import (
-    AreaLayer,
-    RasterFile,
-    Scenario,
-    TableFile,
-    areas_sha256,
-    check_data_versions,
-    check_name,
-    check_scenario,
-    compare_settings,
-    now_utc,
-    sha256_of,
 )
 
 __all__ = [

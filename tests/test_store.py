@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, box
 
 from geo.errors import PlannerError, ScenarioError, ScenarioStoreError
+from scenario.differences import check_data_versions, check_raster_files, compare_settings
 from scenario.exchange import FILE_FORMAT_VERSION, read_scenario_file, scenario_file_bytes
 from scenario.record import (
     MAX_NAME_LENGTH,
@@ -32,11 +33,8 @@ from scenario.record import (
     Scenario,
     TableFile,
     areas_from_frames,
-    check_data_versions,
     check_name,
-    check_raster_files,
     check_scenario,
-    compare_settings,
     frames_from_areas,
 )
 from scenario.schema import APPLICATION_ID, SCHEMA_VERSION
