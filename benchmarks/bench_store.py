@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 from shapely import box, to_wkb  # noqa: E402
 
 from benchmarks._readme import publish_table, time_median  # noqa: E402
-from scenario.record import AreaLayer, Scenario, TableFile, compare_settings  # noqa: E402
+from scenario.differences import compare_settings  # noqa: E402
+from scenario.record import AreaLayer, Scenario, TableFile  # noqa: E402
 from scenario.store import open_store  # noqa: E402
 
 STAGES = ("fibre", "silk", "spinning", "weaving", "dyeing", "apparel", "home_textiles", "industrial_textiles", "down",
