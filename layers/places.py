@@ -1,5 +1,6 @@
 """Named places of the policy: parks (§4), dyeing parks (§19), specialty clusters and named
-cities (§14), heritage crafts (§14), the Shantou procurement base (§15) and fairs (§22).
+cities (§14), heritage crafts (§14), the Shantou procurement base (§15) and fairs (§22), plus
+two well-known clusters the notice does not name (kind ``unnamed_cluster``, resting on §3).
 
 The places live in one editable CSV, ``data/parks/places.csv`` (see its README): one row per
 place with the clause it rests on, its sources, the chain stages it stands for and an honest
@@ -59,6 +60,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "park": ("重点园区与基地", "Named parks and bases"),
     "dyeing_park": ("印染专业园区（集中治污）", "Dyeing parks (central treatment)"),
     "cluster": ("特色产业集群", "Specialty clusters"),
+    "unnamed_cluster": ("未被点名的产业集群", "Clusters not named in the notice"),
     "city_title": ("区域品牌名城", "Named cities (regional brands)"),
     "heritage": ("非物质文化遗产技艺", "Intangible heritage crafts"),
     "procurement_base": ("国际纺织服装采购基地", "International procurement base"),

@@ -386,3 +386,14 @@ def test_junk_bytes_raise_planner_error_only(data):
         read_evidence_csv(io.BytesIO(data))
     except PlannerError:
         pass
+
+
+# ---------------------------------------------------------------- honesty fixes in places.csv the model relies on
+
+def test_places_honesty_fixes():
+    p = read_places_table().set_index("id")
+    dalang = p.loc["cluster_dalang_knitwear"]
+    assert dalang["location_precision"] == "city" and "seat" in dalang["note"]
+    assert (dalang["lon"], dalang["lat"]) != ("113.867", "22.967")  # the encyclopedia point near Liaobu
+    assert p.at["heritage_zhuang_brocade_embroidery", "note"].startswith("UNVERIFIED")
+    assert set(p.index[p["kind"] == "unnamed_cluster"]) == {"cluster_xintang_denim", "cluster_gurao_underwear"}

@@ -94,10 +94,13 @@ def test_clusters_named_and_unnamed(table):
         assert len(hit) == 1, word
         assert hit["county_adcode"].iloc[0] == county
         assert "§14" in hit["clause"].iloc[0].split(";"), word
-    # well-known clusters the policy does not name rest on §3 (their zone), never on §14
+    # well-known clusters the policy does not name have their own kind and rest on §3 (their zone), never on §14
+    u = table[table["kind"] == "unnamed_cluster"].set_index("id")
+    assert set(u.index) == {"cluster_xintang_denim", "cluster_gurao_underwear"}
+    assert not set(u.index) & set(c.index)
     for cid, county in (("cluster_xintang_denim", "440118"), ("cluster_gurao_underwear", "440513")):
-        assert c.at[cid, "county_adcode"] == county
-        clauses = c.at[cid, "clause"].split(";")
+        assert u.at[cid, "county_adcode"] == county
+        clauses = u.at[cid, "clause"].split(";")
         assert "§3" in clauses and "§14" not in clauses
     assert c.at["cluster_kaiping_denim", "stages"] == "weaving;dyeing;apparel"
 
