@@ -7,8 +7,11 @@ rows, and which values are valid.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -339,3 +342,22 @@ def city_of_codes(codes: pd.Series) -> pd.Series:
     """City adcode of each county or city adcode (NaN where unknown)."""
     direct = codes.map(counties()["city_adcode"])
     return direct.where(direct.notna(), codes.where(codes.isin(cities().index)))
+
+
+def load_cached(path: str | os.PathLike | None, name: str, builder: Callable[[str], Any]) -> Any:
+    """``builder(path)`` once per file version (path and modification time); the embedded file by default."""
+    p = Path(path) if path is not None else get_path(name)
+    if not p.exists():
+        msg = f"`path` does not exist: {p}; pass the {name} CSV or leave it out for the embedded one"
+        raise PlannerError(msg)
+    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns, builder)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, builder: Callable[[str], Any]) -> Any:
+    return builder(path)
+
+
+def points_frame(t: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
+    """A validated table and its points as a WGS84 GeoDataFrame."""
+    return gpd.GeoDataFrame(t.reset_index(drop=True), geometry=list(geoms), crs=STORAGE_CRS)

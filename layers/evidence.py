@@ -21,15 +21,11 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.crs import STORAGE_CRS
-from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
 from layers import _evidence_checks as ck
@@ -108,24 +104,6 @@ SCOPES: tuple[str, ...] = ("industrial", "rural", "comprehensive")
 MU_PER_KM2 = 1500.0  # 1 mu = 666.67 m2
 
 
-def _path(path: str | os.PathLike | None, name: str) -> Path:
-    p = Path(path) if path is not None else get_path(name)
-    if not p.exists():
-        msg = f"`path` does not exist: {p}; pass the {name} CSV or leave it out for the embedded one"
-        raise PlannerError(msg)
-    return p
-
-
-def _cached(path: str | os.PathLike | None, name: str, builder) -> object:
-    p = _path(path, name)
-    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns, name, builder)
-
-
-@lru_cache(maxsize=16)
-def _load_cached(path: str, mtime_ns: int, name: str, builder) -> object:
-    return builder(path)
-
-
 # ---------------------------------------------------------------- partners (§4)
 
 def _build_partners(path: str) -> pd.DataFrame:
@@ -202,7 +180,7 @@ def load_partners(*, current_only: bool = False, path: str | os.PathLike | None 
     >>> sorted(set(load_partners()["round"]))
     [2009, 2013, 2021, 2023]
     """
-    df = _cached(path, "partners", _build_partners)
+    df = ck.load_cached(path, "partners", _build_partners)
     return (df[df["current"]] if current_only else df).reset_index(drop=True).copy()
 
 
@@ -245,10 +223,6 @@ def partner_cities(origin_adcode: str, *, path: str | os.PathLike | None = None)
 
 # ---------------------------------------------------------------- transfer parks (§4)
 
-def _points_frame(t: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(t.reset_index(drop=True), geometry=list(geoms), crs=STORAGE_CRS)
-
-
 def _build_parks(path: str) -> gpd.GeoDataFrame:
     layer = "transfer_parks.csv"
     t = ck.check_columns(ck.read_text_table(path, name="`path`", layer=layer), PARK_COLUMNS, layer=layer)
@@ -277,11 +251,16 @@ def _build_parks(path: str) -> gpd.GeoDataFrame:
     out["lon"], out["lat"] = out["lon"].astype(float), out["lat"].astype(float)
     out["area_km2"], out["firms"] = area, firms
     out.insert(out.columns.get_loc("lon"), "region", ck.region_of_codes(out["city_adcode"]))
-    return _points_frame(out, geoms)
+    return ck.points_frame(out, geoms)
 
 
 def load_transfer_parks(*, path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """Receiving parks and platforms of the PRD partners (§4), as WGS84 points.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Another file with the same columns; default the embedded ``data/parks/transfer_parks.csv``.
 
     Returns
     -------
@@ -299,7 +278,7 @@ def load_transfer_parks(*, path: str | os.PathLike | None = None) -> gpd.GeoData
     >>> str(parks.crs)
     'EPSG:4326'
     """
-    return _cached(path, "transfer_parks", _build_parks).copy()
+    return ck.load_cached(path, "transfer_parks", _build_parks).copy()
 
 
 # ---------------------------------------------------------------- dyeing centres (§19)
@@ -341,11 +320,16 @@ def _build_dyeing(path: str) -> gpd.GeoDataFrame:
     out["lon"], out["lat"] = out["lon"].astype(float), out["lat"].astype(float)
     out["treatment_t_per_day"], out["area_mu"], out["firms"] = treat, area, firms
     out.insert(out.columns.get_loc("area_mu") + 1, "area_km2", area / MU_PER_KM2)
-    return _points_frame(out, geoms)
+    return ck.points_frame(out, geoms)
 
 
 def load_dyeing_centres(*, path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """Centralised printing and dyeing parks with wastewater treatment (§19), as WGS84 points.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Another file with the same columns; default the embedded ``data/parks/dyeing_centres.csv``.
 
     Returns
     -------
@@ -360,7 +344,7 @@ def load_dyeing_centres(*, path: str | os.PathLike | None = None) -> gpd.GeoData
     >>> float(d.at["dc_chaonan", "treatment_t_per_day"]), d.at["dc_chaonan", "place_id"]
     (155000.0, 'dyeing_chaonan')
     """
-    return _cached(path, "dyeing_centres", _build_dyeing).copy()
+    return ck.load_cached(path, "dyeing_centres", _build_dyeing).copy()
 
 
 # ---------------------------------------------------------------- evidence
@@ -423,6 +407,11 @@ def _build_evidence(path: str) -> pd.DataFrame:
 def load_evidence(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Published evidence of the industry's presence, one measure per row.
 
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Another file with the same columns; default the embedded ``data/model/evidence.csv``.
+
     Returns
     -------
     pandas.DataFrame
@@ -437,7 +426,7 @@ def load_evidence(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
     >>> ev.at["ev_wuchuan_2001_firms", "adcode"], float(ev.at["ev_wuchuan_2001_firms", "value"])
     ('440883', 80.0)
     """
-    return _cached(path, "evidence", _build_evidence).copy()
+    return ck.load_cached(path, "evidence", _build_evidence).copy()
 
 
 def read_evidence_csv(source: CsvSource | pd.DataFrame) -> pd.DataFrame:
@@ -551,7 +540,11 @@ def evidence_presence(
     hits = ev.assign(target=target.astype(str), tier=ev["role"].map(_TIER_OF_ROLE).astype(int),
                      stage=ev["stages"].str.split(";")).explode("stage")
     hits["stage"] = hits["stage"].str.strip()
-    hits = hits[hits["target"].isin(codes) & hits["stage"].isin(stages)]
+    outside = ~hits["target"].isin(codes)
+    if outside.any():
+        log.debug("evidence_presence: %d row(s) name no unit of the %s level given: %s", int(outside.sum()), level,
+                  ", ".join(sorted(set(hits.loc[outside, "id"]))[:10]))
+    hits = hits[~outside & hits["stage"].isin(stages)]
     cols = ["adcode", "stage", "tier", "evidence_id", "place", "measure", "value", "unit", "year", "source", "quality"]
     if hits.empty:
         return tiers, pd.DataFrame(columns=cols)
@@ -610,6 +603,11 @@ def _build_cases(path: str) -> pd.DataFrame:
 def load_backtest_cases(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Documented relocations and designations to run the model against.
 
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Another file with the same columns; default the embedded ``data/model/backtest_cases.csv``.
+
     Returns
     -------
     pandas.DataFrame
@@ -624,4 +622,4 @@ def load_backtest_cases(*, path: str | os.PathLike | None = None) -> pd.DataFram
     >>> c.at["bt_haizhu_qingcheng_apparel", "expected"], c.at["bt_haizhu_qingcheng_apparel", "kind"]
     (('441802',), 'relocation')
     """
-    return _cached(path, "backtest_cases", _build_cases).copy()
+    return ck.load_cached(path, "backtest_cases", _build_cases).copy()
