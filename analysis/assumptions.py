@@ -22,38 +22,77 @@ __all__ = [
     "STAGE_CONSTRAINTS",
     "USER_EXCLUDED_REASON",
     "DEFAULT_DECAY_KM",
+    "DEFAULT_HALF_LIFE_H",
+    "DYEING_CAPACITY_FLOOR",
+    "EVIDENCE_LEVEL",
+    "OD_SPEED_KMH",
+    "PARTNER_VALUES",
     "DEFAULT_MIN_SHARE",
 ]
 
 #: The fit components, in the order every table and matrix uses.
-COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
+COMPONENTS: tuple[str, ...] = ("upstream", "downstream", "relatedness", "origin_tie", "partner", "policy", "site")
 
-#: ASSUMPTION (editable): default weights of the fit components. Policy alignment gets the
-#: largest share because the notice names where stages should go (§4, §14, §19); chain
-#: access up- and downstream next (§5 strengthen and complete the chain); relatedness and the
-#: tie to the PRD origin (§4) less; site only a little while it is a neutral placeholder.
+#: ASSUMPTION (editable): default weights of the fit components. Policy alignment and the
+#: partner pairing lead because the notice names where stages should go (§4, §14, §19) and
+#: asks for transfer through industrial co-building with partner cities (§4 产业共建); chain
+#: access up- and downstream next (§5 strengthen and complete the chain); the road-time tie
+#: to the PRD origin (§4 keeps the high-end links there); relatedness only a little, because
+#: the embedded data give presence, not magnitudes (a planner's statistics deserve more);
+#: site from the raster criteria or a planner's values.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "upstream": 0.20,
-    "downstream": 0.20,
-    "relatedness": 0.15,
-    "origin_tie": 0.10,
-    "policy": 0.30,
-    "site": 0.05,
+    "upstream": 0.15,
+    "downstream": 0.15,
+    "relatedness": 0.05,
+    "origin_tie": 0.15,
+    "partner": 0.15,
+    "policy": 0.25,
+    "site": 0.10,
 }
 DEFAULT_WEIGHTS_NOTE = (
-    "ASSUMPTION: default component weights upstream 0.20, downstream 0.20, relatedness 0.15, "
-    "origin_tie 0.10, policy 0.30, site 0.05 (policy highest because §4/§14/§19 name the places; "
-    "chain access next per §5); edit them or derive them by AHP"
+    "ASSUMPTION: default component weights upstream 0.15, downstream 0.15, relatedness 0.05, "
+    "origin_tie 0.15, partner 0.15, policy 0.25, site 0.10 (policy and partner lead because §4/§14/§19 "
+    "name the places and §4 asks for co-building with partner cities; chain access next per §5; "
+    "relatedness low because the embedded data give presence, not magnitudes); edit them or derive them by AHP"
 )
 
 #: ASSUMPTION (editable): policy value of a designation, by kind of place. A park, base,
-#: cluster, city title or dyeing park named for the stage counts fully; an intangible-heritage
-#: craft (§14) counts half (a living skill, not a production base); a fair (§22) is trade,
-#: not capacity, and counts nothing.
+#: cluster, city title or dyeing park the notice names for the stage counts fully; a
+#: well-known cluster the notice does NOT name (Xintang denim, Gurao underwear; §3 only)
+#: counts half and is called "not named in the notice"; an intangible-heritage craft (§14)
+#: is a living skill, not production capacity, and a fair (§22) is trade: both count nothing.
 POLICY_GRADES: dict[str, float] = {
     "park": 1.0, "dyeing_park": 1.0, "procurement_base": 1.0, "cluster": 1.0,
-    "city_title": 1.0, "heritage": 0.5, "fair": 0.0,
+    "city_title": 1.0, "unnamed_cluster": 0.5, "heritage": 0.0, "fair": 0.0,
 }
+
+#: ASSUMPTION (editable): a §19 dyeing park's policy value grows with its central treatment
+#: capacity: ``floor + (1 - floor) * t_per_day / largest t_per_day`` (Chaonan's 155,000 t/day
+#: = 1); a park whose capacity is unconfirmed, or one a planner adds, gets the floor.
+DYEING_CAPACITY_FLOOR: float = 0.6
+
+#: ASSUMPTION (editable): the partner component (§4 产业共建, the PRD -> East/West/North pairing).
+#: A transfer park for the stage paired with the origin's city, a county of the origin city's
+#: partner in the current (2023) round, a transfer park for the stage paired with another
+#: PRD city, and a partner of an earlier round only.
+PARTNER_VALUES: dict[str, float] = {
+    "own_park": 1.0, "current": 0.75, "other_park": 0.5, "earlier": 0.4,
+}
+
+#: ASSUMPTION (editable): half-life of the travel-time decay, in hours by road: access and the
+#: origin tie count half at this many hours, a quarter at twice as many. Two hours is the
+#: limit of a same-day return trip from a PRD head office to a plant with time for a meeting,
+#: which is how planners speak of "within reach" of the Pearl River Delta; receiving units
+#: then differ (1 h: 0.71, 3 h: 0.35, 5 h: 0.18) where exp(-km/60) made every East and West
+#: unit about 0.
+DEFAULT_HALF_LIFE_H: float = 2.0
+
+#: ASSUMPTION (editable): speed that turns a planner's km-only OD matrix into hours.
+OD_SPEED_KMH: float = 60.0
+
+#: Presence tiers (evidence) mapped onto the ordinal capability scale 0..3 of the policy matrix;
+#: the cell takes the larger of the two, never their sum.
+EVIDENCE_LEVEL: dict[int, float] = {1: 1.0, 2: 2.0}
 
 #: ASSUMPTION (editable): the one rule for passing a city-wide designation down to counties.
 #: A designation the policy states for a whole city (a §14 city title, a §3 zone, a §19 "dyeing
@@ -81,7 +120,7 @@ USER_EXCLUDED_REASON: tuple[str, str] = (
     "excluded by the user (exclusion list, e.g. ecological red line)", "用户排除（如生态保护红线）",
 )
 
-#: ASSUMPTION (editable): scale of the distance decay exp(-km / scale), in km.
+#: ASSUMPTION (editable): scale of the straight-line km decay exp(-km / scale) (kept for the km network option).
 DEFAULT_DECAY_KM: float = 60.0
 
 #: ASSUMPTION (editable): share of a unit's area inside an exclusion area that excludes it.

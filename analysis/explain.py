@@ -31,6 +31,7 @@ _KIND_EN = {
     "park": "designated park",
     "procurement_base": "designated procurement base",
     "cluster": "named cluster",
+    "unnamed_cluster": "cluster not named in the notice",
     "city_title": "city title",
     "heritage": "intangible-heritage craft",
     "fair": "fair",
@@ -40,6 +41,7 @@ _KIND_ZH = {
     "park": "规划园区",
     "procurement_base": "采购基地",
     "cluster": "特色产业集群",
+    "unnamed_cluster": "产业集群（通知未点名）",
     "city_title": "区域品牌名城",
     "heritage": "非遗技艺",
     "fair": "展会",
@@ -90,7 +92,32 @@ def _nearest(km: float) -> tuple[str, str]:
     return f"最近{km:.0f}公里", f"nearest {km:.0f} km"
 
 
-def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -> tuple[str, str]:
+def _hours(h: object) -> tuple[str, str]:
+    x = float(h)  # type: ignore[arg-type]
+    if not np.isfinite(x):
+        return "不可达", "not reachable by road"
+    return f"公路约{x:.1f}小时", f"about {x:.1f} h by road"
+
+
+def _partner_phrase(value: float, d: Mapping[str, object]) -> tuple[str, str]:
+    kind = str(d.get("partner_kind", ""))
+    parts = str(d.get("partner_name", "")).split("|")
+    if kind in ("own_park", "other_park") and len(parts) >= 2:
+        firms = parts[2] if len(parts) > 2 else ""
+        zh = f"§4 产业转移园区：{parts[0]}" + (f"（已入驻约{firms}家企业）" if firms else "")
+        en = f"transfer park {parts[1]}" + (f", about {firms} firms settled" if firms else "") + " (§4)"
+        if kind == "own_park":
+            zh += "，与迁出地城市对口共建"
+            en += ", co-built with the origin's city"
+        return zh + f"（对口{value:.2f}）", en + f" (partner {value:.2f})"
+    if kind in ("current", "earlier") and len(parts) >= 2:
+        when_zh, when_en = ("2023年新一轮", "2023 round") if kind == "current" else ("此前轮次", "an earlier round")
+        return (f"§4 对口帮扶协作（{when_zh}）：{parts[0]}（对口{value:.2f}）",
+                f"partner cities for industrial co-building ({when_en}): {parts[1]} (§4, partner {value:.2f})")
+    return f"对口共建{value:.2f}", f"partner {value:.2f}"
+
+
+def _phrase(comp: str, value: float, d: Mapping[str, object], half_life_h: float) -> tuple[str, str]:
     if comp == "upstream":
         sup = str(d["supplier"])
         if sup:
@@ -115,10 +142,13 @@ def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -
             f"related stages already present (relatedness density {value:.2f})",
         )
     if comp == "origin_tie":
+        h_zh, h_en = _hours(d.get("origin_hours", np.inf))
         return (
-            f"距迁出地{_km(d['origin_km'])}公里，便于保持与珠三角高端环节的联系（§4，联系度{value:.2f}）",
-            f"{_km(d['origin_km'])} km from the origin, keeping the links to the PRD's high-end segments (§4, tie {value:.2f})",
+            f"距迁出地{_km(d['origin_km'])}公里、{h_zh}，便于保持与珠三角高端环节的联系（§4，联系度{value:.2f}）",
+            f"{_km(d['origin_km'])} km from the origin, {h_en}, keeping the links to the PRD's high-end segments (§4, tie {value:.2f})",
         )
+    if comp == "partner":
+        return _partner_phrase(value, d)
     if comp == "policy":
         kind = str(d["policy_kind"])
         clause = str(d["policy_clause"])
@@ -126,10 +156,7 @@ def _phrase(comp: str, value: float, d: Mapping[str, object], decay_km: float) -
             f"{clause} {_KIND_ZH.get(kind, '政策指定')}：{d['policy_name_zh']}（政策契合{value:.2f}）",
             f"{_KIND_EN.get(kind, 'policy designation')}: {d['policy_name_en']} ({clause}, alignment {value:.2f})",
         )
-    return (
-        f"场地条件{value:.2f}（栅格评价前为中性占位值）",
-        f"site {value:.2f} (neutral placeholder until raster criteria arrive)",
-    )
+    return f"场地条件{value:.2f}", f"site {value:.2f}"
 
 
 def _place(row: Mapping[str, object], cities: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
@@ -145,7 +172,7 @@ def explain_fit(
     *,
     stage: str | Sequence[str],
     weights: Mapping[str, float],
-    decay_km: float = 60.0,
+    half_life_h: float = 2.0,
     top: int = 3,
 ) -> tuple[list[str], list[str]]:
     """One Chinese and one English sentence per row of a fit table.
@@ -178,8 +205,9 @@ def explain_fit(
     ...     "customer_km": [30.0], "origin_km": [380.0], "policy_kind": ["dyeing_park"],
     ...     "policy_name_zh": ["普宁纺织印染环保综合处理中心"], "policy_name_en": ["Puning dyeing centre"],
     ...     "policy_clause": ["§19"], "excluded_reason_zh": [""]})
+    >>> t["partner"] = 0.0
     >>> zh, en = explain_fit(t, d, stage="dyeing", weights={"policy": 0.3, "upstream": 0.2, "downstream": 0.2,
-    ...     "relatedness": 0.15, "origin_tie": 0.1, "site": 0.05})
+    ...     "relatedness": 0.15, "origin_tie": 0.1, "partner": 0.0, "site": 0.05})
     >>> en[0][:80]
     'Puning (Jieyang) ranks 1st for dyeing & finishing (incl. washing) (score 0.60): '
     >>> zh[0][:39]
@@ -196,7 +224,8 @@ def explain_fit(
     en_out: list[str] = []
     # Text is built row by row: string formatting has no array form, and there are only
     # as many rows as candidate units (about a hundred).
-    rows = table[["adcode", "name_zh", "name_en", "city_adcode", "eligible", "excluded_reason", "score", "rank"]].to_dict("records")
+    cols = ["adcode", "name_zh", "name_en", "city_adcode", "eligible", "excluded_reason", "score", "rank"]
+    rows = table[cols + (["tier"] if "tier" in table.columns else [])].to_dict("records")
     dets = details.to_dict("records")
     for i, (row, det) in enumerate(zip(rows, dets, strict=True)):
         st_zh, st_en = labels[per_row[i]]
@@ -205,10 +234,13 @@ def explain_fit(
             zh_out.append(f"{p_zh}不参与{st_zh}排名：{det['excluded_reason_zh']}。")
             en_out.append(f"{p_en} is not eligible for {st_en}: {row['excluded_reason']}.")
             continue
-        parts = [_phrase(COMPONENTS[c], comp[i, c], det, decay_km) for c in order[i] if contrib[i, c] > 0]
+        parts = [_phrase(COMPONENTS[c], comp[i, c], det, half_life_h) for c in order[i] if contrib[i, c] > 0]
         rank = int(row["rank"])
         head_zh = f"{p_zh}排名第{rank}（{st_zh}，得分{row['score']:.2f}）"
         head_en = f"{p_en} ranks {ordinal_en(rank)} for {st_en} (score {row['score']:.2f})"
+        if row.get("tier") == "no_evidence":
+            head_zh += "，无证据层级：本地无该环节的政策指定、产业证据、对口关系或相关环节，得分仅来自距离"
+            head_en += " in the no-evidence tier: no designation, industry evidence, partner link or related stage here, so the score reflects distance alone"
         if parts:
             zh_out.append(head_zh + "：" + "；".join(p[0] for p in parts) + "。")
             en_out.append(head_en + ": " + "; ".join(p[1] for p in parts) + ".")

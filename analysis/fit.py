@@ -22,7 +22,7 @@ For stage ``s`` leaving origin ``o``, every candidate unit ``d`` gets six compon
 ``site``
     A neutral 0.5 placeholder until raster criteria arrive, or a per-unit Series in 0..1.
 
-``decay(km) = exp(-km / decay_km)`` (exponential, ``decay_km`` = 60 km by default, an
+``decay(km) = exp(-km / half_life_h)`` (exponential, ``half_life_h`` = 60 km by default, an
 assumption). Constraints are not scores: dyeing goes only where a dyeing park with central
 treatment exists (§19), and user exclusions remove units; both keep the row with
 ``eligible=False`` and an ``excluded_reason``. ``score = sum_c weight_c * component_c`` over
@@ -45,9 +45,10 @@ import pandas as pd
 from analysis.assumptions import (
     CITY_WIDE_FACTOR,
     COMPONENTS,
-    DEFAULT_DECAY_KM,
+    DEFAULT_HALF_LIFE_H,
     DEFAULT_WEIGHTS,
     DEFAULT_WEIGHTS_NOTE,
+    PARTNER_VALUES,
     POLICY_GRADES,
     SITE_PLACEHOLDER,
     STAGE_CONSTRAINTS,
@@ -55,9 +56,8 @@ from analysis.assumptions import (
 )
 from analysis.explain import explain_fit
 from analysis.inputs import UNIT_COLUMNS, FitInputs, load_fit_inputs
-from analysis.network import distance_decay
 from analysis.relatedness import REFERENCE as RELATEDNESS_REFERENCE
-from analysis.relatedness import relatedness_density
+from analysis.relatedness import compute_density, compute_proximity, relatedness_density
 from analysis.weights import normalise_weights
 from geo.errors import PlannerError, UnknownNameError
 from layers.boundaries import lookup_unit
@@ -77,10 +77,12 @@ Candidates = Literal["receiving", "all"]
 
 #: Columns of :attr:`FitResult.table`, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
-    "adcode", "name_zh", "name_en", "city_adcode", "region",
-    "upstream", "downstream", "relatedness", "origin_tie", "policy", "site",
-    "eligible", "excluded_reason", "score", "rank", "policy_clauses", "reason_zh", "reason_en",
+    "adcode", "name_zh", "name_en", "city_adcode", "region", *COMPONENTS,
+    "eligible", "excluded_reason", "tier", "score", "rank", "origin_km", "origin_hours",
+    "policy_clauses", "reason_zh", "reason_en",
 )
+#: ``tier`` values: units with evidence for the stage are ranked before units with none.
+TIERS: tuple[str, ...] = ("evidence", "no_evidence")
 
 
 @dataclass
@@ -96,7 +98,7 @@ class FitResult:
     weights : dict of str -> float
         Normalised component weights used.
     params : dict
-        ``decay_km``, ``candidates``, ``exclude`` and the source of each input.
+        ``half_life_h``, ``candidates``, ``exclude`` and the source of each input.
     assumptions : list of str
         Every default or placeholder the numbers rest on.
     sources : list of str
@@ -124,19 +126,26 @@ class FitResult:
 # ----------------------------------------------------------------------------- core math
 
 
-def _decay(km: np.ndarray, decay_km: float) -> np.ndarray:
-    return distance_decay(np.asarray(km, dtype=float), scale_km=decay_km)
+def _decay(hours: np.ndarray, half_life_h: float) -> np.ndarray:
+    """``0.5 ** (hours / half_life_h)``: 1 at the unit itself, a half at one half-life, 0 if unreachable."""
+    h = np.asarray(hours, dtype=float)
+    if np.isnan(h).any() or (h < 0).any():
+        msg = "travel times must be >= 0 hours (inf for unreachable); got NaN or negative values"
+        raise PlannerError(msg)
+    return np.exp2(-h / half_life_h)
 
 
 def compute_fit_components(
     capability: np.ndarray,
     chain: np.ndarray,
-    cost_km: np.ndarray,
+    cost_hours: np.ndarray,
     *,
     origin_index: int,
-    decay_km: float = DEFAULT_DECAY_KM,
+    half_life_h: float = DEFAULT_HALF_LIFE_H,
     policy: np.ndarray | None = None,
     site: np.ndarray | None = None,
+    partner: np.ndarray | None = None,
+    presence: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Every component of every stage at every unit, as units x stages arrays.
 
@@ -146,16 +155,20 @@ def compute_fit_components(
         ``M``, non-negative.
     chain : ndarray, shape (s, s)
         ``W[k, s]`` = share of ``s``'s inputs from ``k``.
-    cost_km : ndarray, shape (u, u)
-        ``D``, non-negative km, ``inf`` for unreachable pairs.
+    cost_hours : ndarray, shape (u, u)
+        ``D``, non-negative hours by road, ``inf`` for unreachable pairs.
     origin_index : int
         Row of the origin in ``M`` / ``D``.
-    decay_km : float
-        Scale of ``exp(-km / decay_km)``.
+    half_life_h : float
+        Half-life of the decay ``0.5 ** (hours / half_life_h)``.
     policy : ndarray, shape (u, s), optional
         Policy values in 0..1 (zeros if omitted).
     site : ndarray, shape (u,), optional
         Site values in 0..1 (0.5 if omitted).
+    partner : ndarray, shape (u, s), optional
+        Partner values in 0..1 (zeros if omitted).
+    presence : ndarray, shape (u, s), optional
+        Binary presence for relatedness; if omitted, presence is ``RCA >= 1`` of ``capability``.
 
     Returns
     -------
@@ -166,14 +179,14 @@ def compute_fit_components(
     --------
     >>> M = np.array([[1.0, 0.0], [0.0, 1.0]])
     >>> W = np.array([[0.0, 1.0], [0.0, 0.0]])   # stage 0 supplies stage 1
-    >>> D = np.array([[0.0, 60.0], [60.0, 0.0]])
+    >>> D = np.array([[0.0, 2.0], [2.0, 0.0]])   # hours
     >>> c = compute_fit_components(M, W, D, origin_index=0)
-    >>> round(float(c["upstream"][1, 1]), 4)   # all supply of stage 0 is 60 km away: e^-1
-    0.3679
+    >>> float(c["upstream"][1, 1])   # all supply of stage 0 is one half-life (2 h) away
+    0.5
     """
     m = np.asarray(capability, dtype=float)
     w = np.asarray(chain, dtype=float)
-    k = _decay(cost_km, decay_km)
+    k = _decay(cost_hours, half_life_h)
     km_ = k @ m  # decay-weighted supply of each stage around each unit
     total = m.sum(axis=0)
     up_raw, up_tot = km_ @ w, total @ w
@@ -186,11 +199,18 @@ def compute_fit_components(
     tie = np.broadcast_to(k[:, origin_index][:, None], (u, s))
     pol = np.zeros((u, s)) if policy is None else np.asarray(policy, dtype=float)
     sit = np.full(u, SITE_PLACEHOLDER) if site is None else np.asarray(site, dtype=float)
+    par = np.zeros((u, s)) if partner is None else np.asarray(partner, dtype=float)
+    if presence is None:
+        rel = np.asarray(relatedness_density(m))
+    else:  # binary presence from designations and evidence: no RCA on ordinal grades
+        p = np.asarray(presence, dtype=float)
+        rel = np.asarray(compute_density(p, compute_proximity(p)))
     return {
         "upstream": np.clip(upstream, 0.0, 1.0),
         "downstream": np.clip(downstream, 0.0, 1.0),
-        "relatedness": np.asarray(relatedness_density(m)),
+        "relatedness": rel,
         "origin_tie": tie,
+        "partner": par,
         "policy": pol,
         "site": np.broadcast_to(sit[:, None], (u, s)),
     }
@@ -233,9 +253,9 @@ def _policy_matrix(inputs: FitInputs) -> tuple[np.ndarray, pd.DataFrame]:
     return pol, des
 
 
-def _check_options(decay_km: float, candidates: str, weights: Mapping[str, float] | None) -> dict[str, float]:
-    if not np.isfinite(decay_km) or decay_km <= 0:
-        msg = f"`decay_km` must be a positive number of km, got {decay_km!r}; 60 is the default"
+def _check_options(half_life_h: float, candidates: str, weights: Mapping[str, float] | None) -> dict[str, float]:
+    if not np.isfinite(half_life_h) or half_life_h <= 0:
+        msg = f"`half_life_h` must be a positive number of hours, got {half_life_h!r}; {DEFAULT_HALF_LIFE_H:g} is the default"
         raise PlannerError(msg)
     if candidates not in ("receiving", "all"):
         msg = f"`candidates` must be 'receiving' (East, West, North only) or 'all', got {candidates!r}"
@@ -243,13 +263,28 @@ def _check_options(decay_km: float, candidates: str, weights: Mapping[str, float
     return normalise_weights(DEFAULT_WEIGHTS if weights is None else weights)
 
 
-def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, decay_km: float, stage: str | None) -> list[str]:
+def _dropped_inputs(inputs: FitInputs, stage: str | None) -> list[str]:
+    """Chain inputs of ``stage`` whose supplier stage has no capability anywhere: stated, not hidden."""
+    if stage is None or stage not in inputs.stages:
+        return []
+    w = inputs.chain[stage]
+    total = inputs.capability.sum(axis=0)
+    gone = [(k, float(w[k])) for k in w.index if w[k] > 0 and total.get(k, 0) <= 0]
+    if not gone:
+        return []
+    share = sum(v for _, v in gone)
+    return [f"{share:.0%} of {stage}'s chain inputs ({', '.join(f'{k} {v:.0%}' for k, v in gone)}) come from stages with "
+            "no capability data in any unit; upstream access is renormalised over the remaining suppliers"]
+
+
+def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, half_life_h: float, stage: str | None) -> list[str]:
     out = []
     if weights is None:
         out.append(DEFAULT_WEIGHTS_NOTE)
     out.append(
-        f"ASSUMPTION: distance decay exp(-km / {decay_km:g}); {decay_km:g} km is an editable default "
-        "(about an hour by road)" if decay_km == DEFAULT_DECAY_KM else f"distance decay exp(-km / {decay_km:g}) (user-set)"
+        f"ASSUMPTION: travel-time decay 0.5 ** (hours / {half_life_h:g}) by road; a half-life of {half_life_h:g} h is the "
+        "editable default (a same-day return trip from the PRD)" if half_life_h == DEFAULT_HALF_LIFE_H
+        else f"travel-time decay 0.5 ** (hours / {half_life_h:g}) (user-set half-life)"
     )
     out.append(
         "upstream/downstream access = share of the province's chain-weighted supply (demand) within decay reach; "
@@ -261,13 +296,60 @@ def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, decay_k
         "capability alike; full value where the city is a single county-level unit)"
     )
     out.append(
-        "relatedness = density (Hidalgo et al. 2007) computed on the capability matrix as given: with the "
-        "policy-derived ordinal matrix, levels stand in for activity (presence where RCA >= 1)"
+        "ASSUMPTION: partner (§4 产业共建) = " + ", ".join(f"{k} {v:g}" for k, v in PARTNER_VALUES.items())
+        + " (own_park: a transfer park for the stage paired with the origin's city; current: the origin city's 2023 "
+        "partner; other_park: a transfer park for the stage paired with another PRD city; earlier: an earlier round only)"
     )
+    if inputs.params.get("relatedness_basis") == "presence":
+        out.append(
+            "relatedness = density (Hidalgo et al. 2007) on binary presence (designations naming the unit itself and "
+            "evidence), never on inherited shares; presence data are thin, so its default weight is low"
+        )
+    else:
+        out.append("relatedness = density (Hidalgo et al. 2007) from the capability magnitudes given (presence where RCA >= 1)")
+    out.append("tiers: a unit with no designation, evidence, partner link or related stage present for this stage is in "
+               "the 'no evidence' tier, ranked after every unit with evidence (its score comes from distance alone)")
     out.append("rank 1 = best; equal scores are ranked by ascending adcode")
     if stage is not None and stage in STAGE_CONSTRAINTS:
         out.append(f"constraint {STAGE_CONSTRAINTS[stage][1]}: {stage} only in units with a designated {STAGE_CONSTRAINTS[stage][0]}")
-    return out + list(inputs.assumptions)
+    return out + _dropped_inputs(inputs, stage) + list(inputs.assumptions)
+
+
+def _partner_matrix(inputs: FitInputs, origin_idx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Partner component (units x stages) and, per cell, the kind and name that gave it."""
+    units = inputs.units
+    order = units["adcode"].astype(str).to_numpy()
+    cities = units["city_adcode"].astype(str).to_numpy()
+    stages = inputs.stages
+    u, s = len(order), len(stages)
+    val = np.zeros((u, s))
+    kind = np.full((u, s), "", dtype=object)
+    name = np.full((u, s), "", dtype=object)
+    origin_city = str(cities[origin_idx])
+
+    def _take(mask_u: np.ndarray, cols: np.ndarray, v: float, k: str, n: str) -> None:
+        cell = mask_u[:, None] & cols[None, :] & (val < v)
+        val[cell], kind[cell], name[cell] = v, k, n
+
+    all_stages = np.ones(s, bool)
+    pr = inputs.partners
+    if len(pr):
+        mine = pr[pr["partner_adcode"].astype(str) == origin_city]
+        for current, key in ((False, "earlier"), (True, "current")):
+            rows = mine[mine["current"].astype(str).str.lower().isin(["true", "1"]) == current]
+            for r in rows.itertuples(index=False):
+                counties = [c for c in str(r.receiving_county_adcodes or "").split(";") if c.strip() and c != "nan"]
+                mask = np.isin(order, counties) if counties else (cities == str(r.receiving_adcode))
+                _take(mask, all_stages, PARTNER_VALUES[key], key, f"{r.partner_name_zh}→{r.receiving_name_zh}|{r.partner_name_en} -> {r.receiving_name_en}")
+    parks = inputs.transfer_parks
+    if len(parks):
+        ok = parks[parks["textile"].astype(str).isin(["yes", "partial"]) & parks["stages"].fillna("").astype(str).ne("")]
+        for r in ok.itertuples(index=False):
+            cols = np.isin(np.asarray(stages), str(r.stages).split(";"))
+            key = "own_park" if str(r.partner_adcode) == origin_city else "other_park"
+            firms = "" if str(r.firms) in ("", "nan", "None") else f"{float(r.firms):.0f}"
+            _take(order == str(r.county_adcode), cols, PARTNER_VALUES[key], key, f"{r.name_zh}|{r.name_en}|{firms}")
+    return val, kind, name
 
 
 def _check_stage(stage: str, inputs: FitInputs) -> int:
@@ -296,6 +378,10 @@ class _Shared:
     supply: np.ndarray  # (cand, stages): decay-weighted capability around each candidate
     near: np.ndarray  # (cand, stages): km to the nearest unit with the stage (inf if none)
     origin_km: np.ndarray  # (cand,)
+    origin_hours: np.ndarray  # (cand,)
+    partner_kind: np.ndarray  # (cand, stages): what gave the partner value
+    partner_name: np.ndarray  # (cand, stages): "zh|en[|firms]"
+    evidence: np.ndarray  # (cand, stages): bool, the unit has evidence bearing on the stage
     clauses: dict[tuple[str, str], str]  # (adcode, stage) -> "§19; §4"
     best: dict[tuple[str, str], tuple[str, str, str, str]]  # (adcode, stage) -> kind, zh, en, clause
     allowed: dict[str, set[str]]  # constrained stage -> adcodes holding the required kind
@@ -303,7 +389,8 @@ class _Shared:
 
 
 def _prepare_shared(
-    inputs: FitInputs, origin_idx: int, candidates: str, excluded_mask: np.ndarray, des: pd.DataFrame, decay_km: float
+    inputs: FitInputs, origin_idx: int, candidates: str, excluded_mask: np.ndarray, des: pd.DataFrame, half_life_h: float,
+    policy: np.ndarray, partner: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> _Shared:
     units = inputs.units
     cand = np.ones(len(units), bool)
@@ -313,7 +400,7 @@ def _prepare_shared(
     idx = np.flatnonzero(cand)
     d = inputs.cost_km[idx]
     m = inputs.capability.to_numpy()
-    supply = _decay(d, decay_km) @ m
+    supply = _decay(inputs.cost_hours[idx], half_life_h) @ m
     present = m > 0
     # nearest unit holding each stage: (cand, units, 1) vs (1, units, stages) reduced over units
     near = np.where(present[None, :, :], d[:, :, None], np.inf).min(axis=1) if len(idx) else np.zeros((0, m.shape[1]))
@@ -328,7 +415,17 @@ def _prepare_shared(
     allowed = {st: set(pos.loc[(pos["stage"] == st) & (pos["kind"] == rule[0]), "adcode"])
                for st, rule in STAGE_CONSTRAINTS.items()}
     base = {c: units[c].to_numpy()[idx] for c in UNIT_COLUMNS}
-    return _Shared(idx, base, supply, near, inputs.cost_km[idx, origin_idx], clauses, best, allowed, excluded_mask[idx])
+    pval, pkind, pname = partner
+    if inputs.params.get("relatedness_basis") == "presence":
+        present_here = inputs.presence.to_numpy(dtype=float)[idx] > 0
+    else:
+        present_here = m[idx] > 0
+    w = inputs.chain.to_numpy()
+    linked = ((w + w.T) > 0).astype(float)  # stages that buy from or sell to each stage
+    related_here = (present_here.astype(float) @ linked) > 0
+    evidence = (policy[idx] > 0) | (pval[idx] > 0) | present_here | related_here
+    return _Shared(idx, base, supply, near, inputs.cost_km[idx, origin_idx], inputs.cost_hours[idx, origin_idx],
+                   pkind[idx], pname[idx], evidence, clauses, best, allowed, excluded_mask[idx])
 
 
 def _build_tables(
@@ -337,7 +434,7 @@ def _build_tables(
     js: Sequence[int],
     weights: dict[str, float],
     sh: _Shared,
-    decay_km: float,
+    half_life_h: float,
     *,
     explain: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -367,8 +464,10 @@ def _build_tables(
     # rank within each stage: descending score, ties by ascending adcode, ineligible last
     # (lexsort: the last key is primary)
     key = np.where(eligible, -np.nan_to_num(score, nan=0.0), np.inf)
+    has_ev = sh.evidence[:, js].T  # (ns, n)
+    tier_key = np.where(eligible, np.where(has_ev, 0, 1), 2)  # evidence, no evidence, ineligible
     stage_pos = np.repeat(np.arange(ns), n)
-    ordr = np.lexsort((np.tile(adc, ns), key.ravel(), stage_pos))
+    ordr = np.lexsort((np.tile(adc, ns), key.ravel(), tier_key.ravel(), stage_pos))
     rank_sorted = np.arange(ns * n) % max(n, 1) + 1
     elig_flat = eligible.ravel()
 
@@ -387,9 +486,12 @@ def _build_tables(
     cols: dict[str, object] = {"stage": stage_names}
     cols.update({c: np.tile(sh.base[c], ns) for c in UNIT_COLUMNS})
     cols.update({c: comp[:, :, i].ravel() for i, c in enumerate(COMPONENTS)})
-    cols.update({"eligible": elig_flat, "excluded_reason": reason_en.ravel(), "score": score.ravel()})
+    cols.update({"eligible": elig_flat, "excluded_reason": reason_en.ravel(),
+                 "tier": np.where(has_ev, TIERS[0], TIERS[1]).ravel(), "score": score.ravel()})
     table = pd.DataFrame(cols).iloc[ordr].reset_index(drop=True)
     table["rank"] = pd.array(np.where(elig_flat[ordr], rank_sorted, np.nan), dtype="Int64")
+    table["origin_km"] = np.tile(sh.origin_km, ns)[ordr]
+    table["origin_hours"] = np.tile(sh.origin_hours, ns)[ordr]
     table["policy_clauses"] = np.asarray(clauses, dtype=object)[ordr]
     details = pd.DataFrame({
         "adcode": adc_flat,
@@ -399,6 +501,9 @@ def _build_tables(
         "customer": np.where(np.take_along_axis(w_out, top_cus, 1) > 0, st_arr[top_cus], "").ravel(),
         "customer_km": sh.near[rows, top_cus].ravel(),
         "origin_km": np.tile(sh.origin_km, ns),
+        "origin_hours": np.tile(sh.origin_hours, ns),
+        "partner_kind": sh.partner_kind[:, js].T.ravel(),
+        "partner_name": sh.partner_name[:, js].T.ravel(),
         "policy_kind": [b[0] for b in best],
         "policy_name_zh": [b[1] for b in best],
         "policy_name_en": [b[2] for b in best],
@@ -406,7 +511,7 @@ def _build_tables(
         "excluded_reason_zh": reason_zh.ravel(),
     }).iloc[ordr].reset_index(drop=True)
     if explain:
-        zh, en = explain_fit(table, details, stage=table["stage"].tolist(), weights=weights, decay_km=decay_km)
+        zh, en = explain_fit(table, details, stage=table["stage"].tolist(), weights=weights, half_life_h=half_life_h)
     else:
         zh = en = [""] * len(table)
     table["reason_zh"] = zh
@@ -416,22 +521,25 @@ def _build_tables(
 
 def _run(
     origin: str, stages: Sequence[str] | None, inputs: FitInputs | None, *, level: Level,
-    weights: Mapping[str, float] | None, decay_km: float, candidates: str, exclude: Sequence[str], explain: bool,
+    weights: Mapping[str, float] | None, half_life_h: float, candidates: str, exclude: Sequence[str], explain: bool,
 ) -> tuple[FitInputs, int, dict[str, float], pd.DataFrame, pd.DataFrame]:
     """The one scoring pipeline: resolve, check, compute every component once, rank and explain ``stages``."""
-    w = _check_options(decay_km, candidates, weights)
+    w = _check_options(half_life_h, candidates, weights)
     if inputs is None:
         inputs = load_fit_inputs(level=level)
     js = [_check_stage(s, inputs) for s in (inputs.stages if stages is None else stages)]
     o = _resolve_origin(origin, inputs, inputs.level)
     ex = _check_exclude(exclude, inputs)
     pol, des = _policy_matrix(inputs)
+    partner = _partner_matrix(inputs, o)
+    presence = inputs.presence.to_numpy(dtype=float) if inputs.params.get("relatedness_basis") == "presence" else None
     comps = compute_fit_components(
-        inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_km,
-        origin_index=o, decay_km=decay_km, policy=pol, site=inputs.site.to_numpy(),
+        inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_hours,
+        origin_index=o, half_life_h=half_life_h, policy=pol, site=inputs.site.to_numpy(),
+        partner=partner[0], presence=presence,
     )
-    shared = _prepare_shared(inputs, o, candidates, ex, des, decay_km)
-    long, details = _build_tables(inputs, comps, js, w, shared, decay_km, explain=explain)
+    shared = _prepare_shared(inputs, o, candidates, ex, des, half_life_h, pol, partner)
+    long, details = _build_tables(inputs, comps, js, w, shared, half_life_h, explain=explain)
     return inputs, o, w, long, details
 
 
@@ -442,7 +550,7 @@ def score_transfer_fit(
     inputs: FitInputs | None = None,
     level: Level = "county",
     weights: Mapping[str, float] | None = None,
-    decay_km: float = DEFAULT_DECAY_KM,
+    half_life_h: float = DEFAULT_HALF_LIFE_H,
     candidates: Candidates = "receiving",
     exclude: Sequence[str] = (),
     notes: Sequence[str] = (),
@@ -463,7 +571,7 @@ def score_transfer_fit(
         Analysis units when ``inputs`` is omitted (otherwise ``inputs.level``).
     weights : mapping, optional
         Component weights (normalised); :data:`analysis.assumptions.DEFAULT_WEIGHTS` if omitted.
-    decay_km : float
+    half_life_h : float
         Distance-decay scale in km.
     candidates : {"receiving", "all"}
         ``receiving``: East, West and North units only; ``all``: every unit but the origin.
@@ -491,7 +599,7 @@ def score_transfer_fit(
     >>> r.table[["adcode", "eligible", "rank"]].values.tolist()
     [['b', True, 1], ['a', False, <NA>]]
     """
-    inputs, o, w, long, details = _run(origin, [stage], inputs, level=level, weights=weights, decay_km=decay_km,
+    inputs, o, w, long, details = _run(origin, [stage], inputs, level=level, weights=weights, half_life_h=half_life_h,
                                         candidates=candidates, exclude=exclude, explain=True)
     return FitResult(
         table=long.drop(columns="stage"),
@@ -499,15 +607,15 @@ def score_transfer_fit(
         origin=inputs.units["adcode"].iloc[o],
         level=inputs.level,
         weights=w,
-        params=_params(inputs, decay_km, candidates, exclude),
-        assumptions=_assumptions(inputs, weights, decay_km, stage) + [str(n) for n in notes],
+        params=_params(inputs, half_life_h, candidates, exclude),
+        assumptions=_assumptions(inputs, weights, half_life_h, stage) + [str(n) for n in notes],
         sources=_sources(inputs),
         details=details,
     )
 
 
-def _params(inputs: FitInputs, decay_km: float, candidates: str, exclude: Sequence[str]) -> dict[str, object]:
-    return {**inputs.params, "decay_km": float(decay_km), "decay": "exponential exp(-km/decay_km)",
+def _params(inputs: FitInputs, half_life_h: float, candidates: str, exclude: Sequence[str]) -> dict[str, object]:
+    return {**inputs.params, "half_life_h": float(half_life_h), "decay": "0.5 ** (hours / half_life_h)",
             "candidates": candidates, "exclude": [str(e) for e in exclude]}
 
 
@@ -524,7 +632,7 @@ def score_all_stages(
     *,
     level: Level = "county",
     weights: Mapping[str, float] | None = None,
-    decay_km: float = DEFAULT_DECAY_KM,
+    half_life_h: float = DEFAULT_HALF_LIFE_H,
     candidates: Candidates = "receiving",
     exclude: Sequence[str] = (),
     stages: Sequence[str] | None = None,
@@ -552,6 +660,6 @@ def score_all_stages(
     >>> score_all_stages("o", inputs=load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=des))["stage"].tolist()
     ['weaving', 'apparel']
     """
-    _, _, _, long, _ = _run(origin, stages, inputs, level=level, weights=weights, decay_km=decay_km,
+    _, _, _, long, _ = _run(origin, stages, inputs, level=level, weights=weights, half_life_h=half_life_h,
                             candidates=candidates, exclude=exclude, explain=explain)
     return long

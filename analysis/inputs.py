@@ -22,14 +22,30 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.assumptions import CITY_WIDE_FACTOR, POLICY_GRADES, SITE_PLACEHOLDER
+from analysis.assumptions import (
+    CITY_WIDE_FACTOR,
+    DYEING_CAPACITY_FLOOR,
+    EVIDENCE_LEVEL,
+    OD_SPEED_KMH,
+    POLICY_GRADES,
+    SITE_PLACEHOLDER,
+)
 from analysis.capability import load_capability
 from analysis.chain import chain_weight_matrix, load_chain_graph
 from analysis.network import unit_cost_matrix
+from analysis.relatedness import compute_presence
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import CsvSource, read_csv_table
 from layers.boundaries import load_boundaries
+from layers.evidence import (
+    evidence_presence,
+    load_dyeing_centres,
+    load_evidence,
+    load_partners,
+    load_transfer_parks,
+)
 from layers.places import load_places
+from layers.travel import describe_travel_source, load_travel_matrix
 
 __all__ = [
     "DESIGNATION_COLUMNS",
@@ -43,6 +59,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Level = Literal["city", "county"]
+Network = Literal["road", "adjacency"]
+#: Cost networks: road travel over the OpenStreetMap network (data/network), or straight lines
+#: chained over touching units.
+NETWORKS: tuple[str, ...] = ("road", "adjacency")
+_PARTNER_COLUMNS = ("partner_adcode", "receiving_adcode", "receiving_county_adcodes", "round", "current",
+                    "receiving_name_zh", "receiving_name_en", "partner_name_zh", "partner_name_en")
+_PARK_COLUMNS = ("id", "name_zh", "name_en", "city_adcode", "county_adcode", "partner_adcode", "firms", "textile", "stages")
 
 #: Unit columns every table of the fit carries.
 UNIT_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "city_adcode", "region")
@@ -63,7 +86,19 @@ class FitInputs:
     chain : DataFrame
         ``W``: stages x stages, ``W[k, s]`` = share of ``s``'s inputs from supplier ``k``.
     cost_km : ndarray
-        ``D``: units x units travel cost in km (``inf`` where unreachable).
+        Units x units road distance in km (``inf`` where unreachable).
+    cost_hours : ndarray
+        ``D``: units x units travel time in hours, the cost every decay uses.
+    presence : DataFrame
+        Units x stages, 1 where a designation named for the unit itself (not inherited from
+        its city) or a piece of evidence shows the stage; what relatedness is computed on
+        when the capability is the embedded ordinal matrix.
+    partners : DataFrame
+        PRD partner -> receiving pairs (:func:`layers.evidence.load_partners`).
+    transfer_parks : DataFrame
+        Receiving parks with partner, stages and firm counts (no geometry).
+    evidence : DataFrame
+        Provenance of the evidence cells (:func:`layers.evidence.evidence_presence`).
     designations : DataFrame
         ``adcode, stage, kind, value, clause, name_zh, name_en``.
     site : Series
@@ -80,6 +115,11 @@ class FitInputs:
     cost_km: np.ndarray
     designations: pd.DataFrame
     site: pd.Series
+    cost_hours: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    presence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    partners: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transfer_parks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     params: dict[str, object] = field(default_factory=dict)
@@ -179,11 +219,17 @@ def _default_chain() -> tuple[pd.DataFrame, str]:
     return chain_weight_matrix(load_chain_graph()), "chain weights: default supply-chain coefficients with notes (geo.data 'chain_edges')"
 
 
-def _default_cost(level: Level) -> tuple[pd.DataFrame, str]:
-    order, km = unit_cost_matrix(level=level)
+def _default_cost(level: Level, network: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    if network == "road":
+        km = load_travel_matrix(level=level, measure="km")
+        hours = load_travel_matrix(level=level, measure="hours")
+        return km, hours, f"cost: road km and hours between unit seats ({describe_travel_source()})"
+    order, dist = unit_cost_matrix(level=level)
     order = [str(a) for a in order]
-    return pd.DataFrame(np.asarray(km, dtype=float), index=order, columns=order), (
-        "cost: shortest-path km over the unit adjacency network (analysis.network.unit_cost_matrix)"
+    km = pd.DataFrame(np.asarray(dist, dtype=float), index=order, columns=order)
+    return km, km / OD_SPEED_KMH, (
+        "cost: straight-line km chained over touching units (analysis.network.unit_cost_matrix), hours at an "
+        f"ASSUMED {OD_SPEED_KMH:g} km/h (option network='adjacency'; underestimates road distance)"
     )
 
 
@@ -325,6 +371,11 @@ def load_fit_inputs(
     cost: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
     designations: pd.DataFrame | None = None,
     site: pd.Series | None = None,
+    hours: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
+    network: Network = "road",
+    evidence: pd.DataFrame | None = None,
+    dyeing_parks: Sequence[str] = (),
+    evidence_before: int | None = None,
 ) -> FitInputs:
     """Resolve defaults, check and align every input of the fit on one unit order.
 
@@ -397,21 +448,38 @@ def load_fit_inputs(
     if unknown:
         problems.append(f"`chain` names stage(s) {unknown} that the capability matrix lacks ({stages})")
 
-    if cost is None:
-        cst, src = _default_cost(level)
-        params["cost_source"] = src.split(":", 1)[1].strip()
+    if network not in NETWORKS:
+        msg = f"`network` must be one of {list(NETWORKS)}, got {network!r}; 'road' is the default"
+        raise PlannerError(msg)
+    if cost is None and hours is None:
+        cst, hrs, src = _default_cost(level, network)
+        params["cost_source"] = network
     else:
-        cst, src = _cost_frame(cost), "cost: user-supplied km matrix"
+        cst = _cost_frame(cost) if cost is not None else None
+        hrs = _cost_frame(hours) if hours is not None else None
+        if hrs is None:
+            hrs = cst / OD_SPEED_KMH
+            assumptions.append(f"ASSUMPTION: the user's OD matrix gives km only; hours = km / {OD_SPEED_KMH:g} km/h")
+        if cst is None:
+            cst = hrs * OD_SPEED_KMH
+            assumptions.append(f"ASSUMPTION: the user's matrix gives hours only; km = hours x {OD_SPEED_KMH:g} km/h")
+        src = "cost: user-supplied OD matrix"
         params["cost_source"] = "user"
     sources.append(src)
-    cst = _cost_frame(cst)
-    lacking = [a for a in order if a not in set(cst.index) or a not in set(cst.columns)]
-    if lacking:
-        problems.append(f"`cost` lacks unit(s) {lacking[:5]} ({len(lacking)} in all); give a row and a column for every unit")
+    for label, frame in (("cost", cst), ("hours", hrs)):
+        lacking = [a for a in order if a not in set(frame.index) or a not in set(frame.columns)]
+        if lacking:
+            problems.append(f"`{label}` lacks unit(s) {lacking[:5]} ({len(lacking)} in all); give a row and a column for every unit")
 
     if designations is None:
         des, src = _default_designations(level, units_df)
+        des = _scale_dyeing_parks(des, load_dyeing_centres())
         params["designations_source"] = "default (places layer)"
+        assumptions.append(
+            f"ASSUMPTION: a §19 dyeing park counts {DYEING_CAPACITY_FLOOR:g} + {1 - DYEING_CAPACITY_FLOOR:g} x its central "
+            "treatment capacity / the largest (Chaonan 155,000 t/day = 1; unconfirmed capacity: the floor) "
+            "(data/parks/dyeing_centres.csv)"
+        )
     else:
         des, src = designations, f"designations: user-supplied ({len(designations)} rows)"
         params["designations_source"] = "user"
@@ -446,12 +514,8 @@ def load_fit_inputs(
 
     cap = vals.reindex(index=order, columns=stages).fillna(0.0).astype(float)
     ch = ch.reindex(index=stages, columns=stages).fillna(0.0).astype(float)
-    d = cst.loc[order, order].to_numpy(dtype=float)
-    d = np.where(np.isnan(d), np.inf, d)
-    if (d < 0).any():
-        msg = "`cost` has negative distances; travel cost must be >= 0 km (use inf or empty for unreachable)"
-        raise PlannerError(msg)
-    np.fill_diagonal(d, 0.0)
+    d = _square(cst, order, "cost", "km")
+    h = _square(hrs, order, "hours", "hours")
     des = pd.DataFrame(des[list(DESIGNATION_COLUMNS)]).copy()
     des["adcode"] = des["adcode"].astype(str)
     des["value"] = pd.to_numeric(des["value"], errors="coerce")
@@ -462,4 +526,83 @@ def load_fit_inputs(
     if des["value"].isna().any() or ((des["value"] < 0) | (des["value"] > 1)).any():
         msg = "`designations` column 'value' must hold numbers in 0..1"
         raise PlannerError(msg)
-    return FitInputs(units_df, cap, ch, d, des.reset_index(drop=True), site_s, sources, assumptions, params)
+    des = _add_planner_parks(des.reset_index(drop=True), dyeing_parks, order, assumptions)
+    default_world = units is None
+    if capability is None and default_world:
+        ev = load_evidence() if evidence is None else evidence
+        tiers, prov = evidence_presence(ev, units=units_df, level=level, before=evidence_before)
+        tiers = tiers.reindex(index=order, columns=stages).fillna(0)
+        cap = np.maximum(cap, tiers.replace(EVIDENCE_LEVEL).astype(float))  # the larger, never the sum
+        presence = (_direct_designations(des, order, stages) | (tiers > 0)).astype(float)
+        sources.append(f"evidence: {'user-supplied' if evidence is not None else 'data/model/evidence.csv'} "
+                       f"({len(prov)} cell(s) rest on it; presence tiers, mixed measures never added)")
+        params["relatedness_basis"] = "presence"
+    else:
+        prov = pd.DataFrame()
+        presence = pd.DataFrame(compute_presence(cap.to_numpy()), index=order, columns=stages)
+        params["relatedness_basis"] = "magnitudes"
+    partners = load_partners() if default_world else pd.DataFrame(columns=_PARTNER_COLUMNS)
+    parks = pd.DataFrame(load_transfer_parks().drop(columns="geometry")) if default_world else pd.DataFrame(columns=_PARK_COLUMNS)
+    if evidence_before is not None:  # a backtest: only what was known before the move
+        partners = partners[pd.to_numeric(partners["round"], errors="coerce") < int(evidence_before)]
+        # pairs in force before the move: every industrial or comprehensive pairing of an earlier round
+        partners = partners.assign(current=partners["scope"].astype(str).isin(["industrial", "comprehensive"]))
+        parks = parks.iloc[:0]
+        assumptions.append(f"backtest: evidence dated before {evidence_before} only; partner pairs of earlier rounds only "
+                           "(industrial and comprehensive pairings count as in force); transfer parks left out (their firms are outcomes of the moves)")
+    if default_world:
+        sources.append("partners and transfer parks: data/parks/partners.csv, data/parks/transfer_parks.csv (§4 产业共建; "
+                       "mostly secondary sources, labelled per row)")
+    return FitInputs(units_df, cap, ch, d, des, site_s, h, presence, partners, parks, prov,
+                     sources, assumptions, params)
+
+
+def _square(frame: pd.DataFrame, order: list[str], label: str, unit: str) -> np.ndarray:
+    d = frame.loc[order, order].to_numpy(dtype=float)
+    d = np.where(np.isnan(d), np.inf, d)
+    if (d < 0).any():
+        msg = f"`{label}` has negative values; travel cost must be >= 0 {unit} (use inf or empty for unreachable)"
+        raise PlannerError(msg)
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def _scale_dyeing_parks(des: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
+    """Dyeing-park designations valued by central treatment capacity (:data:`DYEING_CAPACITY_FLOOR`)."""
+    cap = pd.to_numeric(centres["treatment_t_per_day"], errors="coerce")
+    top = float(cap.max()) if cap.notna().any() else np.nan
+    share = (cap / top).fillna(0.0)
+    by_county = pd.Series((DYEING_CAPACITY_FLOOR + (1 - DYEING_CAPACITY_FLOOR) * share).to_numpy(),
+                          index=centres["county_adcode"].astype(str)).groupby(level=0).max()
+    out = des.copy()
+    dye = (out["kind"] == "dyeing_park") & (out["value"] > 0)
+    scale = out.loc[dye, "adcode"].map(by_county).fillna(DYEING_CAPACITY_FLOOR).to_numpy()
+    out.loc[dye, "value"] = out.loc[dye, "value"].to_numpy() * scale
+    return out
+
+
+def _add_planner_parks(des: pd.DataFrame, adcodes: Sequence[str], order: list[str], notes: list[str]) -> pd.DataFrame:
+    """Dyeing parks with central treatment that a planner declares (§19 says "汕头、揭阳等地")."""
+    codes = [str(a).strip() for a in adcodes if str(a).strip()]
+    if not codes:
+        return des
+    unknown = [c for c in codes if c not in set(order)]
+    if unknown:
+        msg = f"`dyeing_parks` has code(s) {unknown} that are not units of this run; use 6-digit adcodes such as 445281"
+        raise PlannerError(msg)
+    rows = pd.DataFrame({"adcode": codes, "stage": "dyeing", "kind": "dyeing_park", "value": DYEING_CAPACITY_FLOOR,
+                         "clause": "§19", "name_zh": "规划者认定的集中治污印染园区", "name_en": "dyeing park with central treatment (planner)"})
+    notes.append(f"ASSUMPTION (planner): {', '.join(codes)} hold a dyeing park with central treatment that qualifies "
+                 "under §19 ('汕头、揭阳等地': and other places); valued at the floor")
+    return pd.concat([des, rows], ignore_index=True)
+
+
+def _direct_designations(des: pd.DataFrame, order: list[str], stages: list[str]) -> pd.DataFrame:
+    """1 where a production designation names the unit itself (full grade, not a city-wide share)."""
+    full = des[des["kind"].map(POLICY_GRADES).fillna(0).gt(0) & des["value"].ge(des["kind"].map(POLICY_GRADES).fillna(1) * 0.999)
+               & des["kind"].ne("unnamed_cluster")]
+    out = pd.DataFrame(False, index=order, columns=stages)
+    for a, st in zip(full["adcode"], full["stage"], strict=True):
+        if a in out.index and st in out.columns:
+            out.loc[a, st] = True
+    return out

@@ -61,7 +61,7 @@ def run_sensitivity(
     --------
     >>> comp = pd.DataFrame({"adcode": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
     ...     "upstream": [1.0, 0.0], "downstream": [0.0, 0.0], "relatedness": [0.0, 0.0],
-    ...     "origin_tie": [0.0, 0.0], "policy": [0.0, 1.0], "site": [0.5, 0.5]})
+    ...     "origin_tie": [0.0, 0.0], "partner": [0.0, 0.0], "policy": [0.0, 1.0], "site": [0.5, 0.5]})
     >>> run_sensitivity(comp, weights={"upstream": 0.9, "policy": 0.1}, n=1000)[["adcode", "p_first"]].values.tolist()
     [['a', 1.0], ['b', 0.0]]
     """

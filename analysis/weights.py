@@ -48,6 +48,7 @@ COMPONENT_LABELS: dict[str, tuple[str, str]] = {
     "downstream": ("下游市场", "Downstream access"),
     "relatedness": ("产业关联密度", "Relatedness density"),
     "origin_tie": ("与转出地联系", "Origin tie"),
+    "partner": ("对口共建", "Partner city"),
     "policy": ("政策契合", "Policy alignment"),
     "site": ("用地条件", "Site"),
     "score": ("综合得分", "Score"),

@@ -14,8 +14,9 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from analysis.assumptions import DEFAULT_HALF_LIFE_H, SITE_PLACEHOLDER
 from analysis.exclusion import combine_exclusions
-from analysis.assumptions import SITE_PLACEHOLDER
+from analysis.inputs import NETWORKS
 from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
 from geo.errors import PlannerError
 from geo.io import atomic_path
@@ -63,7 +64,16 @@ def add_fit_options(
                    help="site suitability per unit: CSV with columns adcode,site (0 = unsuitable .. 1 = best, units of "
                         f"--level); units not in the file keep the neutral placeholder {SITE_PLACEHOLDER:g} "
                         "(an assumption the output lists)")
-    p.add_argument("--decay-km", type=float, default=60.0, help="distance-decay scale in km (default 60, an assumption)")
+    p.add_argument("--half-life-h", type=float, default=DEFAULT_HALF_LIFE_H,
+                   help=f"half-life of the travel-time decay in hours by road (default {DEFAULT_HALF_LIFE_H:g}, an assumption)")
+    p.add_argument("--network", choices=NETWORKS, default="road",
+                   help="travel costs: road = km and hours over the OpenStreetMap road network (data/network, default); "
+                        "adjacency = straight lines chained over touching units (underestimates)")
+    p.add_argument("--evidence", metavar="CSV", help="industry evidence CSV replacing data/model/evidence.csv "
+                   "(place,adcode,level,stages,measure,value,unit,year,source,quality)")
+    p.add_argument("--dyeing-park", action="append", default=[], metavar="ADCODES",
+                   help="units holding a dyeing park with central treatment that qualifies under §19 (comma-separated, "
+                        "repeatable); stated as the planner's assumption")
     p.add_argument("--candidates", choices=("receiving", "all"), default="receiving",
                    help="receiving = East, West and North units only (default); all = every unit but the origin")
     p.add_argument("--exclude", action="append", default=[], metavar="ADCODES",
@@ -104,8 +114,20 @@ def excluded_codes(args: argparse.Namespace) -> list[str]:
 #: The fit's file options and the argparse attribute holding each.
 _FILE_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"), ("--chain", "chain"),
+    ("--evidence", "evidence"),
     ("--exclude-areas", "exclude_areas"),
 )
+
+
+def dyeing_parks(args: argparse.Namespace) -> list[str]:
+    """The ``--dyeing-park`` adcodes, split on commas.
+
+    Examples
+    --------
+    >>> dyeing_parks(argparse.Namespace(dyeing_park=["441802, 441881"]))
+    ['441802', '441881']
+    """
+    return [c.strip() for item in (getattr(args, "dyeing_park", None) or []) for c in str(item).split(",") if c.strip()]
 
 
 def study_files(args: argparse.Namespace) -> list[tuple[str, str, str]]:
@@ -140,14 +162,15 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kw: dict[str, Any] = {
         "level": args.level,
         "weights": weights,
-        "decay_km": args.decay_km,
+        "half_life_h": args.half_life_h,
         "candidates": args.candidates,
         "exclude": excluded_codes(args),
     }
 
     files = study_files(args)
-    if any(opt in INPUT_OPTIONS for opt, _n, _p in files):
-        kw["inputs"] = load_study_inputs(files, level=args.level)
+    parks = dyeing_parks(args)
+    if any(opt in INPUT_OPTIONS for opt, _n, _p in files) or args.network != "road" or parks:
+        kw["inputs"] = load_study_inputs(files, level=args.level, network=args.network, dyeing_parks=parks)
     areas = read_exclusion_areas(files)
     if areas:
         kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,

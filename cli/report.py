@@ -22,6 +22,7 @@ from analysis.fit import score_transfer_fit
 from analysis.sensitivity import run_sensitivity
 from cli.options import (
     add_fit_options,
+    dyeing_parks,
     excluded_codes,
     fit_kwargs,
     parse_pairs,
@@ -110,7 +111,7 @@ def _settings(args: argparse.Namespace) -> Any:
     files = tuple((opt, name) for opt, name, _path in study_files(args))
     return StudySettings(
         stage=args.stage, origin=args.origin, level=args.level,
-        weights=tuple(w.items()) if w else None, decay_km=args.decay_km, candidates=args.candidates,
+        weights=tuple(w.items()) if w else None, half_life_h=args.half_life_h, network=args.network, dyeing_parks=tuple(dyeing_parks(args)), candidates=args.candidates,
         exclude=tuple(excluded_codes(args)), draws=args.draws, seed=args.seed,
         allocate=tuple(parse_pairs(args.allocate, option="--allocate").items()),
         room=tuple(parse_pairs(args.room, option="--room").items()), lang=args.lang, files=files,

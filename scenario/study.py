@@ -10,7 +10,7 @@ Examples
 --------
 >>> s = StudySettings(stage="dyeing", origin="440118", draws=1000)
 >>> build_command(s, kind="report", pdf="report.pdf")
-'python -m analysis report --stage dyeing --origin 440118 --level county --decay-km 60 --candidates receiving --draws 1000 --seed 0 --lang zh --pdf report.pdf'
+'python -m analysis report --stage dyeing --origin 440118 --level county --half-life-h 2 --candidates receiving --draws 1000 --seed 0 --lang zh --pdf report.pdf'
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.allocation import allocate_capacity
+from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.capability import load_capability, read_capability_csv
 from analysis.chain import load_chain_graph
 from analysis.completeness import assess_chain_completeness
@@ -39,6 +40,7 @@ from geo.errors import PlannerError
 from geo.io import atomic_path, read_vector
 from geo.upload import read_uploaded_vector
 from layers.boundaries import load_boundaries
+from layers.evidence import read_evidence_csv
 from layers.registry import list_layers, load_layer
 from outputs import export as ex
 from outputs.export import resolve_export_crs, sanitize_name
@@ -86,7 +88,11 @@ class StudySettings:
     level : {"county", "city"}
     weights : tuple of (component, weight), optional
         Normalised weights; None = the defaults.
-    decay_km : float
+    half_life_h : float
+        Half-life of the travel-time decay (hours by road).
+    network : {"road", "adjacency"}
+    dyeing_parks : tuple of str
+        Units the planner declares to hold a qualifying §19 dyeing park.
     candidates : {"receiving", "all"}
     exclude : tuple of str
         Excluded adcodes.
@@ -112,7 +118,9 @@ class StudySettings:
     origin: str
     level: str = "county"
     weights: tuple[tuple[str, float], ...] | None = None
-    decay_km: float = 60.0
+    half_life_h: float = DEFAULT_HALF_LIFE_H
+    network: str = "road"
+    dyeing_parks: tuple[str, ...] = ()
     candidates: str = "receiving"
     exclude: tuple[str, ...] = ()
     draws: int = 0
@@ -155,7 +163,7 @@ def run_fit(settings: StudySettings, inputs: object | None = None, *, exclude: S
     """
     return score_transfer_fit(
         settings.stage, settings.origin, level=settings.level, weights=settings.weights_dict,
-        decay_km=settings.decay_km, candidates=settings.candidates,
+        half_life_h=settings.half_life_h, candidates=settings.candidates,
         exclude=list(settings.exclude if exclude is None else exclude), inputs=inputs,
         notes=[*settings.notes, *notes],
     )
@@ -192,7 +200,7 @@ def build_command(
     ...     allocate=(("440118", 100.0),), room=(("445281", 60.0),), files=(("--capability", "my stats.csv"),))
     >>> build_command(s, kind="export", out="all.zip", fmt="all", crs="EPSG:4547")  # doctest: +NORMALIZE_WHITESPACE
     "python -m analysis export --stage apparel --origin 440118 --level county --weights policy=0.5,upstream=0.5
-    --decay-km 60 --candidates receiving --capability 'my stats.csv' --allocate 440118=100 --room 445281=60
+    --half-life-h 2 --candidates receiving --capability 'my stats.csv' --allocate 440118=100 --room 445281=60
     --format all --crs EPSG:4547 --out all.zip"
     """
     if kind not in ("report", "export"):
@@ -202,7 +210,11 @@ def build_command(
     parts = ["python", "-m", "analysis", kind, "--stage", s.stage, "--origin", s.origin, "--level", s.level]
     if s.weights is not None and "--ahp" not in dict(s.files):  # an AHP file states the weights itself
         parts += ["--weights", ",".join(f"{k}={_g(v)}" for k, v in s.weights)]
-    parts += ["--decay-km", _g(s.decay_km), "--candidates", s.candidates]
+    parts += ["--half-life-h", _g(s.half_life_h), "--candidates", s.candidates]
+    if s.network != "road":
+        parts += ["--network", s.network]
+    if s.dyeing_parks:
+        parts += ["--dyeing-park", ",".join(s.dyeing_parks)]
     if s.exclude:
         parts += ["--exclude", ",".join(s.exclude)]
     for option, name in s.files:
@@ -273,14 +285,16 @@ def build_study_report(
 StudyFile = tuple[str, str, "str | os.PathLike | bytes"]
 
 #: Input files that replace a default of the fit: CLI option -> load_fit_inputs keyword.
-INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site", "--chain": "chain"}
+INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site", "--chain": "chain",
+                                 "--evidence": "evidence"}
 
 
 def _source(src: object) -> object:
     return io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src
 
 
-def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> Any:
+def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", network: str = "road",
+                      dyeing_parks: Sequence[str] = ()) -> Any:
     """The fit's inputs with the user's capability, OD, site and chain files in place of the defaults.
 
     The same readers serve the command line (paths) and the app (uploaded bytes), so both
@@ -299,10 +313,11 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county") -> A
         "cost": lambda src: unit_cost_matrix(level=level, od=src),
         "site": lambda src: read_site_csv(src, level=level),
         "chain": load_chain_graph,
+        "evidence": read_evidence_csv,
     }
     kw = {INPUT_OPTIONS[opt]: readers[INPUT_OPTIONS[opt]](_source(src)) for opt, _name, src in files
           if opt in INPUT_OPTIONS}
-    return load_fit_inputs(level=level, **kw)
+    return load_fit_inputs(level=level, network=network, dyeing_parks=tuple(dyeing_parks), **kw)
 
 
 def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFrame]:
@@ -345,7 +360,7 @@ def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, 
         return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level)
     p = fit.params
     return allocate_capacity(fit.stage, origins, room=room, level=fit.level, weights=fit.weights,
-                             decay_km=float(p["decay_km"]), candidates=str(p["candidates"]),
+                             half_life_h=float(p["half_life_h"]), candidates=str(p["candidates"]),
                              exclude=list(p["exclude"]), inputs=inputs)
 
 

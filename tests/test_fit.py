@@ -34,16 +34,25 @@ CHAIN.loc["dyeing", "apparel"] = 0.5
 COST = pd.DataFrame([[0, 60, 120], [60, 0, 60], [120, 60, 0]], index=["O", "A", "B"], columns=["O", "A", "B"], dtype=float)
 DES_COLS = ["adcode", "stage", "kind", "value", "clause", "name_zh", "name_en"]
 DES_B = pd.DataFrame([["B", "dyeing", "dyeing_park", 1.0, "§19", "乙印染园", "Btown dyeing park"]], columns=DES_COLS)
-WORLD = {"units": UNITS, "capability": CAP, "chain": CHAIN, "cost": COST}
+# Hours: 60 km = 1 h; with a half-life of ln 2 hours, 0.5 ** (h / ln 2) = e^-h, the factors above.
+WORLD = {"units": UNITS, "capability": CAP, "chain": CHAIN, "cost": COST, "hours": COST / 60.0}
+HALF_LIFE = math.log(2)
+# The paper world's weights (the partner component is 0 here: the paper world has no partner cities).
+PAPER_WEIGHTS = {"upstream": 0.2, "downstream": 0.2, "relatedness": 0.15, "origin_tie": 0.1, "partner": 0.0,
+                 "policy": 0.3, "site": 0.05}
 
 
-_INPUT_KEYS = ("units", "capability", "chain", "cost", "designations", "site")
+_INPUT_KEYS = ("units", "capability", "chain", "cost", "hours", "designations", "site")
 
 
 def fit_world(stage: str, origin: str, **kw: object) -> FitResult:
     """score_transfer_fit on the paper world: input keywords go to load_fit_inputs, the rest to the fit."""
     given = {k: kw.pop(k) for k in _INPUT_KEYS if k in kw}
+    if "cost" in given and "hours" not in given:
+        given["hours"] = given["cost"] / 60.0
     inputs = load_fit_inputs(**{**WORLD, "designations": DES_B, **given})  # type: ignore[arg-type]
+    kw.setdefault("half_life_h", HALF_LIFE)
+    kw.setdefault("weights", PAPER_WEIGHTS)
     return score_transfer_fit(stage, origin, inputs=inputs, **kw)  # type: ignore[arg-type]
 
 
@@ -94,11 +103,13 @@ def test_table_shape_and_ranking_when_both_eligible() -> None:
     assert t["adcode"].tolist() == ["B", "A"] and t["rank"].tolist() == [1, 2]
     a = t.set_index("adcode").loc["A", "score"]
     assert a == pytest.approx(0.2 * (1 + 2 * E1) / 3 + 0.2 * E1 + 0.1 * E1 + 0.3 + 0.025)
-    assert r.origin == "O" and r.stage == "dyeing" and r.weights == pytest.approx(DEFAULT_WEIGHTS)
-    assert any("ASSUMPTION" in a and "weights" in a for a in r.assumptions)
+    assert r.origin == "O" and r.stage == "dyeing" and r.weights == pytest.approx(PAPER_WEIGHTS)
+    default = _fit(designations=des, weights=None)
+    assert default.weights == pytest.approx(DEFAULT_WEIGHTS)
+    assert any("ASSUMPTION" in a and "weights" in a for a in default.assumptions)
     assert any("placeholder" in a for a in r.assumptions)
     assert any("§19" in s for s in r.sources)
-    assert r.params["decay_km"] == 60.0 and r.params["candidates"] == "receiving"
+    assert r.params["half_life_h"] == pytest.approx(HALF_LIFE) and r.params["candidates"] == "receiving"
 
 
 def test_explanations_name_the_drivers_and_clauses() -> None:
@@ -138,8 +149,8 @@ def test_scores_in_unit_interval_random_worlds() -> None:
         m = rng.integers(0, 4, size=(u, s)).astype(float)
         w = rng.random((s, s)) * (rng.random((s, s)) < 0.5)
         xy = rng.random((u, 2)) * 300
-        d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))
-        comps = compute_fit_components(m, w, d, origin_index=0, decay_km=rng.uniform(20, 200),
+        d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) / 60.0  # hours
+        comps = compute_fit_components(m, w, d, origin_index=0, half_life_h=rng.uniform(0.3, 3),
                                        policy=rng.random((u, s)), site=rng.random(u))
         weights = rng.dirichlet(np.ones(len(COMPONENTS)))
         score = sum(wi * comps[c] for wi, c in zip(weights, COMPONENTS, strict=True))
@@ -155,7 +166,7 @@ def test_adding_supply_near_d_never_lowers_upstream() -> None:
         m = rng.integers(0, 4, size=(u, s)).astype(float)
         w = rng.random((s, s))
         xy = rng.random((u, 2)) * 200
-        d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))
+        d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) / 60.0  # hours
         base = compute_fit_components(m, w, d, origin_index=0)["upstream"]
         dest, k = rng.integers(u), rng.integers(s)
         more = m.copy()
@@ -164,7 +175,7 @@ def test_adding_supply_near_d_never_lowers_upstream() -> None:
         assert (after[dest] >= base[dest] - 1e-12).all()
         # a neighbour v counts as "near" when decay(D[d, v]) >= d's current access
         v = int(np.argsort(d[dest])[1])
-        kdv = math.exp(-d[dest, v] / 60.0)
+        kdv = 0.5 ** (d[dest, v] / 2.0)  # the default half-life
         more2 = m.copy()
         more2[v, k] += 3.0
         after2 = compute_fit_components(more2, w, d, origin_index=0)["upstream"]
@@ -173,7 +184,8 @@ def test_adding_supply_near_d_never_lowers_upstream() -> None:
 
 
 def test_score_all_stages_matches_single_stage() -> None:
-    long = score_all_stages("O", inputs=load_fit_inputs(**WORLD, designations=DES_B))
+    long = score_all_stages("O", inputs=load_fit_inputs(**WORLD, designations=DES_B), half_life_h=HALF_LIFE,
+                            weights=PAPER_WEIGHTS)
     assert long["stage"].unique().tolist() == STAGES
     one = _fit("apparel").table
     part = long[long["stage"] == "apparel"].drop(columns="stage").reset_index(drop=True)
@@ -203,8 +215,8 @@ def test_bad_arguments_raise_clear_errors() -> None:
         _fit(stage="knitting")
     with pytest.raises(UnknownNameError, match="origin"):
         fit_world("dyeing", "Atlantis")
-    with pytest.raises(PlannerError, match="decay_km"):
-        _fit(decay_km=0)
+    with pytest.raises(PlannerError, match="half_life_h"):
+        _fit(half_life_h=0)
     with pytest.raises(PlannerError, match="candidates"):
         _fit(candidates="some")
     with pytest.raises(UnknownNameError, match="exclude"):

@@ -35,7 +35,7 @@ def test_reproducible_and_probabilities_sum() -> None:
 
 def test_matches_a_plain_loop_over_draws() -> None:
     comp = _components(5, seed=3)
-    w = dict(zip(COMPONENTS, [0.2, 0.2, 0.15, 0.1, 0.3, 0.05], strict=True))
+    w = dict(zip(COMPONENTS, [0.2, 0.2, 0.15, 0.1, 0.05, 0.25, 0.05], strict=True))
     got = run_sensitivity(comp, weights=w, n=200, seed=9, concentration=20).set_index("adcode")
     # the same draws, one by one
     rng = np.random.default_rng(9)
