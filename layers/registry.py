@@ -13,6 +13,7 @@ import geopandas as gpd
 from geo.errors import UnknownNameError
 from layers import layout
 from layers.boundaries import load_boundaries
+from layers.evidence import load_dyeing_centres, load_partners, load_transfer_parks
 from layers.places import load_places
 
 __all__ = ["LayerSpec", "LAYERS", "list_layers", "get_layer_spec", "load_layer"]
@@ -48,6 +49,24 @@ def _places(kind: str) -> Callable[[], gpd.GeoDataFrame]:
     return _load
 
 
+def _partner_cities() -> gpd.GeoDataFrame:
+    """Receiving cities of the 2023 pairing (§4 产业共建), each with its PRD partner(s) and sources."""
+    cities = load_boundaries("city")
+    p = load_partners(current_only=True)
+    by = p.groupby("receiving_adcode").agg(
+        partner_zh=("partner_name_zh", lambda x: "、".join(dict.fromkeys(x))),
+        partner_en=("partner_name_en", lambda x: ", ".join(dict.fromkeys(x))),
+        pair_source=("source", lambda x: " | ".join(dict.fromkeys(x))),
+        quality=("quality", lambda x: ", ".join(sorted(set(x)))),
+    )
+    out = cities.drop(columns=["source"], errors="ignore").merge(by, left_on="adcode", right_index=True, how="inner")
+    out = out.assign(id="partner_" + out["adcode"], clause="§4", source=out["pair_source"],
+                     name_zh=out["name_zh"] + "（对口：" + out["partner_zh"] + "）",
+                     name_en=out["name_en"] + " (partner: " + out["partner_en"] + ")")
+    return out[["id", "adcode", "name_zh", "name_en", "partner_zh", "partner_en", "clause", "source", "quality",
+                "geometry"]].reset_index(drop=True)
+
+
 LAYERS: list[LayerSpec] = [
     LayerSpec("regions", "四大区域（珠三角、粤东、粤西、粤北）", "Regions (PRD, East, West, North)", "layout", "polygon",
               layout.load_regions, {"color": "#555555", "fill": "region", "fill_opacity": 0.25, "weight": 2}),
@@ -69,6 +88,15 @@ LAYERS: list[LayerSpec] = [
               _places("dyeing_park"), {"color": "#2c7bb6", "fill": "#2c7bb6", "radius": 9}),
     LayerSpec("clusters", "特色产业集群（§14、§3）", "Specialty clusters (§14, §3)", "places", "point",
               _places("cluster"), {"color": "#e66101", "fill": "#e66101", "radius": 7}),
+    LayerSpec("unnamed_clusters", "未被点名的产业集群（§3）", "Clusters not named in the notice (§3)", "places", "point",
+              _places("unnamed_cluster"), {"color": "#e66101", "fill": "#ffffff", "radius": 7}),
+    LayerSpec("partner_cities", "对口共建城市（2023年，§4）", "Partner cities for co-building (2023 round, §4)", "evidence",
+              "polygon", _partner_cities, {"color": "#4d9221", "fill": "#a6dba0", "fill_opacity": 0.2, "weight": 1.5,
+                                           "dash": "4 4"}, show=False),
+    LayerSpec("transfer_parks", "产业转移园区与平台（§4）", "Transfer parks and platforms (§4)", "evidence", "point",
+              load_transfer_parks, {"color": "#4d9221", "fill": "#4d9221", "radius": 8}),
+    LayerSpec("dyeing_centres", "印染集中治污中心（§19）", "Dyeing centres with central treatment (§19)", "evidence", "point",
+              load_dyeing_centres, {"color": "#2c7bb6", "fill": "#abd9e9", "radius": 7}, show=False),
     LayerSpec("city_titles", "区域品牌名城（§14）", "Named cities (§14)", "places", "point",
               _places("city_title"), {"color": "#b2182b", "fill": "#ffffff", "radius": 8}),
     LayerSpec("heritage", "非物质文化遗产技艺（§14）", "Intangible heritage crafts (§14)", "places", "point",
