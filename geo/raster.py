@@ -223,7 +223,7 @@ def read_raster_to_grid(
     name: str | None = None,
     max_cells: int = MAX_RASTER_CELLS,
     window: tuple[int, int, int, int] | None = None,
-    block_rows: int = 512,
+    block_rows: int = 256,
     out: np.ndarray | None = None,
     info: RasterInfo | None = None,
 ) -> np.ndarray:
@@ -253,7 +253,8 @@ def read_raster_to_grid(
     window : (row_off, col_off, height, width), optional
         Read only this part of the target grid (for chunked processing).
     block_rows : int
-        Rows read per window.
+        Side of the square tiles read (anchored at the grid's origin, so the same cell always comes
+        from the same request and gets the same value, whatever ``window``).
     out : numpy.ndarray, optional
         float32 array of the window's shape to fill (reused buffer).
     info : RasterInfo, optional
@@ -284,7 +285,8 @@ def read_raster_to_grid(
     elif out.shape != (h, w) or out.dtype != np.float32 or not out.flags.c_contiguous:
         msg = f"`out` must be a C-contiguous float32 array of shape {(h, w)}, got {out.dtype} {out.shape}"
         raise RasterError(msg)
-    step = max(1, int(block_rows))
+    tile = max(16, int(block_rows))
+    buf = np.empty((tile, tile), dtype=np.float32)
     try:
         with rasterio.open(info.path) as src, WarpedVRT(
             src,
@@ -297,9 +299,17 @@ def read_raster_to_grid(
             nodata=np.nan,
             dtype="float32",
         ) as vrt:
-            for r0 in range(0, h, step):
-                r1 = min(h, r0 + step)
-                vrt.read(band, window=Window(c_off, r_off + r0, w, r1 - r0), out=out[r0:r1])
+            # GDAL approximates the transformation over each request, so a cell's value depends on the request:
+            # always ask for the same grid-anchored tiles and crop, whatever the window (chunked runs agree)
+            for tr in range((r_off // tile) * tile, r_off + h, tile):
+                th = min(tile, rows - tr)
+                for tc in range((c_off // tile) * tile, c_off + w, tile):
+                    tw = min(tile, cols - tc)
+                    part = buf[:th, :tw]
+                    vrt.read(band, window=Window(tc, tr, tw, th), out=part)
+                    a0, a1 = max(tr, r_off), min(tr + th, r_off + h)
+                    b0, b1 = max(tc, c_off), min(tc + tw, c_off + w)
+                    out[a0 - r_off:a1 - r_off, b0 - c_off:b1 - c_off] = part[a0 - tr:a1 - tr, b0 - tc:b1 - tc]
     except RasterioError as exc:
         msg = f"raster {info.name!r} could not be read onto the grid ({exc}); check that it is a complete GeoTIFF"
         raise RasterError(msg) from exc

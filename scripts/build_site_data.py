@@ -131,12 +131,12 @@ def build_elevation() -> dict[str, object]:
     step = 1.0 / 12.0  # 5 arc-minutes; row 0 starts at 90N, column 0 at 180W (pvlib.tools._degrees_to_index)
     world = Affine(step, 0.0, -180.0, 0.0, -step, 90.0)
     w, s, e, n = _box()
-    c0, r0 = (int(np.floor(v)) for v in ~world * (w, n))
-    c1, r1 = (int(np.ceil(v)) for v in ~world * (e, s))
+    c0, r0 = (int(np.floor(v)) for v in ~world @ (w, n))
+    c1, r1 = (int(np.ceil(v)) for v in ~world @ (e, s))
     clip = raw[r0:r1, c0:c1]
     metres = clip.astype(np.float32) * 28.0 - 450.0
     metres[clip == 255] = np.nan
-    transform = world * Affine.translation(c0, r0)
+    transform = world @ Affine.translation(c0, r0)
     version = _version("pvlib")
     write_cog(OUT / "elevation_5min.tif", metres, transform=transform, crs=STORAGE_CRS, block_size=128, tags={
         "SOURCE": f"pvlib {version} pvlib/data/Altitude.h5 (Mapzen terrain tiles: SRTM, GMTED2010, ETOPO1)",

@@ -222,8 +222,20 @@ def rasterize_targets(geoms: gpd.GeoSeries | gpd.GeoDataFrame, grid: Grid, *, al
     return out.view(bool)
 
 
-def distance_km(targets: np.ndarray, resolution_m: float, *, out: np.ndarray | None = None) -> np.ndarray:
+def distance_km(
+    targets: np.ndarray,
+    resolution_m: float,
+    *,
+    out: np.ndarray | None = None,
+    indices: np.ndarray | None = None,
+    block_rows: int = 256,
+) -> np.ndarray:
     """Distance in km from each cell centre to the nearest target cell centre (float32).
+
+    The nearest target of every cell comes from :func:`scipy.ndimage.distance_transform_edt`
+    (its feature transform, written into ``indices`` when given, so one int32 buffer serves
+    every distance criterion); distances are then computed in row blocks straight into
+    ``out``, with no full-size float64 temporaries.
 
     Parameters
     ----------
@@ -233,6 +245,10 @@ def distance_km(targets: np.ndarray, resolution_m: float, *, out: np.ndarray | N
         Cell size in metres.
     out : numpy.ndarray, optional
         float32 output buffer (reused).
+    indices : numpy.ndarray, optional
+        int32 buffer of shape ``(2, rows, cols)`` for the feature transform (reused).
+    block_rows : int
+        Rows per block of the distance computation.
 
     Raises
     ------
@@ -249,16 +265,33 @@ def distance_km(targets: np.ndarray, resolution_m: float, *, out: np.ndarray | N
     if not targets.any():
         msg = "no target lies on the grid (all outside the province's bounding box?); nothing to measure distance to"
         raise PlannerError(msg)
+    rows, cols = targets.shape
     if out is None:
         out = np.empty(targets.shape, dtype=np.float32)
-    d64 = ndimage.distance_transform_edt(~targets, sampling=float(resolution_m) / 1000.0)
-    np.copyto(out, d64, casting="same_kind")
-    del d64
+    if indices is None or indices.shape != (2, rows, cols) or indices.dtype != np.int32:
+        indices = np.empty((2, rows, cols), dtype=np.int32)
+    ndimage.distance_transform_edt(~targets, return_distances=False, return_indices=True, indices=indices)
+    s = float(resolution_m) / 1000.0
+    col_x = np.arange(cols, dtype=np.float64) * s
+    step = max(1, int(block_rows))
+    for r0 in range(0, rows, step):
+        r1 = min(rows, r0 + step)
+        dy = np.arange(r0, r1, dtype=np.float64)[:, None] * s - indices[0, r0:r1] * s
+        dx = col_x[None, :] - indices[1, r0:r1] * s
+        np.multiply(dy, dy, out=dy)
+        np.multiply(dx, dx, out=dx)
+        np.add(dy, dx, out=dy)
+        np.sqrt(dy, out=dy)
+        out[r0:r1] = dy
     return out
 
 
 def distance_to_features(
-    geoms: gpd.GeoSeries | gpd.GeoDataFrame, grid: Grid, *, out: np.ndarray | None = None
+    geoms: gpd.GeoSeries | gpd.GeoDataFrame,
+    grid: Grid,
+    *,
+    out: np.ndarray | None = None,
+    indices: np.ndarray | None = None,
 ) -> np.ndarray:
     """Distance in km to the nearest of ``geoms`` (points, lines or polygons; inside a polygon = 0).
 
@@ -271,7 +304,7 @@ def distance_to_features(
     >>> float(d[4, 0])
     4.0
     """
-    return distance_km(rasterize_targets(geoms, grid), grid.resolution_m, out=out)
+    return distance_km(rasterize_targets(geoms, grid), grid.resolution_m, out=out, indices=indices)
 
 
 def slope_degrees(

@@ -90,6 +90,7 @@ class Zones:
     id_column: str
     labels: np.ndarray | None = None
     members: tuple[np.ndarray, np.ndarray] | None = None
+    geoms: np.ndarray | None = None  # polygons in the grid's CRS (kept to re-rasterise by chunks)
 
     def stats(
         self,
@@ -151,7 +152,7 @@ def zones_from_polygons(polygons: gpd.GeoDataFrame, grid: Grid, *, id_column: st
     labels = np.zeros(grid.shape, dtype=dtype)
     shapes = ((g, i + 1) for i, g in enumerate(geoms) if g is not None and not g.is_empty)
     rasterio.features.rasterize(shapes, out=labels, transform=grid.transform)
-    return Zones(grid=grid, ids=ids, id_column=id_column, labels=labels)
+    return Zones(grid=grid, ids=ids, id_column=id_column, labels=labels, geoms=geoms)
 
 
 def zones_from_buffers(points: gpd.GeoDataFrame, grid: Grid, *, radius_m: float, id_column: str = "id") -> Zones:
