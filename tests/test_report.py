@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import json
 import re
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,13 +21,20 @@ from matplotlib.image import imread
 from shapely.geometry import box
 
 import outputs.maps as maps
-from outputs.maps import FontMissingError, plot_layout_map, plot_score_map
-from outputs.report import Report, build_report, write_report_html, write_report_pdf
-from cli.report import parse_pairs, parse_weights, register
+from analysis.allocation import AllocationResult, allocate_capacity
+from analysis.completeness import assess_chain_completeness
+from analysis.fit import FitResult, score_transfer_fit
+from analysis.sensitivity import run_sensitivity
 from analysis.weights import COMPONENTS
+from cli.report import parse_pairs, parse_weights, register
 from geo.errors import PlannerError
+from layers.boundaries import load_boundaries
+from outputs.maps import plot_layout_map, plot_score_map
+from outputs.report import Report, build_report, write_report_html, write_report_pdf
 
 EVIL = "<script>alert(1)</script>"
+#: The components given in ROWS (any other component of analysis.weights.COMPONENTS is 0.5).
+ROW_COMPONENTS = ("upstream", "downstream", "relatedness", "origin_tie", "policy", "site")
 # Five real county adcodes (the score map joins on them); the values are made up by hand.
 ROWS = [
     # adcode, name_zh, name_en, region, components..., eligible, excluded_reason, score, rank, clauses
@@ -38,11 +47,11 @@ ROWS = [
 ]
 
 
-def _fit(*, evil: bool = False) -> SimpleNamespace:
+def _fit(*, evil: bool = False) -> FitResult:
     recs = []
     for code, zh, en, region, comps, ok, why, score, rank, clauses in ROWS:
         rec = {"adcode": code, "name_zh": zh, "name_en": en, "city_adcode": code[:4] + "00", "region": region,
-               **dict(zip(COMPONENTS, comps)), "eligible": ok, "excluded_reason": why, "score": score,
+               **dict.fromkeys(COMPONENTS, 0.5), **dict(zip(ROW_COMPONENTS, comps)), "eligible": ok, "excluded_reason": why, "score": score,
                "rank": rank, "policy_clauses": clauses,
                "reason_zh": f"{zh}：设有印染专业园区（§19），针织买家在60公里内",
                "reason_en": f"{en}: designated dyeing park (§19), knitwear buyers within 60 km"}
@@ -51,7 +60,7 @@ def _fit(*, evil: bool = False) -> SimpleNamespace:
     if evil:
         table.loc[0, ["name_zh", "name_en"]] = EVIL
         table.loc[1, "reason_zh"] = table.loc[1, "reason_en"] = f"<img src=x onerror=alert(2)> {EVIL}"
-    return SimpleNamespace(
+    return FitResult(
         table=table, stage="dyeing", origin="440118", level="county",
         weights={"upstream": 0.25, "downstream": 0.2, "relatedness": 0.2, "origin_tie": 0.1, "policy": 0.15, "site": 0.1},
         params={"decay_km": 60.0},
@@ -69,10 +78,11 @@ def _sensitivity() -> pd.DataFrame:
     return s
 
 
-def _allocation() -> SimpleNamespace:
+def _allocation() -> AllocationResult:
     flows = pd.DataFrame({"origin": ["440118", "440118"], "destination": ["445281", "440513"],
                           "amount": [60.0, 40.0], "cost": [0.19, 0.28]})
-    return SimpleNamespace(flows=flows, lines=None, shortfall=0.0, message="全部产能已安置 all capacity placed")
+    return AllocationResult(flows=flows, lines=gpd.GeoDataFrame(geometry=[], crs=4326), shortfall=0.0,
+                            message="全部产能已安置 all capacity placed")
 
 
 class _Collector(HTMLParser):
@@ -201,14 +211,21 @@ def test_ranking_rows_and_order(zh_report: Report) -> None:
 
 
 def test_bad_input_messages() -> None:
-    with pytest.raises(PlannerError, match="`lang` must be 'zh' or 'en', got 'fr'"):
+    with pytest.raises(PlannerError, match=r"`lang` must be one of \['zh', 'en'\], got 'fr'"):
         build_report(_fit(), lang="fr", maps=False)
     broken = _fit()
     broken.table = broken.table.drop(columns=["site", "reason_en"])
-    with pytest.raises(PlannerError, match=r"lacks columns \['site', 'reason_en'\].*score_transfer_fit"):
+    with pytest.raises(PlannerError, match=r"`fit.table` lacks columns \['site', 'reason_en'\].*score_transfer_fit"):
         build_report(broken, maps=False)
-    with pytest.raises(PlannerError, match="has no attribute `weights`"):
+    with pytest.raises(PlannerError, match="`fit` must be an analysis.fit.FitResult, got SimpleNamespace"):
         build_report(SimpleNamespace(table=_fit().table, stage="x", origin="y", level="county"), maps=False)
+    # every problem of the inputs in one message
+    flows_only = SimpleNamespace(flows=_allocation().flows)
+    with pytest.raises(PlannerError, match=r"`sensitivity` must be the DataFrame of run_sensitivity.*; "
+                                           r"`completeness` must be a DataFrame.*got list; "
+                                           r"`allocation` must be an analysis.allocation.AllocationResult, got SimpleNamespace"):
+        build_report(_fit(), sensitivity=_sensitivity().drop(columns="p_top3"), completeness=[],  # type: ignore[arg-type]
+                     allocation=flows_only, maps=False)  # type: ignore[arg-type]
     with pytest.raises(PlannerError, match="`report` must be a Report"):
         write_report_html("<p>hi</p>", "/tmp/x.html")  # type: ignore[arg-type]
 
@@ -297,8 +314,9 @@ def test_missing_cjk_font_names_the_package(monkeypatch: pytest.MonkeyPatch) -> 
                                                       and "Hei" not in f.name and "Han" not in f.name])
     maps.find_cjk_font.cache_clear()
     try:
-        with pytest.raises(FontMissingError, match="apt-get install fonts-noto-cjk"):
+        with pytest.raises(PlannerError, match="apt-get install fonts-noto-cjk") as info:
             plot_score_map(_units())
+        assert type(info.value).__name__ == "FontMissingError"
     finally:
         monkeypatch.undo()
         maps.find_cjk_font.cache_clear()
@@ -342,8 +360,6 @@ def test_cli_export_layout_layers(tmp_path: Path, capsys: pytest.CaptureFixture[
 # --------------------------------------------------------------------------- real engine, end to end
 def _engine_inputs() -> dict[str, pd.DataFrame]:
     """Small hand-made engine inputs: dyeing parks in Puning and Chaoyang (§19), buyers in Shantou."""
-    from layers.boundaries import load_boundaries
-
     codes = load_boundaries("county")["adcode"].tolist()
     cap = pd.DataFrame(0.0, index=codes, columns=["weaving", "dyeing", "apparel"])
     cap.loc["440118", ["weaving", "dyeing", "apparel"]] = [3.0, 3.0, 3.0]  # Zengcheng, the origin
@@ -360,18 +376,13 @@ def _engine_inputs() -> dict[str, pd.DataFrame]:
 
 
 def test_end_to_end_with_engine(tmp_path: Path) -> None:
-    fit_mod = pytest.importorskip("analysis.fit", reason="analysis/fit.py has not landed yet")
-    fit = fit_mod.score_transfer_fit("dyeing", "440118", level="county", **_engine_inputs())
+    fit = score_transfer_fit("dyeing", "440118", level="county", **_engine_inputs())
     ok = fit.table[fit.table["eligible"].astype(bool)]
     assert set(ok["adcode"]) == {"445281", "440513"}  # §19: only units with a dyeing park
-    sens_mod = pytest.importorskip("analysis.sensitivity")
-    alloc_mod = pytest.importorskip("analysis.allocation")
-    sens = sens_mod.run_sensitivity(fit, n=200, seed=1)
-    alloc = alloc_mod.allocate_capacity("dyeing", {"440118": 100.0}, room={"445281": 60.0, "440513": 20.0}, fit=fit)
-    comp_mod = pytest.importorskip("analysis.completeness")
+    sens = run_sensitivity(fit, n=200, seed=1)
+    alloc = allocate_capacity("dyeing", {"440118": 100.0}, room={"445281": 60.0, "440513": 20.0}, fit=fit)
     inputs = _engine_inputs()
-    comp = comp_mod.assess_chain_completeness(inputs["capability"], by="region",
-                                              transfer=("dyeing", "440118", "445281", 1.0))
+    comp = assess_chain_completeness(inputs["capability"], by="region", transfer=("dyeing", "440118", "445281", 1.0))
     report = build_report(fit, sensitivity=sens, allocation=alloc, completeness=comp, lang="zh")
     section = report.html[report.html.index('id="completeness"'):report.html.index('id="allocation"')]
     # East: dyeing level 1 (thin) in Puning before, 1 + 3 after moving Zengcheng's 3 -> present
@@ -398,13 +409,7 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
 
 
 def test_end_to_end_with_engine_defaults(tmp_path: Path) -> None:
-    fit_mod = pytest.importorskip("analysis.fit", reason="analysis/fit.py has not landed yet")
-    try:
-        fit = fit_mod.score_transfer_fit("dyeing", "440118", level="county")
-    except PlannerError as exc:
-        if "not available yet" in str(exc):
-            pytest.skip(f"engine defaults not landed: {exc}")
-        raise
+    fit = score_transfer_fit("dyeing", "440118", level="county")
     report = build_report(fit, lang="zh")
     top = fit.table[fit.table["eligible"].astype(bool)].head(3)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(write_report_pdf(report, tmp_path / "d.pdf")), "-"],
@@ -416,16 +421,10 @@ def test_end_to_end_with_engine_defaults(tmp_path: Path) -> None:
 
 
 def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("analysis.fit", reason="analysis/fit.py has not landed yet")
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
     a = _parser().parse_args(["report", "--stage", "dyeing", "--origin", "440118", "--draws", "100", "--seed", "3",
                               "--lang", "en", "--no-maps", "--html", str(html), "--pdf", str(pdf)])
-    try:
-        assert a.func(a) == 0
-    except PlannerError as exc:
-        if "not available" in str(exc):
-            pytest.skip(f"engine defaults not landed: {exc}")
-        raise
+    assert a.func(a) == 0
     assert capsys.readouterr().out.split() == [str(html), str(pdf)]
     page = html.read_text(encoding="utf-8")
     assert "Zengcheng" in page and "Sensitivity" in page and "--draws 100 --seed 3" in page
@@ -438,19 +437,10 @@ def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_cli_export_with_fit_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("analysis.fit", reason="analysis/fit.py has not landed yet")
-    import json
-    import zipfile
-
     a = _parser().parse_args(["export", "--layers", "zones", "--stage", "dyeing", "--origin", "440118",
                               "--allocate", "440118=100", "--room", "445281=60", "--format", "all",
                               "--crs", "EPSG:4547", "--out", str(tmp_path / "all.zip")])
-    try:
-        assert a.func(a) == 0
-    except PlannerError as exc:
-        if "not available" in str(exc):
-            pytest.skip(f"engine defaults not landed: {exc}")
-        raise
+    assert a.func(a) == 0
     zf = zipfile.ZipFile(capsys.readouterr().out.strip())
     names = set(zf.namelist())
     assert {"raster/fit_dyeing_440118.tif", "csv/fit_dyeing_440118.csv", "shapefile/fit_dyeing_440118.zip",
