@@ -307,14 +307,37 @@ def distance_to_features(
     return distance_km(rasterize_targets(geoms, grid), grid.resolution_m, out=out, indices=indices)
 
 
+def _nan_gradient(z: np.ndarray, axis: int, h: float) -> np.ndarray:
+    """Derivative along ``axis``: central difference where both neighbours have data, one-sided where one has.
+
+    Equals :func:`numpy.gradient` (edge_order 1) on complete data; NaN only where neither neighbour is usable.
+    """
+    z = np.moveaxis(z, axis, 0)
+    n = z.shape[0]
+    out = np.full(z.shape, np.nan, dtype=np.float32)
+    if n < 2:
+        return np.moveaxis(np.zeros_like(out), 0, axis)
+    step = (z[1:] - z[:-1]) / np.float32(h)  # step[i] = slope between i and i+1
+    fwd = np.full(z.shape, np.nan, dtype=np.float32)
+    bwd = np.full(z.shape, np.nan, dtype=np.float32)
+    fwd[:-1] = step
+    bwd[1:] = step
+    both = np.isfinite(fwd) & np.isfinite(bwd)
+    np.copyto(out, fwd, where=np.isfinite(fwd))
+    np.copyto(out, bwd, where=np.isfinite(bwd))
+    np.copyto(out, (fwd + bwd) * np.float32(0.5), where=both)
+    return np.moveaxis(out, 0, axis)
+
+
 def slope_degrees(
     dem: np.ndarray, resolution_m: float, *, out: np.ndarray | None = None, block_rows: int = 1024
 ) -> np.ndarray:
     """Slope in degrees from a DEM on the grid (metres), by row blocks with a one-row halo.
 
-    Central differences inside, one-sided at the grid's edges (:func:`numpy.gradient`); NaN
-    in the DEM gives NaN slope around it. The result equals ``numpy.gradient`` on the whole
-    array, block size notwithstanding.
+    Central differences where both neighbours have data, one-sided at the grid's edges and
+    next to no-data cells (so a coastal cell beside a no-data sea cell keeps a slope); NaN
+    where the cell itself has no elevation. On complete data the result equals
+    :func:`numpy.gradient` on the whole array, block size notwithstanding.
 
     Examples
     --------
@@ -322,24 +345,25 @@ def slope_degrees(
     >>> plane = np.tile(x * 100.0, (4, 1))  # rises 100 m per 100 m cell eastward
     >>> np.round(slope_degrees(plane, 100.0, block_rows=2), 4)[0].tolist()
     [45.0, 45.0, 45.0, 45.0, 45.0, 45.0]
+    >>> plane[0, 2] = np.nan
+    >>> np.round(slope_degrees(plane, 100.0), 4)[0].tolist()
+    [45.0, 45.0, nan, 45.0, 45.0, 45.0]
     """
     rows = dem.shape[0]
     if out is None:
         out = np.empty(dem.shape, dtype=np.float32)
     step = max(1, int(block_rows))
+    h = float(resolution_m)
     for r0 in range(0, rows, step):
         r1 = min(rows, r0 + step)
         h0, h1 = max(0, r0 - 1), min(rows, r1 + 1)
         part = np.asarray(dem[h0:h1], dtype=np.float32)
-        if part.shape[0] > 1 and part.shape[1] > 1:
-            gy, gx = np.gradient(part, float(resolution_m))
-        elif part.shape[1] > 1:
-            gx, gy = np.gradient(part[0], float(resolution_m))[None, :], np.zeros_like(part)
-        else:
-            gx, gy = np.zeros_like(part), np.zeros_like(part)
+        gx = _nan_gradient(part, 1, h)
+        gy = _nan_gradient(part, 0, h)
         s = np.hypot(gx, gy, out=gx)
         np.arctan(s, out=s)
         np.degrees(s, out=s)
+        s[np.isnan(part)] = np.nan
         out[r0:r1] = s[r0 - h0: r0 - h0 + (r1 - r0)]
     return out
 
