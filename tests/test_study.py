@@ -49,13 +49,13 @@ def alloc(fit):
 def test_report_command_parses_back_to_the_same_settings() -> None:
     from cli.main import build_parser
 
-    s = StudySettings(stage="apparel", origin="440118", weights=(("policy", 0.4), ("upstream", 0.6)), decay_km=45.0,
+    s = StudySettings(stage="apparel", origin="440118", weights=(("policy", 0.4), ("upstream", 0.6)), half_life_h=1.5,
                       candidates="all", exclude=("445281", "440513"), draws=500, seed=7,
                       allocate=(("440118", 80.0),), room=(("445281", 50.0), ("park_x", 40.0)), lang="en")
     argv = shlex.split(build_command(s, kind="report", pdf="r.pdf"))
     assert argv[:4] == ["python", "-m", "analysis", "report"]
     a = build_parser().parse_args(argv[3:])
-    assert (a.stage, a.origin, a.level, a.decay_km, a.candidates) == ("apparel", "440118", "county", 45.0, "all")
+    assert (a.stage, a.origin, a.level, a.half_life_h, a.candidates) == ("apparel", "440118", "county", 1.5, "all")
     assert a.weights == "policy=0.4,upstream=0.6"
     assert a.exclude == ["445281,440513"]
     assert (a.draws, a.seed, a.lang, a.pdf) == (500, 7, "en", "r.pdf")
