@@ -42,7 +42,7 @@ import shapely
 from affine import Affine
 from scipy.spatial import cKDTree
 
-from analysis.suitability.criteria import slope_degrees, urban_share
+from analysis.suitability.criteria import padded_grid, slope_degrees, urban_share
 from analysis.suitability.grid import Grid
 from analysis.suitability.overlay import RASTER_SUFFIXES, _as_geoms, accumulate, encode_surface
 from analysis.suitability.plan import CriterionPlan
@@ -157,8 +157,9 @@ def _urban_overlap(block: np.ndarray, *, res: float, radius_m: float) -> np.ndar
 def _lazy_raw(plan: CriterionPlan, grid: Grid, tmpl: Any) -> Any:
     res = grid.resolution_m
     if plan.kind == "distance":
-        targets = _burn(grid, tmpl, plan.geoms.values, all_touched=True)
-        cells = _target_cells(targets)
+        big, pad = padded_grid(grid)  # targets up to DISTANCE_PAD_M beyond the grid, as in memory
+        big_tmpl = da.zeros(big.shape, dtype=np.uint8, chunks=tmpl.chunksize)
+        cells = _target_cells(_burn(big, big_tmpl, plan.geoms.values, all_touched=True)) - pad
         if not len(cells):
             msg = f"criterion {plan.name!r}: no target lies on the grid; nothing to measure distance to"
             raise PlannerError(msg)

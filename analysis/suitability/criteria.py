@@ -4,7 +4,8 @@ Every function returns a float32 array on the grid (NaN = no data) and leaves it
 alone. Distances are Euclidean between cell centres in the analysis CRS (an equal-area
 Albers; distances within a fraction of a per cent across the province), computed with
 :func:`scipy.ndimage.distance_transform_edt` on the rasterised targets and returned in km.
-Targets outside the grid (the province's bounding box) are not seen.
+Targets up to :data:`DISTANCE_PAD_M` (20 km) beyond the grid (the province's bounding box)
+count; farther ones are not seen.
 
 Default sources (converted once into ``data/site/``, see its README):
 
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import rasterio.features
 import shapely
+from affine import Affine
 from scipy import ndimage
 
 from analysis.suitability.grid import Grid
@@ -51,6 +53,8 @@ __all__ = [
     "related_places",
     "origin_geometry",
     "rasterize_targets",
+    "DISTANCE_PAD_M",
+    "padded_grid",
     "distance_km",
     "distance_to_features",
     "slope_degrees",
@@ -64,6 +68,11 @@ URBAN_CLASS: int = 13
 #: ASSUMPTION: a stage is "related" to ``s`` when it supplies at least this share of s's in-chain
 #: input, or s supplies at least this share of its input (data/model/chain_edges.csv).
 RELATED_MIN_WEIGHT: float = 0.10
+
+#: Distances see targets up to this far beyond the grid's edge (metres): the grid is the province's bounding
+#: box, and a road just across the border is nearer to a border town than any road inside. The road and rail
+#: files end 20 km beyond the province, so nothing they hold is missed; farther targets are not seen.
+DISTANCE_PAD_M: float = 20_000.0
 
 #: criterion -> source string of the embedded default data.
 DEFAULT_SOURCES: dict[str, str] = {
@@ -228,6 +237,7 @@ def distance_km(
     *,
     out: np.ndarray | None = None,
     indices: np.ndarray | None = None,
+    pad: int = 0,
     block_rows: int = 256,
 ) -> np.ndarray:
     """Distance in km from each cell centre to the nearest target cell centre (float32).
@@ -246,7 +256,10 @@ def distance_km(
     out : numpy.ndarray, optional
         float32 output buffer (reused).
     indices : numpy.ndarray, optional
-        int32 buffer of shape ``(2, rows, cols)`` for the feature transform (reused).
+        int32 buffer of shape ``(2, rows, cols)`` of ``targets`` for the feature transform (reused).
+    pad : int
+        ``targets`` extends ``pad`` cells beyond the output grid on every side (see
+        :func:`padded_grid`); the output covers the inner part only.
     block_rows : int
         Rows per block of the distance computation.
 
@@ -265,19 +278,20 @@ def distance_km(
     if not targets.any():
         msg = "no target lies on the grid (all outside the province's bounding box?); nothing to measure distance to"
         raise PlannerError(msg)
-    rows, cols = targets.shape
+    prow, pcol = targets.shape
+    rows, cols = prow - 2 * pad, pcol - 2 * pad
     if out is None:
-        out = np.empty(targets.shape, dtype=np.float32)
-    if indices is None or indices.shape != (2, rows, cols) or indices.dtype != np.int32:
-        indices = np.empty((2, rows, cols), dtype=np.int32)
+        out = np.empty((rows, cols), dtype=np.float32)
+    if indices is None or indices.shape != (2, prow, pcol) or indices.dtype != np.int32:
+        indices = np.empty((2, prow, pcol), dtype=np.int32)
     ndimage.distance_transform_edt(~targets, return_distances=False, return_indices=True, indices=indices)
     s = float(resolution_m) / 1000.0
     col_x = np.arange(cols, dtype=np.float64) * s
     step = max(1, int(block_rows))
     for r0 in range(0, rows, step):
         r1 = min(rows, r0 + step)
-        dy = np.arange(r0, r1, dtype=np.float64)[:, None] * s - indices[0, r0:r1] * s
-        dx = col_x[None, :] - indices[1, r0:r1] * s
+        dy = np.arange(r0, r1, dtype=np.float64)[:, None] * s - (indices[0, r0 + pad:r1 + pad, pad:pad + cols] - pad) * s
+        dx = col_x[None, :] - (indices[1, r0 + pad:r1 + pad, pad:pad + cols] - pad) * s
         np.multiply(dy, dy, out=dy)
         np.multiply(dx, dx, out=dx)
         np.add(dy, dx, out=dy)
@@ -286,14 +300,32 @@ def distance_km(
     return out
 
 
+def padded_grid(grid: Grid, *, pad_m: float = DISTANCE_PAD_M) -> tuple[Grid, int]:
+    """``grid`` grown by ``pad_m`` (rounded up to whole cells) on every side, and the pad in cells.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> g, pad = padded_grid(Grid(Affine(1000, 0, 0, 0, -1000, 5000), (5, 5)), pad_m=2000)
+    >>> pad, g.shape, g.transform.c
+    (2, (9, 9), -2000.0)
+    """
+    pad = int(math.ceil(max(0.0, pad_m) / grid.resolution_m))
+    t = grid.transform @ Affine.translation(-pad, -pad)
+    return Grid(t, (grid.shape[0] + 2 * pad, grid.shape[1] + 2 * pad), grid.crs), pad
+
+
 def distance_to_features(
     geoms: gpd.GeoSeries | gpd.GeoDataFrame,
     grid: Grid,
     *,
     out: np.ndarray | None = None,
     indices: np.ndarray | None = None,
+    pad_m: float = DISTANCE_PAD_M,
 ) -> np.ndarray:
     """Distance in km to the nearest of ``geoms`` (points, lines or polygons; inside a polygon = 0).
+
+    Targets up to ``pad_m`` beyond the grid count (:data:`DISTANCE_PAD_M`).
 
     Examples
     --------
@@ -303,8 +335,11 @@ def distance_to_features(
     >>> d = distance_to_features(gpd.GeoSeries([Point(500, 4500)], crs=g.crs), g)
     >>> float(d[4, 0])
     4.0
+    >>> float(distance_to_features(gpd.GeoSeries([Point(-1500, 500)], crs=g.crs), g)[4, 0])
+    2.0
     """
-    return distance_km(rasterize_targets(geoms, grid), grid.resolution_m, out=out, indices=indices)
+    big, pad = padded_grid(grid, pad_m=pad_m)
+    return distance_km(rasterize_targets(geoms, big), grid.resolution_m, out=out, indices=indices, pad=pad)
 
 
 def _nan_gradient(z: np.ndarray, axis: int, h: float) -> np.ndarray:

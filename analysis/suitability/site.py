@@ -21,7 +21,7 @@ import pandas as pd
 from affine import Affine
 
 from analysis.suitability import chunked
-from analysis.suitability.criteria import distance_km, rasterize_targets, slope_degrees, urban_share
+from analysis.suitability.criteria import distance_to_features, padded_grid, slope_degrees, urban_share
 from analysis.suitability.grid import DEFAULT_RESOLUTION_M, Grid, guangdong_grid, land_mask
 from analysis.suitability.overlay import CODE_TAGS, accumulate, encode_surface, exclusion_mask
 from analysis.suitability.plan import CriterionInput, CriterionPlan, normalised_weights, plan_criteria
@@ -92,8 +92,14 @@ class SuitabilityResult:
         return chunked.encode_lazy(self.surface, self.restricted, self.land)
 
     def site_component(self, column: str = "site_mean") -> pd.Series:
-        """``column`` per adcode, for the fit's ``site`` component (NaN where a unit has no usable land)."""
-        return self.zonal.set_index("adcode")[column].rename("site") if self.level != "park" else self.zonal[column]
+        """``column`` (``site_mean`` or ``site_share``) per adcode: the fit's ``site`` component.
+
+        NaN where a unit has no unrestricted land with data (e.g. wholly excluded).
+        """
+        if column not in ("site_mean", "site_share"):
+            msg = f"`column` must be 'site_mean' or 'site_share', got {column!r}"
+            raise PlannerError(msg)
+        return self.zonal.set_index("adcode")[column].rename("site")
 
     def write(self, path: str | os.PathLike, *, progress: Progress | None = None) -> Path:
         """Write the coded surface as a Cloud-Optimised GeoTIFF (codes and sources in its metadata)."""
@@ -160,7 +166,7 @@ def raw_criterion(
     """
     kw = dict(transform=grid.transform, shape=grid.shape, crs=grid.crs)
     if plan.kind == "distance":
-        return distance_km(rasterize_targets(plan.geoms, grid), grid.resolution_m, out=out, indices=indices)
+        return distance_to_features(plan.geoms, grid, out=out, indices=indices)
     if plan.kind == "raster":
         return read_raster_to_grid(plan.info.path, resampling=plan.resampling, info=plan.info, out=out, **kw)
     if plan.kind == "slope":
@@ -267,12 +273,11 @@ def compute_site_scores(
     assumptions.append(f"site_share counts cells with suitability >= {threshold:g} (ASSUMPTION); restricted land "
                        "counts as not suitable; site_mean averages unrestricted land with data")
     keep = keep_criteria if keep_criteria is not None else grid.size <= KEEP_CRITERIA_MAX_CELLS
-    zones = _level_zones(level, grid.transform, tuple(grid.shape))
-    parks = (_park_zones(grid.transform, tuple(grid.shape), float(park_buffer_km) * 1000.0)
-             if park_buffer_km else None)
     if park_buffer_km:
         assumptions.append(f"park_zonal: cells within {park_buffer_km:g} km of each named park's point (ASSUMPTION)")
     if chunks is not None:
+        zones = _level_zones(level, grid.transform, tuple(grid.shape))
+        parks = _park_zones(grid.transform, tuple(grid.shape), float(park_buffer_km) * 1000.0) if park_buffer_km else None
         surface, restricted, land, ex_src, ex_notes = chunked.lazy_surface(plans, w, grid, exclusion=exclusion,
                                                                            chunks=chunks)
         report(0.5, "graph built")
@@ -291,7 +296,8 @@ def compute_site_scores(
     kept: dict[str, np.ndarray] = {}
     n = len(plans) + 2
     last_distance = max((i for i, p in enumerate(plans) if p.kind == "distance"), default=-1)
-    ft = np.empty((2, *grid.shape), dtype=np.int32) if last_distance >= 0 else None  # shared by the distances
+    # one feature-transform buffer (on the padded grid) shared by every distance criterion
+    ft = np.empty((2, *padded_grid(grid)[0].shape), dtype=np.int32) if last_distance >= 0 else None
     for i, plan in enumerate(plans):
         report(i / n, f"criterion {plan.name}")
         raw = raw_criterion(plan, grid, out=buf, indices=ft)
@@ -313,6 +319,9 @@ def compute_site_scores(
     restricted &= land
     surface[~land] = np.nan
     report((n - 1) / n, "zonal statistics")
+    # zones rasterised once per grid (cached), after the criteria so their buffers are not held during them
+    zones = _level_zones(level, grid.transform, tuple(grid.shape))
+    parks = _park_zones(grid.transform, tuple(grid.shape), float(park_buffer_km) * 1000.0) if park_buffer_km else None
     zonal = zones.stats(surface, restricted, threshold=threshold)
     park_zonal = parks.stats(surface, restricted, threshold=threshold) if parks else None
     report(1.0, "done")
