@@ -1,75 +1,37 @@
 """Benchmark: the report (HTML, PDF) and the "everything" export.
 
-Uses the real fit engine (dyeing leaving Zengcheng 440118) when its defaults are available,
-otherwise a synthetic fit over the 124 county-level units (said so in the table).
+Uses the real fit engine (dyeing leaving Zengcheng 440118, the embedded defaults).
 
 Run: ``python benchmarks/bench_outputs.py [--write-readme]``
 """
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from analysis.fit import score_transfer_fit  # noqa: E402
 from benchmarks._readme import publish_table, time_median as _time  # noqa: E402
-
-
-
-
-def _synthetic_fit() -> SimpleNamespace:
-    import numpy as np
-
-    from analysis.weights import COMPONENTS
-    from layers.boundaries import load_boundaries
-
-    c = load_boundaries("county")
-    rng = np.random.default_rng(0)
-    t = c[["adcode", "name_zh", "name_en", "city_adcode", "region"]].copy()
-    for k in COMPONENTS:
-        t[k] = rng.random(len(t))
-    t["eligible"] = t["region"] != "PRD"
-    t["excluded_reason"] = np.where(t["eligible"], "", "PRD keeps the high-end links (§4)")
-    t["score"] = t[list(COMPONENTS)].mean(axis=1).where(t["eligible"])
-    t["rank"] = t["score"].rank(ascending=False, method="first")
-    t = t.sort_values("rank").reset_index(drop=True)
-    t["policy_clauses"] = "§4"
-    t["reason_zh"] = t["name_zh"] + "：合成数据"
-    t["reason_en"] = t["name_en"] + ": synthetic"
-    return SimpleNamespace(table=t, stage="dyeing", origin="440118", level="county",
-                           weights={k: 1 / 6 for k in COMPONENTS}, params={}, assumptions=["synthetic benchmark fit"],
-                           sources=["synthetic"])
-
-
-def _fit() -> tuple[object, str]:
-    try:
-        from analysis.fit import score_transfer_fit
-
-        return score_transfer_fit("dyeing", "440118", level="county"), "real engine, dyeing from Zengcheng 440118"
-    except (ImportError, ValueError) as exc:  # engine or its defaults not landed yet
-        return _synthetic_fit(), f"synthetic fit over 124 counties (engine defaults unavailable: {str(exc)[:60]}…)"
+from layers.boundaries import load_boundaries  # noqa: E402
+from layers.registry import list_layers, load_layer  # noqa: E402
+from outputs.export import export_everything  # noqa: E402
+from outputs.raster import rasterize_scores  # noqa: E402
+from outputs.report import build_report, write_report_html, write_report_pdf  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
-    import warnings
-
     warnings.simplefilter("ignore")
-    from outputs.export import export_everything
-    from outputs.raster import rasterize_scores
-    from outputs.report import build_report, write_report_html, write_report_pdf
-    from layers.boundaries import load_boundaries
-    from layers.registry import list_layers, load_layer
 
-    fit, what = _fit()
+    fit, what = score_transfer_fit("dyeing", "440118", level="county"), "real engine, dyeing from Zengcheng 440118"
     tmp = Path(tempfile.mkdtemp(prefix="bench_outputs_"))
     t0 = time.perf_counter()
     report = build_report(fit)
@@ -77,12 +39,7 @@ def main() -> None:
     build = _time(lambda: build_report(fit))
     html = _time(lambda: write_report_html(report, tmp / "r.html"))
     pdf = _time(lambda: write_report_pdf(report, tmp / "r.pdf"))
-    layers = {}
-    for lid in list_layers():
-        try:
-            layers[lid] = load_layer(lid)
-        except (ImportError, ValueError):
-            pass
+    layers = {lid: load_layer(lid) for lid in list_layers()}
     units = load_boundaries("county")[["adcode", "geometry"]].merge(fit.table, on="adcode")
     units["policy_clauses"] = units["policy_clauses"].astype(str)
     layers["fit_dyeing"] = units
