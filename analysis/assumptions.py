@@ -97,7 +97,7 @@ EVIDENCE_LEVEL: dict[int, float] = {1: 1.0, 2: 2.0}
 #: ASSUMPTION (editable): the one rule for passing a city-wide designation down to counties.
 #: A designation the policy states for a whole city (a §14 city title, a §3 zone, a §19 "dyeing
 #: parks in Shantou") names the city, not the county, so each county of the city inherits it at
-#: this fraction of its value: the policy grade (:func:`analysis.inputs.designations_from_places`)
+#: this fraction of its value: the policy grade (:func:`analysis.designations.designations_from_places`)
 #: and the ordinal capability value (:mod:`analysis.capability`) alike. A city that is a single
 #: county-level unit (Dongguan, Zhongshan) passes the full value.
 CITY_WIDE_FACTOR: float = 0.5

@@ -14,8 +14,8 @@ leaves from: the Spearman correlation of the scores of the same candidates for t
 Examples
 --------
 >>> res = run_backtest(load_backtest_cases().head(1))
->>> res[["case", "best_rank", "k", "holds"]].values.tolist()[0][:2]
-['bt_haizhu_qingcheng_apparel', 2]
+>>> res["case"].iloc[0], bool(res["holds"].iloc[0])
+('bt_haizhu_qingcheng_apparel', True)
 """
 from __future__ import annotations
 

@@ -43,20 +43,17 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import (
-    CITY_WIDE_FACTOR,
     COMPONENTS,
     DEFAULT_HALF_LIFE_H,
     DEFAULT_WEIGHTS,
-    DEFAULT_WEIGHTS_NOTE,
-    PARTNER_VALUES,
-    POLICY_GRADES,
     SITE_PLACEHOLDER,
     STAGE_CONSTRAINTS,
     USER_EXCLUDED_REASON,
 )
 from analysis.explain import explain_fit
 from analysis.inputs import UNIT_COLUMNS, FitInputs, load_fit_inputs
-from analysis.relatedness import REFERENCE as RELATEDNESS_REFERENCE
+from analysis.partner import partner_matrix
+from analysis.provenance import fit_assumptions, fit_sources
 from analysis.relatedness import compute_density, compute_proximity, relatedness_density
 from analysis.weights import normalise_weights
 from geo.errors import PlannerError, UnknownNameError
@@ -263,95 +260,6 @@ def _check_options(half_life_h: float, candidates: str, weights: Mapping[str, fl
     return normalise_weights(DEFAULT_WEIGHTS if weights is None else weights)
 
 
-def _dropped_inputs(inputs: FitInputs, stage: str | None) -> list[str]:
-    """Chain inputs of ``stage`` whose supplier stage has no capability anywhere: stated, not hidden."""
-    if stage is None or stage not in inputs.stages:
-        return []
-    w = inputs.chain[stage]
-    total = inputs.capability.sum(axis=0)
-    gone = [(k, float(w[k])) for k in w.index if w[k] > 0 and total.get(k, 0) <= 0]
-    if not gone:
-        return []
-    share = sum(v for _, v in gone)
-    return [f"{share:.0%} of {stage}'s chain inputs ({', '.join(f'{k} {v:.0%}' for k, v in gone)}) come from stages with "
-            "no capability data in any unit; upstream access is renormalised over the remaining suppliers"]
-
-
-def _assumptions(inputs: FitInputs, weights: Mapping[str, float] | None, half_life_h: float, stage: str | None) -> list[str]:
-    out = []
-    if weights is None:
-        out.append(DEFAULT_WEIGHTS_NOTE)
-    out.append(
-        f"ASSUMPTION: travel-time decay 0.5 ** (hours / {half_life_h:g}) by road; a half-life of {half_life_h:g} h is the "
-        "editable default (a same-day return trip from the PRD)" if half_life_h == DEFAULT_HALF_LIFE_H
-        else f"travel-time decay 0.5 ** (hours / {half_life_h:g}) (user-set half-life)"
-    )
-    out.append(
-        "upstream/downstream access = share of the province's chain-weighted supply (demand) within decay reach; "
-        "scale fixed by provincial totals, not by the candidates"
-    )
-    out.append(
-        "ASSUMPTION: policy grades " + ", ".join(f"{k} {v:g}" for k, v in POLICY_GRADES.items())
-        + f"; a county inherits a city-wide designation at {CITY_WIDE_FACTOR:g} of its value (policy grade and "
-        "capability alike; full value where the city is a single county-level unit)"
-    )
-    out.append(
-        "ASSUMPTION: partner (§4 产业共建) = " + ", ".join(f"{k} {v:g}" for k, v in PARTNER_VALUES.items())
-        + " (own_park: a transfer park for the stage paired with the origin's city; current: the origin city's 2023 "
-        "partner; other_park: a transfer park for the stage paired with another PRD city; earlier: an earlier round only)"
-    )
-    if inputs.params.get("relatedness_basis") == "presence":
-        out.append(
-            "relatedness = density (Hidalgo et al. 2007) on binary presence (designations naming the unit itself and "
-            "evidence), never on inherited shares; presence data are thin, so its default weight is low"
-        )
-    else:
-        out.append("relatedness = density (Hidalgo et al. 2007) from the capability magnitudes given (presence where RCA >= 1)")
-    out.append("tiers: a unit with no designation, evidence, partner link or related stage present for this stage is in "
-               "the 'no evidence' tier, ranked after every unit with evidence (its score comes from distance alone)")
-    out.append("rank 1 = best; equal scores are ranked by ascending adcode")
-    if stage is not None and stage in STAGE_CONSTRAINTS:
-        out.append(f"constraint {STAGE_CONSTRAINTS[stage][1]}: {stage} only in units with a designated {STAGE_CONSTRAINTS[stage][0]}")
-    return out + _dropped_inputs(inputs, stage) + list(inputs.assumptions)
-
-
-def _partner_matrix(inputs: FitInputs, origin_idx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Partner component (units x stages) and, per cell, the kind and name that gave it."""
-    units = inputs.units
-    order = units["adcode"].astype(str).to_numpy()
-    cities = units["city_adcode"].astype(str).to_numpy()
-    stages = inputs.stages
-    u, s = len(order), len(stages)
-    val = np.zeros((u, s))
-    kind = np.full((u, s), "", dtype=object)
-    name = np.full((u, s), "", dtype=object)
-    origin_city = str(cities[origin_idx])
-
-    def _take(mask_u: np.ndarray, cols: np.ndarray, v: float, k: str, n: str) -> None:
-        cell = mask_u[:, None] & cols[None, :] & (val < v)
-        val[cell], kind[cell], name[cell] = v, k, n
-
-    all_stages = np.ones(s, bool)
-    pr = inputs.partners
-    if len(pr):
-        mine = pr[pr["partner_adcode"].astype(str) == origin_city]
-        for current, key in ((False, "earlier"), (True, "current")):
-            rows = mine[mine["current"].astype(str).str.lower().isin(["true", "1"]) == current]
-            for r in rows.itertuples(index=False):
-                counties = [c for c in str(r.receiving_county_adcodes or "").split(";") if c.strip() and c != "nan"]
-                mask = np.isin(order, counties) if counties else (cities == str(r.receiving_adcode))
-                _take(mask, all_stages, PARTNER_VALUES[key], key, f"{r.partner_name_zh}→{r.receiving_name_zh}|{r.partner_name_en} -> {r.receiving_name_en}")
-    parks = inputs.transfer_parks
-    if len(parks):
-        ok = parks[parks["textile"].astype(str).isin(["yes", "partial"]) & parks["stages"].fillna("").astype(str).ne("")]
-        for r in ok.itertuples(index=False):
-            cols = np.isin(np.asarray(stages), str(r.stages).split(";"))
-            key = "own_park" if str(r.partner_adcode) == origin_city else "other_park"
-            firms = "" if str(r.firms) in ("", "nan", "None") else f"{float(r.firms):.0f}"
-            _take(order == str(r.county_adcode), cols, PARTNER_VALUES[key], key, f"{r.name_zh}|{r.name_en}|{firms}")
-    return val, kind, name
-
-
 def _check_stage(stage: str, inputs: FitInputs) -> int:
     if stage not in inputs.stages:
         msg = f"`stage` {stage!r} is unknown; use one of {inputs.stages}"
@@ -531,7 +439,7 @@ def _run(
     o = _resolve_origin(origin, inputs, inputs.level)
     ex = _check_exclude(exclude, inputs)
     pol, des = _policy_matrix(inputs)
-    partner = _partner_matrix(inputs, o)
+    partner = partner_matrix(inputs, o)
     presence = inputs.presence.to_numpy(dtype=float) if inputs.params.get("relatedness_basis") == "presence" else None
     comps = compute_fit_components(
         inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_hours,
@@ -608,8 +516,8 @@ def score_transfer_fit(
         level=inputs.level,
         weights=w,
         params=_params(inputs, half_life_h, candidates, exclude),
-        assumptions=_assumptions(inputs, weights, half_life_h, stage) + [str(n) for n in notes],
-        sources=_sources(inputs),
+        assumptions=fit_assumptions(inputs, weights, half_life_h, stage) + [str(n) for n in notes],
+        sources=fit_sources(inputs),
         details=details,
     )
 
@@ -617,14 +525,6 @@ def score_transfer_fit(
 def _params(inputs: FitInputs, half_life_h: float, candidates: str, exclude: Sequence[str]) -> dict[str, object]:
     return {**inputs.params, "half_life_h": float(half_life_h), "decay": "0.5 ** (hours / half_life_h)",
             "candidates": candidates, "exclude": [str(e) for e in exclude]}
-
-
-def _sources(inputs: FitInputs) -> list[str]:
-    return list(inputs.sources) + [
-        "粤工信消费函〔2023〕2号《关于进一步推动纺织服装产业高质量发展的实施意见》(2023-02-15): §4 orderly transfer, "
-        "§5 chain, §14 named cities/clusters, §19 dyeing parks",
-        f"relatedness: {RELATEDNESS_REFERENCE}",
-    ]
 
 
 def score_all_stages(

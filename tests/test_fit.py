@@ -9,7 +9,8 @@ import pytest
 
 from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS
 from analysis.fit import TABLE_COLUMNS, FitResult, compute_fit_components, score_all_stages, score_transfer_fit
-from analysis.inputs import designations_from_places, load_fit_inputs, read_site_csv
+from analysis.designations import designations_from_places
+from analysis.inputs import load_fit_inputs, read_site_csv
 from geo.errors import PlannerError, UnknownNameError
 
 E1, E2 = math.exp(-1), math.exp(-2)
