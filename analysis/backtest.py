@@ -1,6 +1,6 @@
 """Backtest: documented relocations and designations run through the model.
 
-Each case of ``data/model/backtest_cases.csv`` (:func:`layers.evidence.load_backtest_cases`)
+Each case of ``data/model/backtest_cases.csv`` (:func:`layers.cases.load_backtest_cases`)
 names a stage leaving a PRD origin and where it went (or where the notice sends it), with a
 success rule: ``any_in_top_k`` (at least one expected unit ranks in the top ``k``) or
 ``all_in_top_k``. A case with ``evidence_before`` is scored with only what was known before
@@ -29,7 +29,7 @@ from scipy.stats import spearmanr
 
 from analysis.fit import score_transfer_fit
 from analysis.inputs import FitInputs, load_fit_inputs
-from layers.evidence import load_backtest_cases
+from layers.cases import load_backtest_cases
 
 __all__ = ["BACKTEST_COLUMNS", "SENSITIVITY_ORIGINS", "origin_sensitivity", "run_backtest"]
 
@@ -57,7 +57,7 @@ def run_backtest(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     Parameters
     ----------
     cases : DataFrame, optional
-        As :func:`layers.evidence.load_backtest_cases` returns; all shipped cases if omitted.
+        As :func:`layers.cases.load_backtest_cases` returns; all shipped cases if omitted.
 
     Returns
     -------

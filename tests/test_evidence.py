@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from layers.boundaries import load_boundaries
+from layers.cases import load_backtest_cases
 from layers.evidence import (
     BACKTEST_COLUMNS,
     DYEING_COLUMNS,
@@ -21,7 +22,6 @@ from layers.evidence import (
     PARTNER_COLUMNS,
     QUALITIES,
     evidence_presence,
-    load_backtest_cases,
     load_dyeing_centres,
     load_evidence,
     load_partners,
