@@ -1,5 +1,41 @@
-"""Catalogue part: maps text, key -> (zh, en); merged by :mod:`outputs.text`."""
+"""Catalogue part: maps text, key -> (zh, en); merged by :mod:`outputs.text`.
+
+The web map (:mod:`outputs.webmap`: basemaps, popup field labels), the transfer-fit
+overlays (:mod:`outputs.fitmap`) and the report's static maps (:mod:`outputs.maps`), under
+keys starting ``maps.``. Popup headers that are also table headers (name, rank, score,
+region, origin, amount, cost) are the ``col.`` keys of the app part.
+"""
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
+    # basemaps, by id (outputs.webmap.BASEMAPS)
+    "maps.basemap.none": ("无底图（离线）", "No basemap (offline)"),
+    "maps.basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
+    # popup field labels of the policy layers, by column
+    "maps.field.name_zh": ("名称", "Name (zh)"),
+    "maps.field.name_en": ("英文名", "Name (en)"),
+    "maps.field.what": ("类别", "What it is"),
+    "maps.field.role": ("定位", "Role"),
+    "maps.field.members": ("成员城市", "Member cities"),
+    "maps.field.stages": ("产业链环节", "Chain stages"),
+    "maps.field.adcode": ("行政区划代码", "Admin code"),
+    "maps.field.area_km2": ("面积（km²）", "Area (km²)"),
+    "maps.field.clause": ("政策条款", "Clause"),
+    "maps.field.location_precision": ("定位精度", "Location precision"),
+    "maps.field.note": ("说明", "Note"),
+    "maps.field.source": ("来源", "Source"),
+    # transfer-fit overlays
+    "maps.fit.score": ("承接适宜性得分", "Transfer-fit score"),
+    "maps.fit.ineligible": ("不符合条件（约束或排除）", "Not eligible (constraint or exclusion)"),
+    "maps.fit.reason": ("说明", "Why"),
+    "maps.fit.flows": ("产能转移流向", "Capacity flows"),
+    "maps.fit.from": ("转出", "From"),
+    "maps.fit.to": ("承接", "To"),
+    "maps.fit.exclusion": ("排除区域", "Exclusion areas"),
+    # static maps of the report
+    "maps.static.layout": ("广东纺织服装产业布局（一群两极三区）",
+                           "Guangdong textile & apparel layout (one cluster, two poles, three zones)"),
+    "maps.static.north": ("北", "N"),
+    "maps.static.none": ("不符合条件 / 无数据", "Not eligible / no data"),
+    "maps.static.km": ("公里", "km"),
 }
