@@ -10,8 +10,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from geo.errors import PlannerError
 from layers.boundaries import load_boundaries
+from outputs.text import check_lang, tr
 from outputs.webmap import Overlay
 
 __all__ = ["SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
@@ -21,32 +21,6 @@ SCORE_CLASSES: tuple[tuple[float, str], ...] = (
     (0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0, "#253494"),
 )
 _INELIGIBLE = "#bdbdbd"
-
-_TEXT = {
-    "score": ("承接适宜性得分", "Transfer-fit score"),
-    "ineligible": ("不符合条件（约束或排除）", "Not eligible (constraint or exclusion)"),
-    "name": ("名称", "Name"),
-    "rank": ("排名", "Rank"),
-    "score_f": ("得分", "Score"),
-    "reason": ("说明", "Why"),
-    "origin": ("转出地", "Origin"),
-    "flows": ("产能转移流向", "Capacity flows"),
-    "from": ("转出", "From"),
-    "to": ("承接", "To"),
-    "amount": ("转移量", "Amount"),
-    "cost": ("单位成本（1000×(1−得分)）", "Unit cost (1000×(1−score))"),
-    "excl": ("排除区域", "Exclusion areas"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _TEXT[key][0 if lang == "zh" else 1]
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("zh", "en"):
-        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
-        raise PlannerError(msg)
 
 
 def _units(level: str, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -88,23 +62,23 @@ def score_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None 
     >>> ov.title, len(ov.legend), bool(ov.gdf["_score_colour"].str.startswith("#").all())
     ('Transfer-fit score', 6, True)
     """
-    _check_lang(lang)
+    check_lang(lang)
     table = fit.table
     gdf = _units(fit.level, units).merge(table, on="adcode", how="inner")
     gdf["_score_colour"] = score_colours(gdf["score"].to_numpy(dtype=float), gdf["eligible"].to_numpy(dtype=bool))
-    gdf["_name"] = gdf["name_zh" if lang == "zh" else "name_en"].astype(str)
+    gdf["_name"] = gdf[f"name_{lang}"].astype(str)
     gdf["_rank"] = gdf["rank"].astype("string").fillna("—")
     score = gdf["score"].to_numpy(dtype=float)
     gdf["_score"] = np.where(np.isnan(score), "—", np.char.mod("%.3f", np.nan_to_num(score)))
-    reason = gdf["reason_zh" if lang == "zh" else "reason_en"].astype(str)
+    reason = gdf[f"reason_{lang}"].astype(str)
     gdf["_reason"] = reason.where(gdf["eligible"].astype(bool), gdf["excluded_reason"].astype(str))
     lows = [0.0] + [b for b, _ in SCORE_CLASSES[:-1]]
     legend = [(f"{lo:.1f}–{hi:.1f}", c) for lo, (hi, c) in zip(lows, SCORE_CLASSES)]
-    legend.append((_t("ineligible", lang), _INELIGIBLE))
+    legend.append((tr("maps.fit.ineligible", lang), _INELIGIBLE))
     return Overlay(
-        id="fit_score", title=_t("score", lang), gdf=gdf,
-        fields={"_name": _t("name", lang), "_rank": _t("rank", lang), "_score": _t("score_f", lang),
-                "_reason": _t("reason", lang)},
+        id="fit_score", title=tr("maps.fit.score", lang), gdf=gdf,
+        fields={"_name": tr("col.name", lang), "_rank": tr("col.rank", lang), "_score": tr("col.score", lang),
+                "_reason": tr("maps.fit.reason", lang)},
         colour_column="_score_colour", weight=0.6, fill_opacity=0.75, legend=legend,
     )
 
@@ -118,13 +92,14 @@ def origin_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None
     >>> origin_overlay(score_transfer_fit("dyeing", "440118")).gdf["adcode"].tolist()
     ['440118']
     """
-    _check_lang(lang)
+    check_lang(lang)
     u = units if units is not None else load_boundaries("city" if fit.level == "city" else "county")
     gdf = u[u["adcode"].astype(str) == str(fit.origin)].copy()
-    name = "name_zh" if lang == "zh" else "name_en"
+    name = f"name_{lang}"
     gdf["_name"] = gdf[name].astype(str) if name in gdf.columns else gdf["adcode"].astype(str)
-    return Overlay(id="fit_origin", title=_t("origin", lang), gdf=gdf, fields={"_name": _t("origin", lang)},
-                   colour="#d7301f", weight=3.0, fill_opacity=0.15, legend=[(_t("origin", lang), "#d7301f")])
+    title = tr("col.origin", lang)
+    return Overlay(id="fit_origin", title=title, gdf=gdf, fields={"_name": title},
+                   colour="#d7301f", weight=3.0, fill_opacity=0.15, legend=[(title, "#d7301f")])
 
 
 def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
@@ -137,20 +112,21 @@ def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
     >>> len(flow_overlay(r, lang="en").gdf)
     2
     """
-    _check_lang(lang)
+    check_lang(lang)
     lines = allocation.lines
     if lines is None or len(lines) == 0:
         return None
     gdf = lines.copy()
-    name = "name_zh" if lang == "zh" else "name_en"
+    name = f"name_{lang}"
     gdf["_to"] = gdf[name].astype(str) if name in gdf.columns else gdf["destination"].astype(str)
     gdf["_from"] = gdf["origin"].astype(str)
     gdf["_amount"] = np.char.mod("%g", gdf["amount"].to_numpy(dtype=float))
     gdf["_cost"] = np.char.mod("%g", gdf["cost"].to_numpy(dtype=float))
     return Overlay(
-        id="flows", title=_t("flows", lang), gdf=gdf,
-        fields={"_from": _t("from", lang), "_to": _t("to", lang), "_amount": _t("amount", lang), "_cost": _t("cost", lang)},
-        colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[(_t("flows", lang), "#e6550d")],
+        id="flows", title=tr("maps.fit.flows", lang), gdf=gdf,
+        fields={"_from": tr("maps.fit.from", lang), "_to": tr("maps.fit.to", lang), "_amount": tr("col.amount", lang),
+                "_cost": tr("col.cost", lang)},
+        colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[(tr("maps.fit.flows", lang), "#e6550d")],
     )
 
 
@@ -164,7 +140,8 @@ def exclusion_overlay(areas: gpd.GeoDataFrame, *, lang: str = "zh") -> Overlay:
     >>> exclusion_overlay(a, lang="en").title
     'Exclusion areas'
     """
-    _check_lang(lang)
+    check_lang(lang)
     gdf = areas[[areas.geometry.name]].to_crs(4326)
-    return Overlay(id="exclusion_areas", title=_t("excl", lang), gdf=gdf, colour="#252525", weight=1.0,
-                   fill_opacity=0.35, legend=[(_t("excl", lang), "#252525")])
+    title = tr("maps.fit.exclusion", lang)
+    return Overlay(id="exclusion_areas", title=title, gdf=gdf, colour="#252525", weight=1.0,
+                   fill_opacity=0.35, legend=[(title, "#252525")])

@@ -31,7 +31,9 @@ from matplotlib.patches import Patch, Rectangle
 from pyproj import Transformer
 
 from geo.crs import ANALYSIS_CRS
-from geo.errors import PlannerError
+from geo.errors import FontMissingError, PlannerError
+from layers.registry import REGION_COLOURS, get_layer_spec, load_layer
+from outputs.text import LANGS, tr
 
 __all__ = ["FontMissingError", "LAYOUT_LAYERS", "find_cjk_font", "plot_layout_map", "plot_score_map"]
 
@@ -45,18 +47,6 @@ _CJK_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
     "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Serif CJK SC", "Microsoft YaHei", "SimHei",
 )
-
-_TEXT = {
-    "zh": {"layout": "广东纺织服装产业布局（一群两极三区）", "score": "承接适宜性得分", "north": "北",
-           "none": "不符合条件 / 无数据", "km": "公里", "origin": "转出地"},
-    "en": {"layout": "Guangdong textile & apparel layout (one cluster, two poles, three zones)",
-           "score": "Transfer-fit score", "north": "N", "none": "Not eligible / no data", "km": "km",
-           "origin": "Origin"},
-}
-
-
-class FontMissingError(PlannerError):
-    """No font able to draw Chinese is installed."""
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +80,7 @@ def find_cjk_font() -> str:
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in _TEXT:
+    if lang not in LANGS:
         msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
         raise PlannerError(msg)
     return lang
@@ -134,7 +124,7 @@ def _add_scale_bar(ax: object, fp: FontProperties, lang: str) -> None:
     km = length / 1000
     for x, t in ((bx, "0"), (bx + half, f"{km / 2:g}"), (bx + length, f"{km:g}")):
         ax.text(x, by + h * 1.6, t, ha="center", va="bottom", fontproperties=_sized(fp, 7), zorder=21)
-    ax.text(bx + length + (x1 - x0) * 0.012, by + h / 2, _TEXT[lang]["km"], ha="left", va="center",
+    ax.text(bx + length + (x1 - x0) * 0.012, by + h / 2, tr("maps.static.km", lang), ha="left", va="center",
             fontproperties=_sized(fp, 7), zorder=21)
 
 
@@ -153,7 +143,7 @@ def _add_north_arrow(ax: object, fp: FontProperties, lang: str) -> None:
     tip = (ax_x + size * math.sin(ang), ax_y + size * math.cos(ang))
     ax.annotate("", xy=tip, xytext=(ax_x, ax_y),
                 arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 1.6}, zorder=21)
-    ax.text(tip[0], tip[1] + size * 0.12, _TEXT[lang]["north"], ha="center", va="bottom",
+    ax.text(tip[0], tip[1] + size * 0.12, tr("maps.static.north", lang), ha="center", va="bottom",
             fontproperties=_sized(fp, 10), fontweight="bold", zorder=21)
 
 
@@ -164,8 +154,6 @@ def _to_png(fig: Figure, dpi: int) -> bytes:
 
 
 def _load_layout_layers(ids: Sequence[str]) -> dict[str, gpd.GeoDataFrame]:
-    from layers.registry import load_layer  # late: the registry reads data files
-
     out: dict[str, gpd.GeoDataFrame] = {}
     for lid in ids:
         try:
@@ -211,8 +199,6 @@ def plot_layout_map(
     >>> plot_layout_map({"zones": z})[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    from layers.registry import REGION_COLOURS, get_layer_spec
-
     lang = _check_lang(lang)
     if layers is None:
         layers = _load_layout_layers(LAYOUT_LAYERS)
@@ -221,7 +207,7 @@ def plot_layout_map(
         raise PlannerError(msg)
     fig, ax, fp = _new_figure(size)
     handles: list[object] = []
-    name_col = "name_zh" if lang == "zh" else "name_en"
+    name_col = f"name_{lang}"
     for lid, gdf in layers.items():
         if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
             msg = f"`layers[{lid!r}]` must be a GeoDataFrame with a CRS, got {type(gdf).__name__}"
@@ -265,7 +251,7 @@ def plot_layout_map(
     ax.autoscale_view()
     _add_scale_bar(ax, fp, lang)
     _add_north_arrow(ax, fp, lang)
-    ax.set_title(title or _TEXT[lang]["layout"], fontproperties=_sized(fp, 11))
+    ax.set_title(title or tr("maps.static.layout", lang), fontproperties=_sized(fp, 11))
     ax.legend(handles=handles, loc="lower right", prop=_sized(fp, 6.5), framealpha=0.9)
     return _to_png(fig, dpi)
 
@@ -333,13 +319,13 @@ def plot_score_map(
         g[ok].plot(ax=ax, column=column, cmap=cmap, vmin=lo, vmax=hi, edgecolor="#616161", linewidth=0.3, zorder=2)
         sm = matplotlib.cm.ScalarMappable(norm=matplotlib.colors.Normalize(lo, hi), cmap=cmap)
         cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
-        cb.set_label(_TEXT[lang]["score"], fontproperties=fp)
+        cb.set_label(tr("maps.fit.score", lang), fontproperties=fp)
     if origin is not None and "adcode" in g.columns and (g["adcode"] == origin).any():
         g[g["adcode"] == origin].boundary.plot(ax=ax, color="#d7191c", linewidth=1.6, zorder=5)
-    handles = [Patch(facecolor="#e0e0e0", edgecolor="#9e9e9e", hatch="///", label=_TEXT[lang]["none"])]
+    handles = [Patch(facecolor="#e0e0e0", edgecolor="#9e9e9e", hatch="///", label=tr("maps.static.none", lang))]
     if origin is not None:
-        handles.append(Line2D([], [], color="#d7191c", lw=1.6, label=_TEXT[lang]["origin"]))
-    name_col = "name_zh" if lang == "zh" else "name_en"
+        handles.append(Line2D([], [], color="#d7191c", lw=1.6, label=tr("col.origin", lang)))
+    name_col = f"name_{lang}"
     if label_top > 0 and ok.any():
         order = (g.loc[ok, "rank"].sort_values() if "rank" in g.columns
                  else g.loc[ok, column].sort_values(ascending=False))
@@ -353,6 +339,6 @@ def plot_score_map(
     ax.autoscale_view()
     _add_scale_bar(ax, fp, lang)
     _add_north_arrow(ax, fp, lang)
-    ax.set_title(title or _TEXT[lang]["score"], fontproperties=_sized(fp, 11))
+    ax.set_title(title or tr("maps.fit.score", lang), fontproperties=_sized(fp, 11))
     ax.legend(handles=handles, loc="lower right", prop=_sized(fp, 7), framealpha=0.9)
     return _to_png(fig, dpi)
