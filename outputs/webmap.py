@@ -21,34 +21,46 @@ from branca.element import MacroElement, Template
 from geo.errors import UnknownNameError
 from geo.geometry import simplify_for_display
 from layers.registry import LAYERS, REGION_COLOURS, LayerSpec, get_layer_spec
+from outputs.text import check_lang, tr
 
-__all__ = ["BASEMAPS", "Overlay", "build_map", "popup_fields", "LEAFLET_PREFIX"]
+__all__ = ["BASEMAPS", "Overlay", "basemap_label", "build_map", "popup_fields", "LEAFLET_PREFIX"]
 
 #: Where the app serves the vendored Leaflet (Streamlit static serving).
 LEAFLET_PREFIX = "/app/static/leaflet"
-#: basemap id -> (Chinese, English)
-BASEMAPS: dict[str, tuple[str, str]] = {
-    "none": ("无底图（离线）", "No basemap (offline)"),
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-}
+#: Basemap ids; their names are the catalogue's ``maps.basemap.<id>`` (see :func:`basemap_label`).
+BASEMAPS: tuple[str, ...] = ("none", "osm")
 _CENTER = (23.3, 113.4)
 
-#: column -> (Chinese label, English label), in popup order
-_FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "name_zh": ("名称", "Name (zh)"),
-    "name_en": ("英文名", "Name (en)"),
-    "what": ("类别", "What it is"),
-    "role": ("定位", "Role"),
-    "members": ("成员城市", "Member cities"),
-    "stages": ("产业链环节", "Chain stages"),
-    "adcode": ("行政区划代码", "Admin code"),
-    "region": ("区域", "Region"),
-    "area_km2": ("面积（km²）", "Area (km²)"),
-    "clause": ("政策条款", "Clause"),
-    "location_precision": ("定位精度", "Location precision"),
-    "note": ("说明", "Note"),
-    "source": ("来源", "Source"),
+#: popup column -> catalogue key of its label, in popup order
+_FIELD_KEYS: dict[str, str] = {
+    "name_zh": "maps.field.name_zh",
+    "name_en": "maps.field.name_en",
+    "what": "maps.field.what",
+    "role": "maps.field.role",
+    "members": "maps.field.members",
+    "stages": "maps.field.stages",
+    "adcode": "maps.field.adcode",
+    "region": "col.region",
+    "area_km2": "maps.field.area_km2",
+    "clause": "maps.field.clause",
+    "location_precision": "maps.field.location_precision",
+    "note": "maps.field.note",
+    "source": "maps.field.source",
 }
+
+
+def basemap_label(basemap: str, lang: str = "zh") -> str:
+    """The name of a basemap in ``lang``.
+
+    Examples
+    --------
+    >>> basemap_label("none", "en")
+    'No basemap (offline)'
+    """
+    if basemap not in BASEMAPS:
+        msg = f"`basemap` must be one of {list(BASEMAPS)}, got {basemap!r}"
+        raise UnknownNameError(msg)
+    return tr(f"maps.basemap.{basemap}", lang)
 
 
 @dataclass
@@ -86,6 +98,7 @@ def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") ->
     >>> list(t.columns)[:3]
     ['name_zh', 'name_en', 'what']
     """
+    check_lang(lang)
     src = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     out = pd.DataFrame(index=src.index)
     out["name_zh"] = src.get("name_zh", "")
@@ -96,10 +109,10 @@ def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") ->
         out["what"] = src["kind"].astype(str) if lang == "en" else spec.title(lang)
     else:
         out["what"] = spec.title(lang)
-    role_col = "role_zh" if lang == "zh" else "role_en"
+    role_col = f"role_{lang}"
     if role_col in src:
         out["role"] = src[role_col]
-    mem_col = "member_cities_zh" if lang == "zh" else "member_cities_en"
+    mem_col = f"member_cities_{lang}"
     if mem_col in src:
         out["members"] = src[mem_col]
     for col in ("stages", "adcode", "region", "area_km2", "clause", "location_precision", "note", "source"):
@@ -107,7 +120,12 @@ def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") ->
             out[col] = src[col]
     if spec.group == "boundaries" and "clause" not in out:
         out["clause"] = "—"
-    return out.fillna("").astype(str).map(html.escape)
+    return _as_text(out)
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as HTML-escaped text, missing values as "" (object first: numeric columns cannot hold "")."""
+    return df.astype(object).where(df.notna(), "").astype(str).map(html.escape)
 
 
 @lru_cache(maxsize=64)
@@ -156,8 +174,7 @@ class _BoundedGeoJson(folium.GeoJson):
 
 
 def _labels(cols: Sequence[str], lang: str) -> list[str]:
-    i = 0 if lang == "zh" else 1
-    return [_FIELD_LABELS.get(c, (c, c))[i] for c in cols]
+    return [tr(_FIELD_KEYS[c], lang) if c in _FIELD_KEYS else c for c in cols]
 
 
 def _style_fn(spec: LayerSpec):
@@ -192,7 +209,7 @@ def _add_geojson(m: folium.Map, data: dict, bounds: Sequence[float], cols: list[
         name=name,
         style_function=style_function,
         popup=folium.GeoJsonPopup(fields=cols, aliases=_labels(cols, lang), localize=False, labels=True, max_width=420),
-        tooltip=folium.GeoJsonTooltip(fields=["name_zh" if lang == "zh" else "name_en"], labels=False),
+        tooltip=folium.GeoJsonTooltip(fields=[f"name_{lang}"], labels=False),
         **kwargs,
     ).add_to(fg)
     fg.add_to(m)
@@ -271,9 +288,7 @@ def build_map(
     >>> "Shantou" in m.get_root().render()
     True
     """
-    if lang not in ("zh", "en"):
-        msg = f"`lang` must be 'zh' or 'en', got {lang!r}"
-        raise UnknownNameError(msg)
+    check_lang(lang)
     if basemap not in BASEMAPS:
         msg = f"`basemap` must be one of {list(BASEMAPS)}, got {basemap!r}"
         raise UnknownNameError(msg)
@@ -297,7 +312,7 @@ def build_map(
     for ov in overlays:
         disp = simplify_for_display(ov.gdf, tolerance_m=tolerance_m)
         cols = list(ov.fields)
-        pdf = pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols].fillna("").astype(str).map(html.escape)
+        pdf = _as_text(pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols])
         colours = ov.gdf[ov.colour_column].to_numpy() if ov.colour_column else np.full(len(ov.gdf), ov.colour)
         pdf["_colour"] = colours
         data = gpd.GeoDataFrame(pdf, geometry=disp.geometry.values, crs=disp.crs)

@@ -21,6 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -154,22 +155,69 @@ def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.C
     browser.save_screenshot(str(SHOTS / "map_popup.png"))
 
 
-# ----------------------------------------------------------------------------- transfer-fit tab
+# ----------------------------------------------------------------------------- transfer-fit page
 
-def _open_fit_tab(drv: webdriver.Chrome, url: str) -> None:
-    drv.get(url)
+def _open_fit_page(drv: webdriver.Chrome, url: str) -> None:
+    drv.get(f"{url}/transfer_fit")  # the page's fixed url path (its title is translated)
     drv.switch_to.default_content()
-    tab = WebDriverWait(drv, 60).until(
-        EC.element_to_be_clickable((By.XPATH, "//*[@role='tab'][contains(., '转移承接适配')]"))
-    )
-    tab.click()
-    WebDriverWait(drv, 90).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")) >= 2)
+    WebDriverWait(drv, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
+
+
+def _summary(drv: webdriver.Chrome) -> str:
+    return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
+
+
+def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
+    """Pick the option whose text contains ``option`` in the selectbox labelled ``label``."""
+    drv.switch_to.default_content()
+    box = WebDriverWait(drv, 60).until(lambda d: d.find_element(
+        By.XPATH, f"//*[@data-testid='stSelectbox'][contains(., '{label}')]//input"))
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(option)
+    WebDriverWait(drv, 20).until(
+        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if option in o.text])[0].click()
+
+
+def _click_radio(drv: webdriver.Chrome, group: str, option: str, *, sidebar: bool = False) -> None:
+    where = "//section[@data-testid='stSidebar']" if sidebar else ""
+    drv.switch_to.default_content()
+    WebDriverWait(drv, 60).until(lambda d: d.find_element(
+        By.XPATH, f"{where}//*[@data-testid='stRadio'][contains(., '{group}')]//label[contains(., '{option}')]")).click()
+
+
+def test_language_switch_and_page_change_keep_the_choices(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server)
+    _enter_map_iframe(browser)  # the layout page first, as a planner opens the app
+    browser.switch_to.default_content()
+    browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., '转移承接适配')]").click()
+    WebDriverWait(browser, 90).until(lambda d: "增城区" in _summary(d))
+    _choose(browser, "转出环节", "(apparel)")
+    WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("服装"))
+    _click_radio(browser, "语言", "English", sidebar=True)
+    WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("Apparel leaving"))
+    # the next widget touched used to send the stage's Chinese label back and reset it to dyeing
+    _click_radio(browser, "Units", "City")
+    WebDriverWait(browser, 60).until(lambda d: "Guangzhou" in _summary(d))
+    assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
+    stage = browser.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., 'Stage')]//input")
+    assert stage.get_attribute("value") == "Apparel (apparel)"
+    # to the layout page and back: the fit's choices are still there, in English
+    browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., 'Layout map')]").click()
+    WebDriverWait(browser, 60).until(lambda d: not _summary(d) and d.find_elements(
+        By.XPATH, "//*[@data-testid='stMultiSelect'][contains(., 'Layers')]"))
+    browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., 'Transfer fit')]").click()
+    WebDriverWait(browser, 60).until(lambda d: _summary(d))
+    assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "fit_page_en.png"))
 
 
 def _enter_fit_map(drv: webdriver.Chrome) -> None:
     drv.switch_to.default_content()
     frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
-    drv.switch_to.frame(frames[1])
+    drv.switch_to.frame(frames[0])
     WebDriverWait(drv, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
 
 
@@ -178,7 +226,7 @@ def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chr
     from outputs.fitmap import SCORE_CLASSES
 
     fit = score_transfer_fit("dyeing", "440118")
-    _open_fit_tab(browser, server)
+    _open_fit_page(browser, server)
     _enter_fit_map(browser)
     palette = [c for _, c in SCORE_CLASSES]
     WebDriverWait(browser, 60).until(
@@ -194,7 +242,7 @@ def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chr
     assert "承接适宜性得分" in legend
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.switch_to.default_content()
-    browser.save_screenshot(str(SHOTS / "fit_tab.png"))
+    browser.save_screenshot(str(SHOTS / "fit_page.png"))
 
 
 def _download(drv: webdriver.Chrome, label: str, folder: Path, suffix: str, timeout: float = 120) -> Path:
@@ -221,7 +269,7 @@ def test_report_pdf_and_everything_zip_download(server: str, browser: webdriver.
     from analysis.fit import score_transfer_fit
 
     top = str(score_transfer_fit("dyeing", "440118").top(1)["name_zh"].iloc[0])
-    _open_fit_tab(browser, server)
+    _open_fit_page(browser, server)
     pdf = _download(browser, "下载报告 PDF", tmp_path / "pdf", ".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert top in text and "§19" in text
@@ -234,7 +282,7 @@ def test_report_pdf_and_everything_zip_download(server: str, browser: webdriver.
 def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("adcode,stage,value\n999999,dyeing,3\n440118,knitting,2\n", encoding="utf-8")
-    _open_fit_tab(browser, server)
+    _open_fit_page(browser, server)
     browser.find_element(By.XPATH, "//summary[contains(., '替换输入数据')]").click()
     field = WebDriverWait(browser, 30).until(EC.presence_of_element_located(
         (By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '产业能力 CSV')]//input[@type='file']")))
@@ -261,14 +309,11 @@ def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser
     geom = load_boundaries("county").set_index("adcode").loc[top].geometry.buffer(0.002)
     path = tmp_path / "redline.geojson"
     gpd.GeoDataFrame(geometry=[geom], crs=4326).to_file(path, driver="GeoJSON")
-    _open_fit_tab(browser, server)
+    _open_fit_page(browser, server)
     browser.find_element(By.XPATH, "//summary[contains(., '替换输入数据')]").click()
     field = WebDriverWait(browser, 30).until(EC.presence_of_element_located(
         (By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '排除区域')]//input[@type='file']")))
     field.send_keys(str(path))
-    def _summary(d: webdriver.Chrome) -> str:
-        return " ".join(e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
-
     try:
         WebDriverWait(browser, 90).until(lambda d: second_name in _summary(d) and "最适合" in _summary(d))
     except Exception:

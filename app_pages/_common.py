@@ -1,0 +1,117 @@
+"""What every page shares: the sidebar's language and basemap, choices kept across pages and
+language switches, cached layers and units, and labels in the chosen language.
+
+Not a page (``app.py`` lists the pages for ``st.navigation``); the pages import it.
+Widget values are always ids (a stage id, an adcode, a layer id); only the labels shown
+for them go through the text catalogue, so a language switch changes words, not choices.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from analysis.weights import COMPONENT_LABELS, COMPONENTS
+from layers.boundaries import REGION_NAMES, load_boundaries
+from layers.registry import LAYERS, get_layer_spec, load_layer
+from outputs.text import LANGS, pick, tr
+from outputs.webmap import BASEMAPS, basemap_label
+
+#: Layer ids in drawing order (the layout page's list and the export's).
+LAYER_IDS: tuple[str, ...] = tuple(s.id for s in LAYERS)
+LEVELS: tuple[str, ...] = ("county", "city")
+
+#: Widgets whose choice survives a page change and a language switch: each is created with
+#: ``persist_state="session"`` and rewritten by :func:`keep_choices`. Uploads and edited tables
+#: cannot be written back by Streamlit and are kept only while their page is open.
+KEPT_KEYS: tuple[str, ...] = (
+    "basemap", "layers", "panel_layer",
+    "fit_level", "fit_stage", "fit_candidates", "fit_half_life", "fit_network", "weights_mode", "excl_share",
+    *(f"{w}_{lv}" for w in ("fit_origin", "fit_exclude", "fit_dyeing_parks", "fit_dest") for lv in LEVELS),
+    *(f"w_{c}" for c in COMPONENTS), "sens_draws", "sens_seed", "comp_share", "comp_by",
+    "report_sens", "report_alloc", "export_crs", "export_res", "export_fit", "export_layers",
+)
+
+
+def keep_choices() -> None:
+    """Write every kept choice back into session state at the start of a full run (``app.py``).
+
+    ``persist_state="session"`` keeps a widget's value while its page is not shown. After a
+    language switch, though, the browser sends back the *label* it last showed, which the
+    widget's new labels no longer contain, so Streamlit would reset the widget to its default
+    (the stage back to dyeing, every layer dropped). Writing the value (an id, read with the
+    previous run's labels) back first makes it the widget's value in this run and has the
+    browser show it under the new label.
+    """
+    for key in KEPT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def sidebar_language_and_basemap() -> tuple[str, str]:
+    """The language switch and the basemap choice in the sidebar: ``(lang, basemap)``."""
+    lang = st.sidebar.radio(tr("app.lang", "zh"), LANGS, format_func=lambda x: tr("lang.name", x), key="lang",
+                            horizontal=True)
+    basemap = st.sidebar.radio(tr("app.basemap", lang), BASEMAPS, format_func=lambda b: basemap_label(b, lang),
+                               key="basemap", persist_state="session")
+    return lang, basemap
+
+
+def current_lang() -> str:
+    """The language chosen in the sidebar (set by ``app.py`` before the page runs)."""
+    return str(st.session_state.get("lang", LANGS[0]))
+
+
+def current_basemap() -> str:
+    """The basemap chosen in the sidebar."""
+    return str(st.session_state.get("basemap", BASEMAPS[0]))
+
+
+def layer_title(lang: str) -> Callable[[str], str]:
+    """Label function for layer-id widgets."""
+    return lambda layer_id: get_layer_spec(layer_id).title(lang)
+
+
+# ----------------------------------------------------------------------------- cached loaders
+
+@st.cache_data(show_spinner=False)
+def cached_layer(layer_id: str) -> object:
+    """A registry layer (GeoDataFrame), loaded once per server."""
+    return load_layer(layer_id)
+
+
+@st.cache_data(show_spinner=False)
+def cached_units(level: str) -> pd.DataFrame:
+    """The county or city table (no geometry): adcode, names, region."""
+    return pd.DataFrame(load_boundaries(level).drop(columns="geometry"))
+
+
+# ----------------------------------------------------------------------------- labels
+
+def unit_label(units: pd.DataFrame, lang: str) -> Callable[[str], str]:
+    """Label function for adcode widgets: ``name (adcode)`` in ``lang``."""
+    names = units.set_index("adcode")[f"name_{lang}"].to_dict()
+    return lambda code: f"{names.get(code, code)} ({code})"
+
+
+def region_name(region: str, lang: str) -> str:
+    """A region id (PRD, East, West, North) in ``lang``."""
+    return pick(REGION_NAMES[region], lang) if region in REGION_NAMES else region
+
+
+def headers(lang: str, *cols: str, **configs: object) -> dict[str, object]:
+    """Column configs with each column's header from the catalogue (``col.<column>``) plus ``configs``."""
+    out: dict[str, object] = {c: st.column_config.Column(tr("col.name" if c == "name_zh" else f"col.{c}", lang))
+                              for c in cols}
+    out.update(configs)
+    return out
+
+
+def component_columns(lang: str) -> dict[str, object]:
+    """Progress-bar columns for the components and the score, headed in ``lang``."""
+    cfg: dict[str, object] = {c: st.column_config.ProgressColumn(pick(COMPONENT_LABELS[c], lang), min_value=0.0,
+                                                                max_value=1.0, format="%.2f") for c in COMPONENTS}
+    cfg["score"] = st.column_config.ProgressColumn(pick(COMPONENT_LABELS["score"], lang), min_value=0.0,
+                                                   max_value=1.0, format="%.3f")
+    return cfg

@@ -1,0 +1,188 @@
+"""The transfer-fit page's choices: stage, origin, candidates, weights (sliders or AHP), input
+files and the capacity allocation tables. Not a page; widgets only, the model is below.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from analysis.assumptions import DEFAULT_HALF_LIFE_H
+from analysis.inputs import NETWORKS
+from analysis.weights import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    DEFAULT_WEIGHTS_NOTE,
+    ahp_weights,
+    complete_reciprocal,
+    normalise_weights,
+    read_ahp_csv,
+)
+from layers.places import places_for_stage
+from layers.stages import STAGES, stage_label
+from outputs.text import pick, tr
+from scenario.study import StudySettings
+from app_pages._common import LEVELS, cached_units, headers, unit_label
+from app_pages._study import Uploads, cached_allocation
+
+LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
+#: Input files a planner can upload: (CLI option, catalogue key of the label, file types).
+UPLOADS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("--capability", "app.up.capability", ("csv",)),
+    ("--od", "app.up.od", ("csv",)),
+    ("--site", "app.up.site", ("csv",)),
+    ("--chain", "app.up.chain", ("csv",)),
+    ("--evidence", "app.up.evidence", ("csv",)),
+    ("--exclude-areas", "app.up.exclusion", ("zip", "gpkg", "geojson", "json", "fgb", "kml")),
+)
+
+Weights = tuple[tuple[str, float], ...]
+
+
+def _upload(option: str, key: str, types: tuple[str, ...], lang: str) -> tuple[str, str, bytes] | None:
+    f = st.file_uploader(tr(key, lang), type=list(types), key=key)
+    return (option, f.name, f.getvalue()) if f is not None else None
+
+
+def _weights_used(w: dict[str, float], lang: str) -> None:
+    st.caption(tr("app.weights_used", lang) + ": "
+               + ", ".join(f"{pick(COMPONENT_LABELS[c], lang)} {w[c]:.2f}" for c in COMPONENTS))
+
+
+def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
+    """Weights from sliders or AHP: (weights or None for the defaults, AHP file name, notes).
+
+    Raises ValueError on bad input (all-zero sliders, a bad matrix).
+    """
+    mode = st.radio(tr("app.weights_mode", lang), ["sliders", "ahp"], key="weights_mode", persist_state="session",
+                    horizontal=True, format_func=lambda m: tr(f"app.weights_mode.{m}", lang))
+    notes: list[str] = []
+    if mode == "sliders":
+        st.caption(tr("app.weights_default_note", lang) + DEFAULT_WEIGHTS_NOTE)
+        raw = {c: st.slider(pick(COMPONENT_LABELS[c], lang), 0.0, 1.0, float(DEFAULT_WEIGHTS[c]), 0.05, key=f"w_{c}",
+                            persist_state="session") for c in COMPONENTS}
+        w = normalise_weights(raw)
+        ahp_file = None
+        if all(abs(raw[c] - DEFAULT_WEIGHTS[c]) < 1e-9 for c in COMPONENTS):
+            # untouched sliders: the defaults, so the fit states them as the assumption they are
+            _weights_used(w, lang)
+            return None, None, notes
+    else:
+        st.caption(tr("app.ahp_help", lang))
+        up = st.file_uploader(tr("app.ahp_upload", lang), type=["csv"], key="up_ahp")
+        if up is not None:
+            matrix = read_ahp_csv(io.BytesIO(up.getvalue()))  # UTF-8 or GBK, decoded by geo.io
+            ahp_file = up.name
+        else:
+            base = pd.DataFrame("1", index=list(COMPONENTS), columns=list(COMPONENTS))
+            matrix = complete_reciprocal(st.data_editor(base, key="ahp_editor", width="stretch"))
+            ahp_file = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = ahp_weights(matrix)
+        st.caption(tr("app.ahp_cr", lang, cr=res.cr, lam=res.lambda_max))
+        for wm in caught:
+            st.warning(str(wm.message))
+        w = normalise_weights(res.weights)
+        # the fit's assumptions are English sentences (AHPResult.describe), so the source is named in English
+        notes.append(res.describe(ahp_file or tr("app.ahp_typed", "en")))
+    _weights_used(w, lang)
+    return tuple((c, float(w[c])) for c in COMPONENTS), ahp_file, notes
+
+
+def fit_controls(lang: str) -> tuple[StudySettings, Uploads]:
+    """Widgets of the fit; returns the settings and the uploaded files. Raises ValueError on bad input."""
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        level = st.radio(tr("app.level", lang), LEVELS, key="fit_level", persist_state="session", horizontal=True,
+                         format_func=lambda x: tr(f"app.level.{x}", lang))
+        stage = st.selectbox(tr("app.stage", lang), STAGES, index=STAGES.index("dyeing"), key="fit_stage",
+                             persist_state="session", format_func=lambda s: f"{stage_label(s, lang=lang)} ({s})")
+    units = cached_units(level)
+    label = unit_label(units, lang)
+    prd = units.loc[units["region"] == "PRD", "adcode"].tolist()
+    with c2:
+        origin = st.selectbox(tr("app.origin", lang), prd, index=prd.index(LEVEL_DEFAULT_ORIGIN[level]),
+                              key=f"fit_origin_{level}", persist_state="session", format_func=label)
+        candidates = st.radio(tr("app.candidates", lang), ["receiving", "all"], key="fit_candidates",
+                              persist_state="session", horizontal=True,
+                              format_func=lambda c: tr(f"app.candidates.{c}", lang))
+    with c3:
+        half_life = st.number_input(tr("app.half_life", lang), min_value=0.25, max_value=24.0,
+                                    value=float(DEFAULT_HALF_LIFE_H), step=0.25, key="fit_half_life",
+                                    persist_state="session")
+        exclude = st.multiselect(tr("app.exclude", lang), units["adcode"].tolist(), key=f"fit_exclude_{level}",
+                                 persist_state="session", format_func=label, placeholder=tr("app.choose", lang))
+    with st.expander(tr("app.weights", lang), expanded=False):
+        weights, ahp_file, notes = weights_ui(lang)
+    with st.expander(tr("app.inputs", lang), expanded=False):
+        st.caption(tr("app.inputs_default", lang))
+        network = st.radio(tr("app.network", lang), NETWORKS, key="fit_network", persist_state="session",
+                           horizontal=True, format_func=lambda n: tr(f"app.network.{n}", lang))
+        dyeing_parks = st.multiselect(tr("app.dyeing_parks", lang), units["adcode"].tolist(),
+                                      key=f"fit_dyeing_parks_{level}", persist_state="session", format_func=label,
+                                      placeholder=tr("app.choose", lang))
+        up = tuple(u for u in (_upload(opt, key, types, lang) for opt, key, types in UPLOADS) if u is not None)
+        share = st.slider(tr("app.excl_share", lang), 0.05, 1.0, 0.5, 0.05, key="excl_share", persist_state="session")
+    files = ([("--ahp", ahp_file)] if ahp_file else []) + [(opt, name) for opt, name, _data in up]
+    settings = StudySettings(stage=stage, origin=origin, level=level, weights=weights, half_life_h=float(half_life),
+                             network=network, dyeing_parks=tuple(dyeing_parks), candidates=candidates,
+                             exclude=tuple(exclude), lang=lang, files=tuple(files), exclude_share=float(share),
+                             notes=tuple(notes))
+    return settings, up
+
+
+def _pairs(df: pd.DataFrame, code: str, value: str) -> tuple[tuple[str, float], ...]:
+    """Rows of an editor table with a code and a number (blank rows dropped)."""
+    d = df[[code, value]].dropna()
+    d = d[d[code].astype(str).str.strip() != ""]
+    return tuple(zip(d[code].astype(str).str.strip(), d[value].astype(float)))
+
+
+def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
+                  lang: str) -> tuple[StudySettings, object | None]:
+    """The origins/amounts and destinations/room tables and the allocation they give (None if none)."""
+    key = f"{settings.level}_{settings.stage}_{settings.origin}"
+    try:
+        park_ids = places_for_stage(settings.stage)["id"].tolist()
+    except ValueError:
+        park_ids = []
+    st.caption(tr("app.alloc_note", lang, ids=", ".join(park_ids) or "—"))
+    a1, a2 = st.columns(2)
+    with a1:
+        origins = st.data_editor(
+            pd.DataFrame({"origin": pd.Series([settings.origin], dtype="string"), "amount": [100.0]}),
+            key=f"alloc_origins_{key}", num_rows="dynamic", width="stretch", hide_index=True,
+            column_config={"origin": st.column_config.TextColumn(tr("col.origin", lang)),
+                           "amount": st.column_config.NumberColumn(tr("col.amount", lang), min_value=0.0)},
+        )
+    with a2:
+        room = st.data_editor(
+            pd.DataFrame({"destination": pd.Series(eligible["adcode"].head(5).tolist(), dtype="string"),
+                          "room": pd.Series([50.0] * min(len(eligible), 5), dtype=float)}),
+            key=f"alloc_room_{key}", num_rows="dynamic", width="stretch", hide_index=True,
+            column_config={"destination": st.column_config.TextColumn(tr("col.destination", lang)),
+                           "room": st.column_config.NumberColumn(tr("col.room", lang), min_value=0.0)},
+        )
+    supply = _pairs(origins, "origin", "amount")
+    rooms = _pairs(room, "destination", "room")
+    if not supply or not rooms or sum(v for _, v in supply) <= 0:
+        st.info(tr("app.alloc_empty", lang))
+        return settings, None
+    settings = replace(settings, allocate=supply, room=rooms)
+    try:
+        alloc = cached_allocation(settings, up)
+    except ValueError as exc:
+        st.error(str(exc))
+        return replace(settings, allocate=(), room=()), None
+    if alloc.shortfall > 0:
+        st.warning(tr("app.alloc_short", lang, short=alloc.shortfall) + f" ({alloc.message})")
+    else:
+        st.success(tr("app.alloc_ok", lang, total=float(alloc.flows["amount"].sum()), m=len(alloc.flows)))
+    st.dataframe(alloc.flows, hide_index=True, width="stretch",
+                 column_config=headers(lang, "origin", "destination", "amount", "cost", "score", "name_zh", "name_en"))
+    return settings, alloc

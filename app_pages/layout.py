@@ -1,0 +1,53 @@
+"""Page: the policy layout map (one cluster, two poles, three zones, parks) and its feature list."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers.registry import get_layer_spec
+from outputs.text import tr
+from outputs.webmap import build_map, popup_fields
+from app_pages._common import LAYER_IDS, cached_layer, current_basemap, current_lang, layer_title
+
+
+@st.fragment
+def feature_panel(lang: str, chosen: tuple[str, ...]) -> None:
+    """The features of one shown layer; choosing another layer reruns only this panel, not the map."""
+    layer_id = st.selectbox(tr("app.panel_layer", lang), chosen, format_func=layer_title(lang), key="panel_layer",
+                            persist_state="session")
+    try:
+        gdf = cached_layer(layer_id)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    table = popup_fields(get_layer_spec(layer_id), gdf, lang=lang)
+    st.subheader(tr("app.features", lang))
+    st.caption(tr("app.n_features", lang, n=len(table)))
+    # popup_fields escapes for HTML; the table widget shows plain text, so unescape for display
+    st.dataframe(table.map(html.unescape), hide_index=True, width="stretch", height=560)
+
+
+def layout_page() -> None:
+    lang, basemap = current_lang(), current_basemap()
+    chosen = st.sidebar.multiselect(tr("app.layers", lang), LAYER_IDS, default=list(LAYER_IDS),
+                                    format_func=layer_title(lang), key="layers", persist_state="session",
+                                    placeholder=tr("app.choose", lang))
+    col_map, col_panel = st.columns([3, 2])
+    with col_map:
+        try:
+            # built per run: a folium Map shared across sessions renders empty on a second page load;
+            # the slow part (loading and simplifying layers) is cached inside outputs.webmap
+            m = build_map(chosen, lang=lang, basemap=basemap)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st_folium(m, key="layout_map", height=640, use_container_width=True, returned_objects=[])
+            st.caption(tr("app.precision_note", lang))
+    with col_panel:
+        if chosen:
+            feature_panel(lang, tuple(chosen))
+
+
+layout_page()

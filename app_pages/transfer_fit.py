@@ -1,0 +1,153 @@
+"""Page: which East, West and North Guangdong units fit a stage leaving the Pearl River Delta, and why.
+
+Ranking, explanation, sensitivity, chain completeness, allocation, the score map, the basis
+of every number, and the report and GIS downloads of the same study.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.completeness import pivot_completeness
+from analysis.weights import COMPONENT_LABELS, COMPONENTS
+from layers.stages import stage_label
+from outputs.fitmap import exclusion_overlay, flow_overlay, origin_overlay, score_overlay
+from outputs.text import pick, tr
+from outputs.webmap import build_map
+from scenario.study import build_command
+from app_pages._common import (
+    cached_units,
+    component_columns,
+    current_basemap,
+    current_lang,
+    headers,
+    region_name,
+    unit_label,
+)
+from app_pages._downloads import export_downloads, report_downloads
+from app_pages._fit_controls import allocation_ui, fit_controls
+from app_pages._study import cached_completeness, cached_exclusion_areas, cached_fit, cached_sensitivity
+
+#: Policy layers drawn under the score: the three zones (§3), the named parks (§4) and dyeing parks (§19).
+FIT_MAP_CONTEXT = ("zones", "parks", "dyeing_parks")
+
+
+def ranked_table(fit: object, lang: str) -> pd.DataFrame:
+    """The fit's table for display: names, regions and reasons in ``lang``."""
+    name = f"name_{lang}"
+    cols = ["rank", name, "adcode", "region", "score", *COMPONENTS, "policy_clauses", "excluded_reason"]
+    out = fit.table[cols].rename(columns={name: "name"})
+    # the explanation sentence says why in the chosen language (excluded_reason is English only)
+    out["excluded_reason"] = fit.table[f"reason_{lang}"].where(~fit.table["eligible"].astype(bool), "")
+    out["region"] = out["region"].map(lambda r: region_name(r, lang))
+    return out
+
+
+@st.fragment
+def fit_view(lang: str, basemap: str) -> None:
+    """The transfer-fit study, its report and its export.
+
+    A fragment: changing a weight or an option reruns only this view, and the report and
+    export buttons below always follow the current choices.
+    """
+    st.caption(tr("app.fit_intro", lang))
+    try:
+        settings, up = fit_controls(lang)
+        fit = cached_fit(settings, up)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    label = unit_label(cached_units(settings.level), lang)
+    table = fit.table
+    eligible = table[table["eligible"].astype(bool)]
+    if len(eligible):
+        top = eligible.iloc[0]
+        st.info(tr("app.summary", lang, stage=stage_label(fit.stage, lang=lang), origin=label(fit.origin),
+                   n=len(table), k=len(eligible), top=label(top["adcode"]), score=float(top["score"])))
+    else:
+        st.warning(tr("app.none_eligible", lang))
+
+    map_slot = st.container()
+    st.subheader(tr("app.ranked", lang))
+    st.dataframe(ranked_table(fit, lang), hide_index=True, width="stretch", height=320,
+                 column_config=headers(lang, "rank", "name", "adcode", "region", "policy_clauses", "excluded_reason",
+                                       **component_columns(lang)))
+
+    dest = None  # the destination explained, and the one the completeness "after" moves to
+    if len(eligible):
+        st.subheader(tr("app.explain", lang))
+        dest = st.selectbox(tr("app.dest", lang), eligible["adcode"].tolist(), key=f"fit_dest_{settings.level}",
+                            persist_state="session", format_func=label)
+        row = table.loc[table["adcode"] == dest].iloc[0]
+        c1, c2 = st.columns([3, 2])
+        c1.markdown(str(row[f"reason_{lang}"]))
+        comp = pd.DataFrame({"value": [float(row[c]) for c in COMPONENTS]},
+                            index=[pick(COMPONENT_LABELS[c], lang) for c in COMPONENTS])
+        c2.bar_chart(comp, horizontal=True, height=220)
+
+    st.subheader(tr("app.sens", lang))
+    s1, s2 = st.columns(2)
+    draws = int(s1.number_input(tr("app.sens_draws", lang), min_value=0, max_value=50_000, value=2000, step=500,
+                                key="sens_draws", persist_state="session"))
+    seed = int(s2.number_input(tr("app.sens_seed", lang), min_value=0, max_value=2**31 - 1, value=0, step=1,
+                               key="sens_seed", persist_state="session"))
+    settings = replace(settings, draws=draws, seed=seed)
+    st.caption(tr("app.sens_note", lang))
+    if draws and len(eligible):
+        try:
+            sens = cached_sensitivity(settings, up)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            name = f"name_{lang}"
+            bar = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
+            st.dataframe(sens[[name, "adcode", "p_first", "p_top3", "mean_rank"]].head(10), hide_index=True,
+                         width="stretch", column_config=headers(
+                             lang, name, "adcode",
+                             p_first=st.column_config.ProgressColumn(tr("col.p_first", lang), **bar),
+                             p_top3=st.column_config.ProgressColumn(tr("col.p_top3", lang), **bar),
+                             mean_rank=st.column_config.NumberColumn(tr("col.mean_rank", lang), format="%.1f")))
+
+    st.subheader(tr("app.comp", lang))
+    k1, k2 = st.columns(2)
+    share = k1.slider(tr("app.comp_share", lang), 0.0, 1.0, 1.0, 0.1, key="comp_share", persist_state="session")
+    by = k2.radio(tr("app.comp_by", lang), ["zone", "region"], key="comp_by", persist_state="session", horizontal=True,
+                  format_func=lambda b: tr(f"app.comp_by.{b}", lang))
+    try:
+        settings = replace(settings, transfer_to=dest, transfer_share=float(share))
+        comp_df = cached_completeness(settings, up)
+        st.caption(tr("app.comp_note", lang, dest=label(dest) if dest else "—"))
+        st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
+                     column_config=headers(lang, "group"))
+    except ValueError as exc:
+        st.error(str(exc))
+
+    st.subheader(tr("app.alloc", lang))
+    settings, alloc = allocation_ui(settings, up, eligible, lang)
+
+    overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
+    overlays += [exclusion_overlay(areas, lang=lang) for areas in cached_exclusion_areas(up).values()]
+    flows = flow_overlay(alloc, lang=lang) if alloc is not None else None
+    overlays += [flows] if flows is not None else []
+    with map_slot:
+        # built per run (a folium Map shared across sessions renders empty); layers are cached in outputs.webmap
+        m = build_map(FIT_MAP_CONTEXT, lang=lang, basemap=basemap, overlays=overlays)
+        st_folium(m, key="fit_map", height=560, use_container_width=True, returned_objects=[])
+        st.caption(tr("app.map_caption", lang))
+
+    with st.expander(tr("app.basis", lang)):
+        st.markdown(f"**{tr('app.assumptions', lang)}**")
+        st.markdown("\n".join(f"- {a}" for a in fit.assumptions))
+        st.markdown(f"**{tr('app.sources', lang)}**")
+        st.markdown("\n".join(f"- {s}" for s in fit.sources))
+        st.markdown(f"**{tr('app.command', lang)}**")
+        st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
+    st.divider()
+    report_downloads(lang, settings, up)
+    export_downloads(lang, settings, up)
+
+
+fit_view(current_lang(), current_basemap())
