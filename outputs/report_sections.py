@@ -483,9 +483,9 @@ def build_report_command(fit: FitResult, *, lang: str, sensitivity: pd.DataFrame
     Examples
     --------
     >>> f = FitResult(table=pd.DataFrame(), stage="dyeing", origin="440118", level="county", weights={"policy": 1.0},
-    ...               params={"decay_km": 60.0}, assumptions=[], sources=[])
+    ...               params={"half_life_h": 2.0}, assumptions=[], sources=[])
     >>> build_report_command(f, lang="en").split(" --weights ")[1]
-    'policy=1 --decay-km 60 --lang en --html report.html --pdf report.pdf'
+    'policy=1 --half-life-h 2 --lang en --html report.html --pdf report.pdf'
     """
     parts = ["python", "-m", "analysis", "report", "--stage", str(fit.stage), "--origin", str(fit.origin),
              "--level", str(fit.level)]
@@ -493,8 +493,8 @@ def build_report_command(fit: FitResult, *, lang: str, sensitivity: pd.DataFrame
     if weights:
         parts += ["--weights", ",".join(f"{k}={float(v):g}" for k, v in weights.items())]
     params = dict(fit.params or {})
-    if "decay_km" in params:
-        parts += ["--decay-km", f"{float(params['decay_km']):g}"]
+    if "half_life_h" in params:
+        parts += ["--half-life-h", f"{float(params['half_life_h']):g}"]
     if params.get("candidates"):
         parts += ["--candidates", str(params["candidates"])]
     if params.get("exclude"):

