@@ -202,6 +202,18 @@ def test_exclusion_polygons_repaired_reprojected_or_refused():
         exclusion_mask(gpd.GeoDataFrame(geometry=[Point(10, 10)], crs=ANALYSIS_CRS), g)
 
 
+def test_exclusion_raster_in_another_crs_restricts_non_zero_cells(tmp_path):
+    g = Grid(Affine(1000, 0, 0, 0, -1000, 4000), (4, 4))
+    # a WGS84 raster around the analysis CRS origin (113.5E 23N): 1 west of 113.51E (the grid's first column)
+    data = np.zeros((60, 60), np.uint8)
+    data[:, :20] = 1
+    p = _tif(tmp_path / "redline.tif", data, crs=WGS84, transform=Affine(0.001, 0, 113.49, 0, -0.001, 23.05),
+             dtype="uint8", nodata=255)
+    mask, src, _ = exclusion_mask(str(p), g)
+    assert src == ["exclusion raster redline.tif (non-zero cells restricted)"]
+    assert mask[:, 0].all() and not mask[:, 3].any()
+
+
 # ------------------------------------------------------------------ zonal statistics
 def test_zonal_stats_match_a_hand_computation():
     g = Grid(Affine(1, 0, 0, 0, -1, 2), (2, 4))
