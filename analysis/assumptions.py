@@ -20,7 +20,6 @@ __all__ = [
     "CITY_WIDE_FACTOR",
     "SITE_PLACEHOLDER",
     "STAGE_CONSTRAINTS",
-    "USER_EXCLUDED_REASON",
     "DEFAULT_DECAY_KM",
     "DEFAULT_HALF_LIFE_H",
     "DYEING_CAPACITY_FLOOR",
@@ -105,20 +104,12 @@ CITY_WIDE_FACTOR: float = 0.5
 #: ASSUMPTION: neutral value of the site component for units without a site value.
 SITE_PLACEHOLDER: float = 0.5
 
-#: Constraints, not scores: stage -> (kind of place required in the unit, clause, reason en, reason zh).
-STAGE_CONSTRAINTS: dict[str, tuple[str, str, str, str]] = {
-    "dyeing": (
-        "dyeing_park",
-        "§19",
-        "§19: dyeing firms go into parks with central treatment; this unit has no designated dyeing park",
-        "§19 印染企业集中入园、集中治污；本地无印染专业园区",
-    ),
+#: Constraints, not scores: stage -> (kind of place required in the unit, clause). A unit
+#: without one is kept in the table as ineligible with ``excluded_reason = "constraint.<stage>"``
+#: (the words are in the text catalogue, :mod:`outputs.text`).
+STAGE_CONSTRAINTS: dict[str, tuple[str, str]] = {
+    "dyeing": ("dyeing_park", "§19"),
 }
-
-#: Why a unit the planner excluded is not ranked: (en, zh).
-USER_EXCLUDED_REASON: tuple[str, str] = (
-    "excluded by the user (exclusion list, e.g. ecological red line)", "用户排除（如生态保护红线）",
-)
 
 #: ASSUMPTION (editable): scale of the straight-line km decay exp(-km / scale) (kept for the km network option).
 DEFAULT_DECAY_KM: float = 60.0

@@ -48,9 +48,7 @@ from analysis.assumptions import (
     DEFAULT_WEIGHTS,
     SITE_PLACEHOLDER,
     STAGE_CONSTRAINTS,
-    USER_EXCLUDED_REASON,
 )
-from analysis.explain import explain_fit
 from analysis.inputs import UNIT_COLUMNS, FitInputs, load_fit_inputs
 from analysis.partner import partner_matrix
 from analysis.provenance import fit_assumptions, fit_sources
@@ -75,7 +73,7 @@ Candidates = Literal["receiving", "all"]
 #: Columns of :attr:`FitResult.table`, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
     "adcode", "name_zh", "name_en", "city_adcode", "region", *COMPONENTS,
-    "eligible", "excluded_reason", "tier", "score", "rank", "origin_km", "origin_hours",
+    "eligible", "excluded_reason", "excluded_reason_zh", "tier", "score", "rank", "origin_km", "origin_hours",
     "policy_clauses", "reason_zh", "reason_en",
 )
 #: ``tier`` values: units with evidence for the stage are ranked before units with none.
@@ -84,7 +82,7 @@ TIERS: tuple[str, ...] = ("evidence", "no_evidence")
 
 @dataclass
 class FitResult:
-    """Ranked, explained fit of one stage leaving one origin.
+    """Ranked fit of one stage leaving one origin (:func:`outputs.explain.explain_result` writes its reasons).
 
     Attributes
     ----------
@@ -343,8 +341,6 @@ def _build_tables(
     weights: dict[str, float],
     sh: _Shared,
     half_life_h: float,
-    *,
-    explain: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long table (``stage`` + TABLE_COLUMNS) and details for stages ``js``, built in one go.
 
@@ -358,16 +354,14 @@ def _build_tables(
     comp = np.stack([comps[c][sh.idx][:, js].T for c in COMPONENTS], axis=-1)  # (ns, n, C)
     w = np.array([weights[c] for c in COMPONENTS])
     eligible = np.broadcast_to(~sh.excluded, (ns, n)).copy()
-    reason_en = np.full((ns, n), "", dtype=object)
-    reason_zh = np.full((ns, n), "", dtype=object)
+    why = np.full((ns, n), "", dtype=object)  # a code; outputs.explain puts it into words
     for si, j in enumerate(js):  # constrained stages only (dyeing, §19)
         st = stages[j]
         if st in STAGE_CONSTRAINTS:
-            _kind, _clause, r_en, r_zh = STAGE_CONSTRAINTS[st]
             bad = ~np.isin(adc, list(sh.allowed.get(st, ())))
             eligible[si] &= ~bad
-            reason_en[si, bad], reason_zh[si, bad] = r_en, r_zh
-    reason_en[:, sh.excluded], reason_zh[:, sh.excluded] = USER_EXCLUDED_REASON
+            why[si, bad] = f"constraint.{st}"
+    why[:, sh.excluded] = "user"
     score = np.where(eligible, comp @ w, np.nan)
     # rank within each stage: descending score, ties by ascending adcode, ineligible last
     # (lexsort: the last key is primary)
@@ -394,7 +388,7 @@ def _build_tables(
     cols: dict[str, object] = {"stage": stage_names}
     cols.update({c: np.tile(sh.base[c], ns) for c in UNIT_COLUMNS})
     cols.update({c: comp[:, :, i].ravel() for i, c in enumerate(COMPONENTS)})
-    cols.update({"eligible": elig_flat, "excluded_reason": reason_en.ravel(),
+    cols.update({"eligible": elig_flat, "excluded_reason": why.ravel(), "excluded_reason_zh": "",
                  "tier": np.where(has_ev, TIERS[0], TIERS[1]).ravel(), "score": score.ravel()})
     table = pd.DataFrame(cols).iloc[ordr].reset_index(drop=True)
     table["rank"] = pd.array(np.where(elig_flat[ordr], rank_sorted, np.nan), dtype="Int64")
@@ -416,22 +410,17 @@ def _build_tables(
         "policy_name_zh": [b[1] for b in best],
         "policy_name_en": [b[2] for b in best],
         "policy_clause": [b[3] for b in best],
-        "excluded_reason_zh": reason_zh.ravel(),
     }).iloc[ordr].reset_index(drop=True)
-    if explain:
-        zh, en = explain_fit(table, details, stage=table["stage"].tolist(), weights=weights, half_life_h=half_life_h)
-    else:
-        zh = en = [""] * len(table)
-    table["reason_zh"] = zh
-    table["reason_en"] = en
+    table["reason_zh"] = ""  # written by outputs.explain.explain_result
+    table["reason_en"] = ""
     return table[["stage", *TABLE_COLUMNS]], details
 
 
 def _run(
     origin: str, stages: Sequence[str] | None, inputs: FitInputs | None, *, level: Level,
-    weights: Mapping[str, float] | None, half_life_h: float, candidates: str, exclude: Sequence[str], explain: bool,
+    weights: Mapping[str, float] | None, half_life_h: float, candidates: str, exclude: Sequence[str],
 ) -> tuple[FitInputs, int, dict[str, float], pd.DataFrame, pd.DataFrame]:
-    """The one scoring pipeline: resolve, check, compute every component once, rank and explain ``stages``."""
+    """The one scoring pipeline: resolve, check, compute every component once, and rank ``stages``."""
     w = _check_options(half_life_h, candidates, weights)
     if inputs is None:
         inputs = load_fit_inputs(level=level)
@@ -447,7 +436,7 @@ def _run(
         partner=partner[0], presence=presence,
     )
     shared = _prepare_shared(inputs, o, candidates, ex, des, half_life_h, pol, partner)
-    long, details = _build_tables(inputs, comps, js, w, shared, half_life_h, explain=explain)
+    long, details = _build_tables(inputs, comps, js, w, shared, half_life_h)
     return inputs, o, w, long, details
 
 
@@ -463,7 +452,10 @@ def score_transfer_fit(
     exclude: Sequence[str] = (),
     notes: Sequence[str] = (),
 ) -> FitResult:
-    """Score every candidate unit for stage ``stage`` leaving ``origin``; rank and explain.
+    """Score and rank every candidate unit for stage ``stage`` leaving ``origin``.
+
+    The table holds numbers and codes; :func:`outputs.explain.explain_result` writes the
+    reasons (``reason_zh``, ``reason_en``) and the excluded reasons in words.
 
     Parameters
     ----------
@@ -508,7 +500,7 @@ def score_transfer_fit(
     [['b', True, 1], ['a', False, <NA>]]
     """
     inputs, o, w, long, details = _run(origin, [stage], inputs, level=level, weights=weights, half_life_h=half_life_h,
-                                        candidates=candidates, exclude=exclude, explain=True)
+                                        candidates=candidates, exclude=exclude)
     return FitResult(
         table=long.drop(columns="stage"),
         stage=stage,
@@ -536,7 +528,6 @@ def score_all_stages(
     candidates: Candidates = "receiving",
     exclude: Sequence[str] = (),
     stages: Sequence[str] | None = None,
-    explain: bool = True,
     inputs: FitInputs | None = None,
 ) -> pd.DataFrame:
     """Fit of every stage (or ``stages``) leaving ``origin``, as one long table.
@@ -561,5 +552,5 @@ def score_all_stages(
     ['weaving', 'apparel']
     """
     _, _, _, long, _ = _run(origin, stages, inputs, level=level, weights=weights, half_life_h=half_life_h,
-                            candidates=candidates, exclude=exclude, explain=explain)
+                            candidates=candidates, exclude=exclude)
     return long

@@ -44,6 +44,7 @@ from cli.options import (
 from cli.report import register as register_report
 from geo.errors import PlannerError
 from geo.io import atomic_path, read_csv_table, write_vector
+from outputs.explain import explain_result
 
 __all__ = ["add_fit_options", "build_parser", "fit_kwargs", "excluded_codes", "main", "parse_pairs"]
 
@@ -51,8 +52,7 @@ log = logging.getLogger(__name__)
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-
-    res = score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))
+    res = explain_result(score_transfer_fit(args.stage, args.origin, **fit_kwargs(args)))
     meta = {"stage": res.stage, "origin": res.origin, "level": res.level, "weights": res.weights,
             "params": res.params, "assumptions": res.assumptions, "sources": res.sources}
     _emit(res.table, args.out, meta=meta)

@@ -30,6 +30,7 @@ from cli.options import (
 )
 from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
+from outputs.explain import explain_result
 from outputs.report import write_report_html, write_report_pdf
 from scenario.study import (
     EXPORT_FORMATS,
@@ -123,7 +124,7 @@ def _fit(args: argparse.Namespace) -> tuple[Any, Any]:
     """The fit of ``args`` and the inputs it ran on (None: the defaults); files are read once."""
 
     kw = fit_kwargs(args)
-    return score_transfer_fit(args.stage, args.origin, **kw), kw.get("inputs")
+    return explain_result(score_transfer_fit(args.stage, args.origin, **kw)), kw.get("inputs")
 
 
 def _completeness(args: argparse.Namespace, fit: Any, inputs: Any) -> Any:

@@ -43,6 +43,7 @@ from layers.boundaries import load_boundaries
 from layers.evidence import read_evidence_csv
 from layers.registry import list_layers, load_layer
 from outputs import export as ex
+from outputs.explain import explain_result
 from outputs.export import resolve_export_crs, sanitize_name
 from outputs.raster import rasterize_scores
 from outputs.report import build_report
@@ -161,12 +162,12 @@ def run_fit(settings: StudySettings, inputs: object | None = None, *, exclude: S
     >>> fit.stage, bool(fit.table["reason_en"].str.len().gt(0).all())
     ('dyeing', True)
     """
-    return score_transfer_fit(
+    return explain_result(score_transfer_fit(
         settings.stage, settings.origin, level=settings.level, weights=settings.weights_dict,
         half_life_h=settings.half_life_h, candidates=settings.candidates,
         exclude=list(settings.exclude if exclude is None else exclude), inputs=inputs,
         notes=[*settings.notes, *notes],
-    )
+    ))
 
 
 def _g(x: float) -> str:

@@ -11,6 +11,7 @@ from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS
 from analysis.fit import TABLE_COLUMNS, FitResult, compute_fit_components, score_all_stages, score_transfer_fit
 from analysis.designations import designations_from_places
 from analysis.inputs import load_fit_inputs, read_site_csv
+from outputs.explain import explain_result
 from geo.errors import PlannerError, UnknownNameError
 
 E1, E2 = math.exp(-1), math.exp(-2)
@@ -86,7 +87,7 @@ def test_components_worked_on_paper() -> None:
     assert (t.loc["B", "policy"], t.loc["A", "policy"]) == (1.0, 0.0)
     assert (t["site"] == 0.5).all()
     # §19 constraint: A has no dyeing park -> ineligible, no score, no rank
-    assert not t.loc["A", "eligible"] and "§19" in t.loc["A", "excluded_reason"]
+    assert not t.loc["A", "eligible"] and t.loc["A", "excluded_reason"] == "constraint.dyeing"  # a code; words in outputs
     assert np.isnan(t.loc["A", "score"]) and pd.isna(t.loc["A", "rank"])
     # score B = .2*up + .2*down + .15*1 + .1*e^-2 + .3*1 + .05*.5 = 0.6014
     expected = 0.2 * (2 * E2 + E1) / 3 + 0.2 * (3 * E2 + 1) / 4 + 0.15 + 0.1 * E2 + 0.3 + 0.025
@@ -114,7 +115,8 @@ def test_table_shape_and_ranking_when_both_eligible() -> None:
 
 
 def test_explanations_name_the_drivers_and_clauses() -> None:
-    t = _fit().table.set_index("adcode")
+    assert (_fit().table["reason_en"] == "").all()  # the model writes numbers; outputs.explain writes words
+    t = explain_result(_fit()).table.set_index("adcode")
     en, zh = t.loc["B", "reason_en"], t.loc["B", "reason_zh"]
     assert en.startswith("Btown ranks 1st for dyeing & finishing (incl. washing) (score 0.60): designated dyeing park with central treatment: Btown dyeing park (§19")
     assert "relatedness density 1.00" in en
@@ -138,7 +140,9 @@ def test_ties_broken_by_adcode_and_candidates_all() -> None:
 def test_user_exclusion_removes_a_destination() -> None:
     r = _fit(stage="apparel", exclude=["B"])
     t = r.table.set_index("adcode")
-    assert not t.loc["B", "eligible"] and "excluded by the user" in t.loc["B", "excluded_reason"]
+    assert not t.loc["B", "eligible"] and t.loc["B", "excluded_reason"] == "user"
+    words = explain_result(r).table.set_index("adcode")
+    assert "excluded by the user" in words.loc["B", "excluded_reason"] and "用户排除" in words.loc["B", "excluded_reason_zh"]
     assert t.loc["A", "eligible"] and t.loc["A", "rank"] == 1
     assert r.table["adcode"].iloc[-1] == "B"
 

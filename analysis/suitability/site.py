@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from affine import Affine
 
-from analysis.suitability import chunked
+import analysis.suitability.chunked as chunked  # the module, not the package (no import cycle)
 from analysis.suitability.criteria import distance_to_features, padded_grid, slope_degrees, urban_share
 from analysis.suitability.grid import DEFAULT_RESOLUTION_M, Grid, guangdong_grid, land_mask
 from analysis.suitability.overlay import CODE_TAGS, accumulate, encode_surface, exclusion_mask
