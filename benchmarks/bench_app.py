@@ -1,11 +1,11 @@
-"""Benchmark: how long the app takes to answer a moved slider.
+"""Benchmark: how long the app takes to answer a moved slider, a language switch and a page change.
 
-The transfer-fit tab is a Streamlit fragment, so moving a weight reruns only that tab: the
+The transfer-fit page is a Streamlit fragment, so moving a weight reruns only that view: the
 fit, sensitivity, completeness and allocation (cached per setting) and the score map. This
-script measures (a) that tab's work outside Streamlit — the library calls plus building and
-rendering the folium map, which is what the fragment does on a new weight — and (b) a whole
-script rerun in ``streamlit.testing.v1.AppTest`` (both tabs, as after a language switch),
-an upper bound that includes AppTest's own overhead.
+script measures (a) that view's work outside Streamlit — the same scenario.study calls plus
+building and rendering the folium map, which is what the fragment does on a new weight — and
+(b) whole script runs in ``streamlit.testing.v1.AppTest`` (the router in ``app.py`` and one
+page), upper bounds that include AppTest's own overhead.
 
 Run: ``python benchmarks/bench_app.py [--write-readme]``
 """
@@ -14,38 +14,40 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from itertools import count
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._readme import publish_table, time_median  # noqa: E402
+from analysis.sensitivity import run_sensitivity  # noqa: E402
+from analysis.weights import DEFAULT_WEIGHTS  # noqa: E402
+from outputs.fitmap import flow_overlay, origin_overlay, score_overlay  # noqa: E402
+from outputs.webmap import build_map  # noqa: E402
+from scenario.study import (  # noqa: E402
+    StudySettings,
+    allocate_for_fit,
+    assess_transfer_completeness,
+    load_study_inputs,
+    run_fit,
+)
+
+_inputs_cache: dict[str, object] = {}
 
 
-def _fit_tab_work(weight: float) -> None:
+def _fit_page_work(weight: float) -> None:
     """What the fragment computes for a new policy weight (nothing cached for it yet)."""
-    from analysis.allocation import allocate_capacity
-    from analysis.fit import load_fit_inputs, score_transfer_fit
-    from analysis.sensitivity import run_sensitivity
-    from scenario.study import assess_transfer_completeness
-    from analysis.weights import DEFAULT_WEIGHTS
-    from outputs.fitmap import flow_overlay, origin_overlay, score_overlay
-    from outputs.webmap import build_map
-
-    inputs = _inputs_cache.setdefault("county", load_fit_inputs(level="county"))
-    w = {**DEFAULT_WEIGHTS, "policy": weight}
-    fit = score_transfer_fit("dyeing", "440118", weights=w, inputs=inputs)
+    inputs = _inputs_cache.setdefault("county", load_study_inputs((), level="county"))
+    s = StudySettings(stage="dyeing", origin="440118", weights=tuple({**DEFAULT_WEIGHTS, "policy": weight}.items()))
+    fit = run_fit(s, inputs)
     run_sensitivity(fit, n=2000, seed=0)
     assess_transfer_completeness(fit, capability=inputs.capability)
-    room = {a: 50.0 for a in fit.top(5)["adcode"]}
-    alloc = allocate_capacity("dyeing", {"440118": 100.0}, room=room, fit=fit)
+    alloc = allocate_for_fit(fit, {"440118": 100.0}, {a: 50.0 for a in fit.top(5)["adcode"]}, inputs=inputs)
     overlays = [score_overlay(fit), origin_overlay(fit), flow_overlay(alloc)]
     m = build_map(["zones", "parks", "dyeing_parks"], overlays=[o for o in overlays if o is not None])
     m.get_root().render()
     m.get_bounds()  # streamlit-folium asks for the bounds too
-
-
-_inputs_cache: dict[str, object] = {}
 
 
 def main() -> None:
@@ -53,23 +55,35 @@ def main() -> None:
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    _fit_tab_work(0.3)  # warm: data loaded, layers simplified
+    _fit_page_work(0.3)  # warm: data loaded, layers simplified
     weights = iter([0.31 + i / 100 for i in range(20)])
-    tab = time_median(lambda: _fit_tab_work(next(weights)), repeats=5)
+    page_work = time_median(lambda: _fit_page_work(next(weights)), repeats=5)
 
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
+    layout = time_median(lambda: at.run(), repeats=5)
+    at.switch_page("app_pages/transfer_fit.py").run()
     values = iter([0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65])
-    full = time_median(lambda: at.slider(key="w_policy").set_value(next(values)).run(), repeats=5)
+    slider = time_median(lambda: at.slider(key="w_policy").set_value(next(values)).run(), repeats=5)
+    langs = count()
+    switch = time_median(lambda: at.sidebar.radio(key="lang").set_value(("en", "zh")[next(langs) % 2]).run(),
+                         repeats=5)
+    pages = count()
+    page_change = time_median(
+        lambda: at.switch_page(("app_pages/layout.py", "app_pages/transfer_fit.py")[next(pages) % 2]).run(), repeats=6)
     if at.exception:
         msg = f"the app raised during the benchmark: {[e.value for e in at.exception]}"
         raise SystemExit(msg)
     rows = [
-        ("Transfer-fit tab after a moved weight (fit, 2,000 sensitivity draws, completeness, allocation, score map)",
-         f"{tab * 1000:.0f} ms", "well under 1 s"),
-        ("Whole app rerun in AppTest (both tabs and both maps; upper bound)", f"{full:.2f} s", "—"),
+        ("Transfer-fit page after a moved weight (fit, 2,000 sensitivity draws, completeness, allocation, score map)",
+         f"{page_work * 1000:.0f} ms", "well under 1 s"),
+        ("Transfer-fit page rerun in AppTest after a moved weight (router and page; upper bound)", f"{slider:.2f} s",
+         "under 1 s in a browser"),
+        ("Language switch on the transfer-fit page in AppTest (router and page; upper bound)", f"{switch:.2f} s", "—"),
+        ("Layout page rerun in AppTest (router, all layers, feature list; upper bound)", f"{layout:.2f} s", "—"),
+        ("Page change in AppTest (median of layout and transfer fit; upper bound)", f"{page_change:.2f} s", "—"),
     ]
     publish_table(rows, block="bench:app", header=("operation", "measured", "target"), write=args.write_readme)
 
