@@ -3,12 +3,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._common import LAYER_IDS, cached_units, layer_title, unit_label
+from app_pages._study import Uploads, cached_export, cached_report, font_problem
 from geo.crs import EXPORT_CRS
 from layers.stages import stage_label
 from outputs.text import tr
-from scenario.study import EXPORT_FORMATS, StudySettings, export_file_name
-from app_pages._common import LAYER_IDS, cached_units, layer_title, unit_label
-from app_pages._study import Uploads, cached_export, cached_report, font_problem
+from scenario.bundle import EXPORT_FORMATS, export_file_name
+from scenario.study import StudySettings
+
+
+@st.fragment
+def downloads(lang: str, s: StudySettings, up: Uploads) -> None:
+    """The report and export sections: a fragment, so a download option (CRS, cell size, what to
+    include) reruns only these buttons, not the fit view and its map around them."""
+    report_downloads(lang, s, up)
+    export_downloads(lang, s, up)
 
 
 def report_downloads(lang: str, s: StudySettings, up: Uploads) -> None:

@@ -13,13 +13,12 @@ from analysis.exclusion import combine_exclusions
 from analysis.sensitivity import run_sensitivity
 from outputs.maps import find_cjk_font
 from outputs.report import report_bytes
+from scenario.bundle import collect_export, export_bytes
 from scenario.study import (
     StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     build_study_report,
-    collect_export,
-    export_bytes,
     load_study_inputs,
     read_exclusion_areas,
     run_fit,

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import publish_table, time_median  # noqa: E402
 from analysis.sensitivity import run_sensitivity  # noqa: E402
 from analysis.weights import DEFAULT_WEIGHTS  # noqa: E402
+from benchmarks._readme import publish_table, time_median  # noqa: E402
 from outputs.fitmap import flow_overlay, origin_overlay, score_overlay  # noqa: E402
 from outputs.webmap import build_map  # noqa: E402
 from scenario.study import (  # noqa: E402

@@ -32,14 +32,12 @@ from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
 from outputs.explain import explain_result
 from outputs.report import write_report_html, write_report_pdf
+from scenario.bundle import EXPORT_FORMATS, collect_export, write_export
 from scenario.study import (
-    EXPORT_FORMATS,
     StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     build_study_report,
-    collect_export,
-    write_export,
 )
 
 __all__ = ["register", "parse_weights", "parse_pairs", "run_report", "run_export"]

@@ -18,14 +18,12 @@ import io
 import logging
 import os
 import shlex
-import tempfile
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from analysis.allocation import allocate_capacity
@@ -36,46 +34,29 @@ from analysis.completeness import assess_chain_completeness
 from analysis.fit import score_transfer_fit
 from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import unit_cost_matrix
+from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError
-from geo.io import atomic_path, read_vector
+from geo.io import read_vector
 from geo.upload import read_uploaded_vector
-from layers.boundaries import load_boundaries
-from layers.evidence import read_evidence_csv
-from layers.registry import list_layers, load_layer
-from outputs import export as ex
+from layers.evidence import load_dyeing_centres, load_transfer_parks, read_evidence_csv
+from layers.places import places_for_stage
 from outputs.explain import explain_result
-from outputs.export import resolve_export_crs, sanitize_name
-from outputs.raster import rasterize_scores
 from outputs.report import build_report
 
 __all__ = [
+    "destination_places",
     "run_fit",
-    "EXPORT_FORMATS",
-    "ExportBundle",
     "StudySettings",
     "allocate_for_fit",
     "assess_transfer_completeness",
     "build_command",
-    "collect_export",
-    "export_bytes",
-    "export_file_name",
     "build_study_report",
     "load_study_inputs",
     "read_exclusion_areas",
-    "write_export",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Export formats: id -> (file suffix of the download, what it holds).
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "all": (".zip", "everything: GeoPackage, Shapefiles, GeoJSON, CSV, GeoTIFF and a README"),
-    "gpkg": (".gpkg", "GeoPackage, every layer in one file"),
-    "shp": (".zip", "Shapefile, one zip per layer (.prj, .cpg UTF-8, field-name map)"),
-    "geojson": (".zip", "GeoJSON, one file per layer"),
-    "csv": (".zip", "CSV, every table and point layer"),
-    "tif": (".tif", "GeoTIFF of the score"),
-}
 
 
 @dataclass(frozen=True)
@@ -342,6 +323,33 @@ def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFra
 
 # ----------------------------------------------------------------------------- allocation
 
+def destination_places(stage: str) -> gpd.GeoDataFrame:
+    """Named places that can receive ``stage`` in an allocation: §4/§14 places named for it, the
+    receiving transfer parks that list it (§4, with area and firms where known) and, for dyeing,
+    the centres with central treatment (§19).
+
+    Columns ``id, name_zh, name_en, kind, county_adcode, city_adcode, area_km2, clause, source,
+    geometry`` (WGS84 points); ``area_km2`` is empty where no area is known.
+
+    Examples
+    --------
+    >>> d = destination_places("apparel")
+    >>> "tp_guangqing_textile" in set(d["id"])
+    True
+    """
+    cols = ["id", "name_zh", "name_en", "kind", "county_adcode", "city_adcode", "area_km2", "clause", "source", "geometry"]
+    named = places_for_stage(stage).assign(area_km2=np.nan)
+    parks = load_transfer_parks()
+    listed = parks["stages"].fillna("").astype(str).str.split(";").map(lambda xs: stage in xs)
+    parks = parks[listed & parks["textile"].astype(str).isin(["yes", "partial"])].assign(kind="transfer_park")
+    frames = [named, parks]
+    if stage == "dyeing":
+        frames.append(load_dyeing_centres().assign(kind="dyeing_centre"))
+    out = pd.concat([f.reindex(columns=cols) for f in frames], ignore_index=True)
+    out = out[out["county_adcode"].notna() & (out["county_adcode"].astype(str) != "")]
+    return gpd.GeoDataFrame(out.drop_duplicates("id"), geometry="geometry", crs=STORAGE_CRS).reset_index(drop=True)
+
+
 def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, float], *,
                      inputs: Any | None = None) -> Any:
     """Allocate ``fit.stage`` capacity: reuse ``fit`` when its origin is the only one, else score each origin.
@@ -356,13 +364,17 @@ def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, 
     >>> r = allocate_for_fit(f, {"440118": 10}, {"440513": 6, "440514": 6})
     >>> float(r.flows["amount"].sum()), r.shortfall
     (10.0, 0.0)
+    >>> g = allocate_for_fit(score_transfer_fit("apparel", "440105"), {"440105": 10}, {"tp_guangqing_textile": 10})
+    >>> g.flows["destination"].tolist()
+    ['tp_guangqing_textile']
     """
+    places = destination_places(fit.stage)  # named places and receiving parks can take capacity too
     if set(map(str, origins)) == {str(fit.origin)}:
-        return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level)
+        return allocate_capacity(fit.stage, origins, room=room, fit=fit, level=fit.level, places=places)
     p = fit.params
     return allocate_capacity(fit.stage, origins, room=room, level=fit.level, weights=fit.weights,
                              half_life_h=float(p["half_life_h"]), candidates=str(p["candidates"]),
-                             exclude=list(p["exclude"]), inputs=inputs)
+                             exclude=list(p["exclude"]), inputs=inputs, places=places)
 
 
 # ----------------------------------------------------------------------------- completeness
@@ -425,147 +437,3 @@ def assess_transfer_completeness(
             f"{transfer[1]} to {transfer[2]}"
         )
     return out
-
-
-# ----------------------------------------------------------------------------- export
-
-@dataclass
-class ExportBundle:
-    """Everything an export writes: layers, tables, rasters and the sources they rest on."""
-
-    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    rasters: dict[str, tuple] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
-
-
-def collect_export(
-    fit: Any | None = None,
-    *,
-    layer_ids: Sequence[str] | str = "all",
-    allocation: Any | None = None,
-    resolution_m: float = 1000.0,
-) -> ExportBundle:
-    """Gather the registry layers and, when given, the fit scores, score raster and flows.
-
-    Parameters
-    ----------
-    fit : analysis.fit.FitResult, optional
-        Adds ``fit_<stage>_<origin>`` as polygons, a table and a score raster.
-    layer_ids : "all" or sequence of str
-        Registry layers (:func:`layers.registry.list_layers`).
-    allocation : analysis.allocation.AllocationResult, optional
-        Adds ``flows_<stage>`` as lines and a table.
-    resolution_m : float
-        Cell size of the score raster, metres.
-
-    Examples
-    --------
-    >>> b = collect_export(layer_ids=["zones"])
-    >>> list(b.layers), len(b.layers["zones"])
-    (['zones'], 3)
-    """
-    ids = list_layers() if isinstance(layer_ids, str) and layer_ids.strip() == "all" else (
-        [s.strip() for s in layer_ids.split(",") if s.strip()] if isinstance(layer_ids, str) else list(layer_ids))
-    unknown = [i for i in ids if i not in list_layers()]
-    if unknown:
-        msg = f"`layer_ids` has unknown ids {unknown}; use 'all' or some of: {', '.join(list_layers())}"
-        raise PlannerError(msg)
-    bundle = ExportBundle(layers={i: load_layer(i) for i in ids})
-    if fit is not None:
-        units = load_boundaries("city" if fit.level == "city" else "county")[["adcode", "geometry"]]
-        table = fit.table.copy()
-        if "policy_clauses" in table.columns:
-            table["policy_clauses"] = table["policy_clauses"].map(
-                lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-        name = sanitize_name(f"fit_{fit.stage}_{fit.origin}")
-        bundle.layers[name] = units.merge(table, on="adcode", how="inner")
-        bundle.tables[name] = table
-        bundle.rasters[name] = rasterize_scores(bundle.layers[name], resolution_m=resolution_m)
-        bundle.sources += [str(s) for s in fit.sources]
-        if allocation is not None and len(allocation.flows):
-            bundle.layers[f"flows_{fit.stage}"] = allocation.lines
-            bundle.tables[f"flows_{fit.stage}"] = allocation.flows
-    return bundle
-
-
-def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = "EPSG:4326") -> list[Path]:
-    """Write ``bundle`` in one format; returns the files written (atomically, each).
-
-    ``gpkg``, ``shp`` and ``all`` write the file ``out``; ``geojson`` and ``csv`` write one
-    file per layer or table into the folder ``out``; ``tif`` writes ``out`` (one raster) or
-    one file per raster into the folder ``out``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> [p.name for p in write_export(collect_export(layer_ids=["zones"]), "geojson", d)]
-    ['zones.geojson']
-    """
-    if fmt not in EXPORT_FORMATS:
-        msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
-        raise PlannerError(msg)
-    if fmt == "tif" and not bundle.rasters:
-        msg = "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)"
-        raise PlannerError(msg)
-    if fmt != "tif" and not bundle.layers:
-        msg = "nothing to export: choose some layers and/or run a fit (CLI: --layers, or --stage with --origin)"
-        raise PlannerError(msg)
-    out = Path(out)
-    if fmt == "gpkg":
-        return [ex.export_geopackage(bundle.layers, out, crs=crs)]
-    if fmt == "shp":
-        return [ex.export_shapefiles(bundle.layers, out, crs=crs)]
-    if fmt == "geojson":
-        return [ex.export_geojson(g, out / f"{ex.sanitize_name(n)}.geojson", crs=crs) for n, g in bundle.layers.items()]
-    if fmt == "csv":
-        return [ex.export_csv(g, out / f"{ex.sanitize_name(n)}.csv", crs=crs)
-                for n, g in {**bundle.layers, **bundle.tables}.items()]
-    if fmt == "tif":
-        return [ex.export_geotiff(*spec, out if len(bundle.rasters) == 1 else out / f"{ex.sanitize_name(n)}.tif",
-                                  to_crs=crs) for n, spec in bundle.rasters.items()]
-    return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources)]
-
-
-def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> str:
-    """The download name of an export: stem, format and CRS, with the format's suffix.
-
-    Examples
-    --------
-    >>> export_file_name("shp", crs="EPSG:4547")
-    'guangdong_textile_shp_EPSG4547.zip'
-    """
-    if fmt not in EXPORT_FORMATS:
-        msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
-        raise PlannerError(msg)
-    code = crs.replace(":", "")
-    return sanitize_name(f"{stem}_{fmt}_{code}") + EXPORT_FORMATS[fmt][0]
-
-
-def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> tuple[bytes, str]:
-    """The export as one downloadable file: ``(bytes, file name)``.
-
-    Formats that write several files (``geojson``, ``csv``, several rasters) are zipped.
-
-    Examples
-    --------
-    >>> data, name = export_bytes(collect_export(layer_ids=["zones"]), "geojson", crs="EPSG:4490")
-    >>> name, zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
-    ('guangdong_textile_geojson_EPSG4490.zip', ['zones.geojson'])
-    """
-    key, _ = resolve_export_crs(crs)
-    file_name = export_file_name(fmt, crs=key, stem=stem)
-    name = file_name.rsplit(".", 1)[0]
-    with tempfile.TemporaryDirectory(prefix=".download_") as td:
-        d = Path(td)
-        folder = fmt in ("geojson", "csv") or (fmt == "tif" and len(bundle.rasters) > 1)
-        target = d / "out" if folder else d / file_name
-        files = write_export(bundle, fmt, target, crs=key)
-        if not folder:
-            return files[0].read_bytes(), files[0].name
-        zpath = d / f"{name}.zip"
-        with atomic_path(zpath) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for f in files:
-                zf.write(f, arcname=f.relative_to(target).as_posix())
-        return zpath.read_bytes(), zpath.name

@@ -14,7 +14,7 @@ from analysis.weights import COMPONENTS
 from app_pages._common import KEPT_KEYS
 from layers.registry import list_layers
 from outputs.text import CATALOGUE
-from scenario.study import EXPORT_FORMATS
+from scenario.bundle import EXPORT_FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import io
 import shlex
-import sys
 import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,22 +15,26 @@ import pyogrio
 import pytest
 
 from analysis.allocation import allocate_capacity
+from analysis.completeness import pivot_completeness
 from analysis.fit import score_transfer_fit
+from analysis.weights import complete_reciprocal
+from geo.errors import PlannerError
+from layers.stages import stage_label
+from outputs.fitmap import (
+    SCORE_CLASSES,
+    flow_overlay,
+    origin_overlay,
+    score_colours,
+    score_overlay,
+)
+from outputs.report import report_bytes
+from scenario.bundle import EXPORT_FORMATS, collect_export, export_bytes
 from scenario.study import (
-    EXPORT_FORMATS,
     StudySettings,
     assess_transfer_completeness,
     build_command,
     build_study_report,
-    collect_export,
-    export_bytes,
 )
-from analysis.completeness import pivot_completeness
-from outputs.report import report_bytes
-from layers.stages import stage_label
-from analysis.weights import complete_reciprocal
-from geo.errors import PlannerError
-from outputs.fitmap import SCORE_CLASSES, flow_overlay, origin_overlay, score_colours, score_overlay
 
 
 @pytest.fixture(scope="module")
