@@ -13,11 +13,6 @@ from streamlit_folium import st_folium
 
 from analysis.completeness import pivot_completeness
 from analysis.weights import COMPONENT_LABELS, COMPONENTS
-from layers.stages import stage_label
-from outputs.fitmap import exclusion_overlay, flow_overlay, origin_overlay, score_overlay
-from outputs.text import pick, tr
-from outputs.webmap import build_map
-from scenario.study import build_command
 from app_pages._common import (
     cached_units,
     component_columns,
@@ -27,9 +22,24 @@ from app_pages._common import (
     region_name,
     unit_label,
 )
-from app_pages._downloads import export_downloads, report_downloads
+from app_pages._downloads import downloads
 from app_pages._fit_controls import allocation_ui, fit_controls
-from app_pages._study import cached_completeness, cached_exclusion_areas, cached_fit, cached_sensitivity
+from app_pages._study import (
+    cached_completeness,
+    cached_exclusion_areas,
+    cached_fit,
+    cached_sensitivity,
+)
+from layers.stages import stage_label
+from outputs.fitmap import (
+    exclusion_overlay,
+    flow_overlay,
+    origin_overlay,
+    score_overlay,
+)
+from outputs.text import pick, tr
+from outputs.webmap import build_map
+from scenario.study import build_command
 
 #: Policy layers drawn under the score: the three zones (§3), the named parks (§4) and dyeing parks (§19).
 FIT_MAP_CONTEXT = ("zones", "parks", "dyeing_parks")
@@ -146,8 +156,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.markdown(f"**{tr('app.command', lang)}**")
         st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
     st.divider()
-    report_downloads(lang, settings, up)
-    export_downloads(lang, settings, up)
+    downloads(lang, settings, up)
 
 
 fit_view(current_lang(), current_basemap())
