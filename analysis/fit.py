@@ -20,7 +20,9 @@ For stage ``s`` leaving origin ``o``, every candidate unit ``d`` gets six compon
     Graded designation of ``d`` for ``s`` by a park, base, cluster, city title or dyeing park
     of the notice (:data:`POLICY_GRADES`, an assumption), with the clause cited.
 ``site``
-    A neutral 0.5 placeholder until raster criteria arrive, or a per-unit Series in 0..1.
+    Zonal suitability of the stage's raster criteria per unit (:mod:`analysis.site_scores`,
+    built by ``scripts/build_site_scores.py``; a planner's rasters or per-unit values replace
+    it), units x stages in 0..1; the neutral 0.5 for units of the caller's own.
 
 ``decay(km) = exp(-km / half_life_h)`` (exponential, ``half_life_h`` = 60 km by default, an
 assumption). Constraints are not scores: dyeing goes only where a dyeing park with central
@@ -158,8 +160,8 @@ def compute_fit_components(
         Half-life of the decay ``0.5 ** (hours / half_life_h)``.
     policy : ndarray, shape (u, s), optional
         Policy values in 0..1 (zeros if omitted).
-    site : ndarray, shape (u,), optional
-        Site values in 0..1 (0.5 if omitted).
+    site : ndarray, shape (u,) or (u, s), optional
+        Site values in 0..1: per unit (every stage alike) or per unit and stage (0.5 if omitted).
     partner : ndarray, shape (u, s), optional
         Partner values in 0..1 (zeros if omitted).
     presence : ndarray, shape (u, s), optional
@@ -178,6 +180,9 @@ def compute_fit_components(
     >>> c = compute_fit_components(M, W, D, origin_index=0)
     >>> float(c["upstream"][1, 1])   # all supply of stage 0 is one half-life (2 h) away
     0.5
+    >>> site = np.array([[0.2, 0.9], [0.4, 0.1]])   # per unit and stage, e.g. raster suitability
+    >>> compute_fit_components(M, W, D, origin_index=0, site=site)["site"][:, 1].tolist()
+    [0.9, 0.1]
     """
     m = np.asarray(capability, dtype=float)
     w = np.asarray(chain, dtype=float)
@@ -194,6 +199,9 @@ def compute_fit_components(
     tie = np.broadcast_to(k[:, origin_index][:, None], (u, s))
     pol = np.zeros((u, s)) if policy is None else np.asarray(policy, dtype=float)
     sit = np.full(u, SITE_PLACEHOLDER) if site is None else np.asarray(site, dtype=float)
+    if sit.shape not in ((u,), (u, s)):
+        msg = f"`site` must have shape ({u},) or ({u}, {s}) (units x stages), got {sit.shape}"
+        raise PlannerError(msg)
     par = np.zeros((u, s)) if partner is None else np.asarray(partner, dtype=float)
     if presence is None:
         rel = np.asarray(relatedness_density(m))
@@ -207,7 +215,7 @@ def compute_fit_components(
         "origin_tie": tie,
         "partner": par,
         "policy": pol,
-        "site": np.broadcast_to(sit[:, None], (u, s)),
+        "site": np.broadcast_to(sit[:, None] if sit.ndim == 1 else sit, (u, s)),
     }
 
 
@@ -231,6 +239,14 @@ def _resolve_origin(origin: str, inputs: FitInputs, level: Level) -> int:
         return order.index(code)
     msg = f"`origin` {origin!r} ({code}) is not among the {level} units of this run; pass one of their adcodes"
     raise UnknownNameError(msg)
+
+
+def _site_matrix(inputs: FitInputs) -> np.ndarray:
+    """The site values as (u,) or, per stage, (u, s) in the inputs' stage order."""
+    site = inputs.site
+    if isinstance(site, pd.DataFrame):
+        return site.reindex(columns=inputs.stages).fillna(SITE_PLACEHOLDER).to_numpy(dtype=float)
+    return site.to_numpy(dtype=float)
 
 
 def _policy_matrix(inputs: FitInputs) -> tuple[np.ndarray, pd.DataFrame]:
@@ -428,11 +444,11 @@ def _run(
     o = _resolve_origin(origin, inputs, inputs.level)
     ex = _check_exclude(exclude, inputs)
     pol, des = _policy_matrix(inputs)
-    partner = partner_matrix(inputs, o)
+    partner = partner_matrix(inputs.partner_links, inputs.units, len(inputs.stages), o)
     presence = inputs.presence.to_numpy(dtype=float) if inputs.params.get("relatedness_basis") == "presence" else None
     comps = compute_fit_components(
         inputs.capability.to_numpy(), inputs.chain.to_numpy(), inputs.cost_hours,
-        origin_index=o, half_life_h=half_life_h, policy=pol, site=inputs.site.to_numpy(),
+        origin_index=o, half_life_h=half_life_h, policy=pol, site=_site_matrix(inputs),
         partner=partner[0], presence=presence,
     )
     shared = _prepare_shared(inputs, o, candidates, ex, des, half_life_h, pol, partner)
@@ -529,15 +545,19 @@ def score_all_stages(
     exclude: Sequence[str] = (),
     stages: Sequence[str] | None = None,
     inputs: FitInputs | None = None,
-) -> pd.DataFrame:
+    with_details: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Fit of every stage (or ``stages``) leaving ``origin``, as one long table.
 
     The components of all stages come from one set of matrix products, and every stage is
     ranked by one ``lexsort`` into one table.
 
+    ``with_details=True`` also returns the per-row details the explanations read
+    (:func:`outputs.explain.explain_fit` writes every stage's reasons from them in one go).
+
     Returns
     -------
-    DataFrame
+    DataFrame or (DataFrame, DataFrame)
         ``stage`` followed by :data:`TABLE_COLUMNS`; rows grouped by stage, ranked within.
 
     Examples
@@ -551,6 +571,6 @@ def score_all_stages(
     >>> score_all_stages("o", inputs=load_fit_inputs(units=units, capability=cap, chain=chain, cost=cost, designations=des))["stage"].tolist()
     ['weaving', 'apparel']
     """
-    _, _, _, long, _ = _run(origin, stages, inputs, level=level, weights=weights, half_life_h=half_life_h,
+    _, _, _, long, details = _run(origin, stages, inputs, level=level, weights=weights, half_life_h=half_life_h,
                             candidates=candidates, exclude=exclude)
-    return long
+    return (long, details) if with_details else long

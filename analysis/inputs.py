@@ -26,7 +26,6 @@ from analysis.assumptions import (
     DYEING_CAPACITY_FLOOR,
     EVIDENCE_LEVEL,
     OD_SPEED_KMH,
-    SITE_PLACEHOLDER,
 )
 from analysis.capability import load_capability
 from analysis.chain import chain_weight_matrix, load_chain_graph
@@ -38,7 +37,9 @@ from analysis.designations import (
     scale_dyeing_parks,
 )
 from analysis.network import unit_cost_matrix
+from analysis.partner import build_partner_links
 from analysis.relatedness import compute_presence
+from analysis.site_scores import resolve_site
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import CsvSource, read_csv_table
 from layers.boundaries import load_boundaries
@@ -103,8 +104,10 @@ class FitInputs:
         Provenance of the evidence cells (:func:`layers.evidence.evidence_presence`).
     designations : DataFrame
         ``adcode, stage, kind, value, clause, name_zh, name_en``.
-    site : Series
-        Per unit, 0..1.
+    site : Series or DataFrame
+        0..1 per unit (a Series: every stage alike) or units x stages (a DataFrame, columns
+        in stage order): by default the zonal suitability of each stage's raster criteria
+        (:mod:`analysis.site_scores`), the neutral placeholder for units of the caller's own.
     sources, assumptions : list of str
         Provenance of each input.
     params : dict
@@ -122,6 +125,7 @@ class FitInputs:
     partners: pd.DataFrame = field(default_factory=pd.DataFrame)
     transfer_parks: pd.DataFrame = field(default_factory=pd.DataFrame)
     evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    partner_links: dict[str, np.ndarray] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     params: dict[str, object] = field(default_factory=dict)
@@ -300,7 +304,7 @@ def load_fit_inputs(
     chain: pd.DataFrame | nx.DiGraph | None = None,
     cost: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
     designations: pd.DataFrame | None = None,
-    site: pd.Series | None = None,
+    site: pd.Series | pd.DataFrame | None = None,
     hours: pd.DataFrame | tuple[Sequence[str], np.ndarray] | None = None,
     network: Network = "road",
     evidence: pd.DataFrame | None = None,
@@ -418,25 +422,11 @@ def load_fit_inputs(
     if miss:
         problems.append(f"`designations` lacks column(s) {miss}; expected {list(DESIGNATION_COLUMNS)}")
 
-    params["site_source"] = "default (neutral placeholder)" if site is None else "user"
-    if site is None:
-        site_s = pd.Series(SITE_PLACEHOLDER, index=order, dtype=float)
-        assumptions.append(
-            f"ASSUMPTION: site component is a neutral placeholder {SITE_PLACEHOLDER} for every unit until raster criteria are supplied"
-        )
-    else:
-        site_s = pd.Series(site, dtype=float).copy()
-        site_s.index = site_s.index.astype(str)
-        if site_s.isna().any() or (site_s < 0).any() or (site_s > 1).any():
-            problems.append("`site` must hold values in 0..1 for every unit given")
-        n_miss = sum(a not in site_s.index for a in order)
-        if n_miss:
-            assumptions.append(
-                f"ASSUMPTION: site values were given for {len(order) - n_miss} of {len(order)} unit(s); the {n_miss} "
-                f"unit(s) not given keep the neutral placeholder {SITE_PLACEHOLDER}"
-            )
-        site_s = site_s.reindex(order).fillna(SITE_PLACEHOLDER)
-        sources.append("site: user-supplied per-unit values (0..1)")
+    site_s, site_src, site_notes, site_problems, params["site_source"] = resolve_site(
+        site, order, stages, level=level, own_units=units is None)
+    sources += site_src
+    assumptions += site_notes
+    problems += site_problems
 
     if problems:
         msg = "fit inputs are not usable: " + "; ".join(problems)
@@ -483,7 +473,8 @@ def load_fit_inputs(
     if default_world:
         sources.append("partners and transfer parks: data/parks/partners.csv, data/parks/transfer_parks.csv (§4 产业共建; "
                        "mostly secondary sources, labelled per row)")
-    return FitInputs(units_df, cap, ch, d, des, site_s, h, presence, partners, parks, prov,
+    links = build_partner_links(units_df, stages, partners, parks)
+    return FitInputs(units_df, cap, ch, d, des, site_s, h, presence, partners, parks, prov, links,
                      sources, assumptions, params)
 
 

@@ -208,20 +208,22 @@ def explain_fit(
     rows = table[cols + (["tier"] if "tier" in table.columns else [])].to_dict("records")
     for i, (row, det) in enumerate(zip(rows, details.to_dict("records"), strict=True)):
         places = _place(row, cities)
+        stage_names = labels[per_row[i]]
+        if not bool(row["eligible"]):
+            code = str(row["excluded_reason"] or "")
+            for li, lang in enumerate(("zh", "en")):
+                out[li].append(tr("explain.ineligible", lang, place=places[li], stage=stage_names[li],
+                                  why=excluded_reason_text(code, lang)))
+            continue
+        rank = int(row["rank"])
+        parts = [_phrase(COMPONENTS[c], comp[i, c], det) for c in order[i] if contrib[i, c] > 0]  # (zh, en) each
         for li, lang in enumerate(("zh", "en")):
-            st = labels[per_row[i]][li]
-            if not bool(row["eligible"]):
-                why = excluded_reason_text(str(row["excluded_reason"] or ""), lang)
-                out[li].append(tr("explain.ineligible", lang, place=places[li], stage=st, why=why))
-                continue
-            rank = int(row["rank"])
-            head = tr("explain.head", lang, place=places[li], rank=rank, stage=st, score=row["score"],
+            head = tr("explain.head", lang, place=places[li], rank=rank, stage=stage_names[li], score=row["score"],
                       ordinal=ordinal_en(rank))
             if row.get("tier") == "no_evidence":
                 head += tr("explain.no_evidence", lang)
-            parts = [_phrase(COMPONENTS[c], comp[i, c], det)[li] for c in order[i] if contrib[i, c] > 0]
             if parts:
-                out[li].append(tr("explain.joined", lang, head=head, parts=sep[li].join(parts)))
+                out[li].append(tr("explain.joined", lang, head=head, parts=sep[li].join(p[li] for p in parts)))
             else:
                 out[li].append(tr("explain.all_zero", lang, head=head))
     return out

@@ -45,6 +45,8 @@ def _merge(parts: Mapping[str, Mapping[str, tuple[str, str]]]) -> dict[str, tupl
 
 #: key -> (zh, en) for every string a planner reads.
 CATALOGUE: dict[str, tuple[str, str]] = _merge(_PARTS)
+#: The catalogue per language, for lookups without a language check each time.
+_BY_LANG: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in CATALOGUE.items()} for i, lang in enumerate(LANGS)}
 
 
 def check_lang(lang: str) -> int:
@@ -80,10 +82,10 @@ def tr(key: str, lang: str, /, **fields: object) -> str:
     >>> tr("lang.name", "en")
     'English'
     """
-    i = check_lang(lang)
     try:
-        text = CATALOGUE[key][i]
+        text = _BY_LANG[lang][key]
     except KeyError:
+        check_lang(lang)
         msg = f"no text {key!r} in the catalogue (outputs/text/); add it to one of its part modules"
         raise UnknownNameError(msg) from None
     return text.format(**fields) if fields else text
