@@ -40,6 +40,7 @@ from geo.io import atomic_path
 from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
+from outputs.report_comparison import ComparisonSection
 from outputs.report_sections import (
     MapsSection,
     build_allocation_section,
@@ -153,6 +154,7 @@ def build_report(
     layout_layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     maps: bool = True,
     top_n: int = 5,
+    comparison: ComparisonSection | None = None,
 ) -> Report:
     """Build the relocation-suitability report of one transfer-fit result.
 
@@ -181,6 +183,8 @@ def build_report(
         Draw the two maps (False for a quick text-only report).
     top_n : int
         How many top destinations to explain.
+    comparison : ComparisonSection, optional
+        Other scenarios set against this one (:func:`outputs.report_comparison.build_comparison_section`).
 
     Returns
     -------
@@ -237,7 +241,7 @@ def build_report(
         sensitivity=build_sensitivity_section(sensitivity, table, lang=lang) if sensitivity is not None else None,
         completeness=build_completeness_section(completeness, lang=lang) if completeness is not None else None,
         allocation=build_allocation_section(allocation, lang=lang, names=names) if allocation is not None else None,
-        appendix=appendix,
+        appendix=appendix, comparison=comparison,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable
         msg = "the rendered report contains a <script> element; refusing to produce it"
