@@ -34,6 +34,8 @@ DATASETS: dict[str, tuple[str, str]] = {
     "site_roads": ("site/roads.csv", "OpenStreetMap trunk/primary road edges near Guangdong (scgraph-data 2.0.0)"),
     "site_rail": ("site/rail.csv", "OpenStreetMap railway edges near Guangdong (scgraph-data 2.0.0)"),
     "site_criteria": ("model/site_criteria.csv", "site criteria per stage: weight, rescaling, limit (ASSUMPTION)"),
+    "site_scores_county": ("site/site_scores_county.csv", "site component per county and stage: zonal suitability at 1 km"),
+    "site_scores_city": ("site/site_scores_city.csv", "site component per city and stage: zonal suitability at 1 km"),
     "travel_county": ("network/travel_county.csv", "road km and hours between the 124 county-level units"),
     "travel_city": ("network/travel_city.csv", "road km and hours between the 21 cities"),
     "travel_seats": ("network/seats.csv", "where each unit's seat is and how it joins the road network"),
