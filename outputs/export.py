@@ -24,8 +24,8 @@ from geo.crs import EXPORT_CRS
 from geo.errors import ExportError
 from geo.io import atomic_path
 
-# The single-format writers and name helpers are re-exported here for the callers that still
-# import them from this module (scenario/study.py, app.py); new code imports geo.writers.
+# The single-format writers and name helpers are re-exported here for the caller that still
+# imports them from this module (scenario/bundle.py); new code imports geo.writers.
 from geo.writers import (
     DEFAULT_CRS,
     ZIP_LEVEL,
@@ -47,7 +47,6 @@ __all__ = [
     "RasterSpec",
     "export_everything",
     # re-exported from geo.writers (see above)
-    "EXPORT_CRS",
     "export_csv",
     "export_geojson",
     "export_geopackage",
