@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from outputs.text import tr
 from app_pages._common import keep_choices, sidebar_language_and_basemap
+from outputs.text import tr
 
 HERE = Path(__file__).resolve().parent
 #: Pages: (file, url path, catalogue key of the title).

@@ -22,12 +22,12 @@ from analysis.weights import (
     normalise_weights,
     read_ahp_csv,
 )
+from app_pages._common import LEVELS, cached_units, headers, unit_label
+from app_pages._study import Uploads, cached_allocation
 from layers.places import places_for_stage
 from layers.stages import STAGES, stage_label
 from outputs.text import pick, tr
 from scenario.study import StudySettings
-from app_pages._common import LEVELS, cached_units, headers, unit_label
-from app_pages._study import Uploads, cached_allocation
 
 LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
 #: Input files a planner can upload: (CLI option, catalogue key of the label, file types).

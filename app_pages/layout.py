@@ -6,10 +6,16 @@ import html
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages._common import (
+    LAYER_IDS,
+    cached_layer,
+    current_basemap,
+    current_lang,
+    layer_title,
+)
 from layers.registry import get_layer_spec
 from outputs.text import tr
 from outputs.webmap import build_map, popup_fields
-from app_pages._common import LAYER_IDS, cached_layer, current_basemap, current_lang, layer_title
 
 
 @st.fragment

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import json
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import folium
 import geopandas as gpd
