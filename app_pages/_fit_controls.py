@@ -24,10 +24,9 @@ from analysis.weights import (
 )
 from app_pages._common import LEVELS, cached_units, headers, unit_label
 from app_pages._study import Uploads, cached_allocation
-from layers.places import places_for_stage
 from layers.stages import STAGES, stage_label
 from outputs.text import pick, tr
-from scenario.study import StudySettings
+from scenario.study import StudySettings, destination_places
 
 LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
 #: Input files a planner can upload: (CLI option, catalogue key of the label, file types).
@@ -148,7 +147,7 @@ def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
     """The origins/amounts and destinations/room tables and the allocation they give (None if none)."""
     key = f"{settings.level}_{settings.stage}_{settings.origin}"
     try:
-        park_ids = places_for_stage(settings.stage)["id"].tolist()
+        park_ids = destination_places(settings.stage)["id"].tolist()  # named places, transfer parks, §19 centres
     except ValueError:
         park_ids = []
     st.caption(tr("app.alloc_note", lang, ids=", ".join(park_ids) or "—"))
