@@ -20,7 +20,9 @@ from analysis.inputs import NETWORKS
 from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
 from geo.errors import PlannerError
 from geo.io import atomic_path
+from cli.raster_options import ProgressBar, add_raster_options, raster_options
 from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
+from scenario.suitability import site_from_rasters
 
 __all__ = ["add_fit_options", "excluded_codes", "fit_kwargs", "parse_pairs", "study_files"]
 
@@ -83,6 +85,7 @@ def add_fit_options(
                         "with at least --exclude-share of their area inside are excluded")
     p.add_argument("--exclude-share", type=float, default=0.5,
                    help="share of a unit's area inside --exclude-areas that excludes it (default 0.5, an assumption)")
+    add_raster_options(p)
 
 
 def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, list[str]]:
@@ -176,6 +179,10 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,
                                                         min_share=args.exclude_share)
         notes += area_notes
+    raster = raster_options(args, exclusion=tuple(p for o, _n, p in files if o == "--exclude-areas" and isinstance(p, str)))
+    if raster is not None:  # the stage's site from rasters; --exclude-areas also restricts their cells
+        kw["inputs"], _ = site_from_rasters(kw.get("inputs"), args.stage, level=args.level, options=raster,
+                                            progress=ProgressBar(f"site {args.stage}"))
     if notes:
         kw["notes"] = notes
     return kw
