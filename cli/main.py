@@ -42,6 +42,7 @@ from cli.options import (
     parse_pairs,
 )
 from cli.report import register as register_report
+from cli.scenario import register as register_scenario
 from cli.suitability import register as register_suitability
 from geo.errors import PlannerError
 from geo.io import atomic_path, read_csv_table, write_vector
@@ -221,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_validate)
 
     register_report(sub)
+    register_scenario(sub)
     register_suitability(sub)
     return parser
 

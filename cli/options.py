@@ -21,6 +21,7 @@ from analysis.weights import ahp_weights, normalise_weights, parse_weights, read
 from geo.errors import PlannerError
 from geo.io import atomic_path
 from cli.raster_options import ProgressBar, add_raster_options, raster_options
+from cli.stored import apply_scenario
 from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
 from scenario.suitability import site_from_rasters
 
@@ -34,6 +35,14 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> argparse.Namespace:  # type: ignore[override]
+        """Parse, then fill the fit options from ``--scenario`` (:func:`cli.stored.apply_scenario`)."""
+        ns = super().parse_args(args, namespace)
+        try:
+            return apply_scenario(ns)
+        except PlannerError as exc:
+            self.error(" ".join(str(exc).split()))
 
 
 def add_fit_options(
@@ -49,10 +58,15 @@ def add_fit_options(
     's.csv'
     """
 
-    p.add_argument("--stage", required=required, help="stage id, e.g. dyeing, apparel, spinning, weaving")
+    # required unless --scenario gives them: checked after parsing (cli.stored.apply_scenario)
+    p.add_argument("--stage", help="stage id, e.g. dyeing, apparel, spinning, weaving" + " (required)" * required)
     if with_origin:
-        p.add_argument("--origin", required=required,
-                       help=origin_help or "origin unit: adcode or name, e.g. 440118 (Zengcheng)")
+        p.add_argument("--origin", help=(origin_help or "origin unit: adcode or name, e.g. 440118 (Zengcheng)")
+                       + " (required)" * required)
+    p.set_defaults(fit_needs=(("stage", "origin") if with_origin else ("stage",)) if required else ())
+    p.add_argument("--scenario", metavar="NAME", help="take every option not given here from this saved scenario")
+    p.add_argument("--store", metavar="PATH", help="scenario store file (default: $GD_TEXTILE_STORE or the user's "
+                   "data folder)")
     p.add_argument("--level", choices=("county", "city"), default="county", help="analysis units (default county)")
     w = p.add_mutually_exclusive_group()
     w.add_argument("--weights", help='component weights, e.g. "upstream=0.3,downstream=0.2,policy=0.3,relatedness=0.2"')
@@ -91,6 +105,8 @@ def add_fit_options(
 def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, list[str]]:
     """Weights from --weights or --ahp, and the note an AHP derivation adds to the assumptions."""
 
+    if getattr(args, "scenario_weights", None) is not None:  # exactly as saved (cli.stored)
+        return dict(args.scenario_weights), []
     if getattr(args, "weights", None):
         return parse_weights(args.weights), []
     if getattr(args, "ahp", None):
@@ -144,7 +160,7 @@ def study_files(args: argparse.Namespace) -> list[tuple[str, str, str]]:
     [('--site', 's.csv', 's.csv')]
     """
     return [(opt, str(getattr(args, dest)), str(getattr(args, dest)))
-            for opt, dest in _FILE_OPTIONS if getattr(args, dest, None)]
+            for opt, dest in _FILE_OPTIONS if getattr(args, dest, None)] + list(getattr(args, "scenario_files", []))
 
 
 def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -162,6 +178,7 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     (['445281', '440513'], None)
     """
     weights, notes = _weights(args)
+    notes = [*getattr(args, "scenario_notes", []), *notes]
     kw: dict[str, Any] = {
         "level": args.level,
         "weights": weights,
@@ -174,7 +191,7 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     parks = dyeing_parks(args)
     if any(opt in INPUT_OPTIONS for opt, _n, _p in files) or args.network != "road" or parks:
         kw["inputs"] = load_study_inputs(files, level=args.level, network=args.network, dyeing_parks=parks)
-    areas = read_exclusion_areas(files)
+    areas = {**read_exclusion_areas(files), **getattr(args, "scenario_areas", {})}
     if areas:
         kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,
                                                         min_share=args.exclude_share)

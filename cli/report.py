@@ -96,7 +96,6 @@ def register(subparsers: Any) -> None:
     ep.add_argument("--crs", default="EPSG:4326", choices=list(EXPORT_CRS), help="export CRS (default EPSG:4326)")
     ep.add_argument("--format", default="gpkg", choices=list(EXPORT_FORMATS), help="output format (default gpkg)")
     ep.add_argument("--out", required=True, help="output file (gpkg, zip, tif) or folder (geojson, csv)")
-    ep.add_argument("--resolution", type=float, default=1000.0, help="score raster cell size in metres")
     ep.add_argument("--allocate", action="append", metavar="ORIGIN=AMOUNT", help="with --stage: add allocation flows")
     ep.add_argument("--room", action="append", metavar="DEST=CAP", help="room at a destination, repeatable")
     add_fit_options(ep, required=False)
@@ -180,7 +179,7 @@ def run_export(args: argparse.Namespace) -> int:
         msg = "`--allocate` and `--room` need --stage and --origin"
         raise PlannerError(msg)
     layer_ids = args.layers if args.layers and args.layers.strip() else []
-    bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution)
+    bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution or 1000.0)
     for p in write_export(bundle, args.format, args.out, crs=args.crs):
         sys.stdout.write(f"{p}\n")
     return 0

@@ -131,12 +131,13 @@ def test_fit_with_site_csv_end_to_end(tmp_path: Path) -> None:
     a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (with_site, without))
     ra, rb = ({row["adcode"]: row for row in d["table"]} for d in (a, b))
     assert ra["445281"]["site"] == 0.9 and ra["440513"]["site"] == 0.1
-    assert ra["440883"]["site"] == SITE_PLACEHOLDER == rb["445281"]["site"]  # left out: neutral placeholder
-    # only the site term moves the score: weight_site x (given - placeholder)
+    assert ra["440883"]["site"] == SITE_PLACEHOLDER  # left out of the planner's file: neutral placeholder
+    assert 0 <= rb["445281"]["site"] <= 1 and rb["445281"]["site"] != SITE_PLACEHOLDER  # default: raster suitability
+    # only the site term moves the score: weight_site x (given - default)
     w = a["weights"]["site"]
-    assert ra["445281"]["score"] - rb["445281"]["score"] == pytest.approx(w * (0.9 - SITE_PLACEHOLDER), abs=1e-9)
-    assert ra["440513"]["score"] - rb["440513"]["score"] == pytest.approx(w * (0.1 - SITE_PLACEHOLDER), abs=1e-9)
-    assert a["params"]["site_source"] == "user" and b["params"]["site_source"].startswith("default")
+    for code, given in (("445281", 0.9), ("440513", 0.1)):
+        assert ra[code]["score"] - rb[code]["score"] == pytest.approx(w * (given - rb[code]["site"]), abs=1e-9)
+    assert a["params"]["site_source"] == "user" and b["params"]["site_source"].startswith("default (raster")
     note = [x for x in a["assumptions"] if "site values were given for 2 of" in x]
     assert note and f"keep the neutral placeholder {SITE_PLACEHOLDER:g}" in note[0]
 
