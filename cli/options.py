@@ -20,7 +20,7 @@ from analysis.inputs import NETWORKS
 from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
 from geo.errors import PlannerError
 from geo.io import atomic_path
-from cli.raster_options import ProgressBar, add_raster_options, raster_options
+from cli.raster_options import ProgressBar, add_raster_options, study_raster_options
 from cli.stored import apply_scenario
 from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
 from scenario.suitability import site_from_rasters
@@ -196,7 +196,7 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kw["exclude"], area_notes = combine_exclusions(kw["exclude"], areas, level=args.level,
                                                         min_share=args.exclude_share)
         notes += area_notes
-    raster = raster_options(args, exclusion=tuple(p for o, _n, p in files if o == "--exclude-areas" and isinstance(p, str)))
+    raster = study_raster_options(args, files)
     if raster is not None:  # the stage's site from rasters; --exclude-areas also restricts their cells
         kw["inputs"], _ = site_from_rasters(kw.get("inputs"), args.stage, level=args.level, options=raster,
                                             progress=ProgressBar(f"site {args.stage}"))

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from geo.errors import PlannerError
 from scenario.suitability import RasterOptions, check_resolution, parse_criterion
 
-__all__ = ["ProgressBar", "add_raster_options", "raster_options"]
+__all__ = ["ProgressBar", "add_raster_options", "raster_options", "study_raster_options"]
 
 
 def add_raster_options(p: argparse.ArgumentParser, *, resolution_help: str | None = None) -> None:
@@ -68,6 +69,18 @@ def raster_options(args: argparse.Namespace, *, exclusion: tuple[str, ...] = ())
     chunks = getattr(args, "chunks", None)
     r = check_resolution(res if res is not None else 1000.0, chunks=chunks)
     return RasterOptions(resolution_m=r, dem=dem, criteria=criteria, exclusion=tuple(exclusion), chunks=chunks)
+
+
+def study_raster_options(args: argparse.Namespace, files: Sequence[tuple[str, str, object]]) -> RasterOptions | None:
+    """The raster options of a scoring command: ``--exclude-areas`` files (by path) restrict the surface too.
+
+    Examples
+    --------
+    >>> a = argparse.Namespace(dem=None, criterion=[], resolution=250.0, site=None)
+    >>> study_raster_options(a, [("--exclude-areas", "red.gpkg", "red.gpkg")]).exclusion
+    ('red.gpkg',)
+    """
+    return raster_options(args, exclusion=tuple(p for o, _n, p in files if o == "--exclude-areas" and isinstance(p, str)))
 
 
 class ProgressBar:

@@ -28,6 +28,7 @@ from cli.options import (
     parse_pairs,
     study_files,
 )
+from cli.raster_options import study_raster_options
 from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
 from outputs.explain import explain_result
@@ -39,6 +40,7 @@ from scenario.study import (
     assess_transfer_completeness,
     build_study_report,
 )
+from scenario.suitability import suitability_for_fit
 
 __all__ = ["register", "parse_weights", "parse_pairs", "run_report", "run_export"]
 
@@ -146,8 +148,10 @@ def run_report(args: argparse.Namespace) -> int:
     sens = run_sensitivity(fit, n=args.draws, seed=args.seed) if args.draws else None
     alloc = allocate_for_fit(fit, supply, room, inputs=inputs) if supply else None
     comp = _completeness(args, fit, inputs)
+    raster = study_raster_options(args, study_files(args))  # the surface the fit's site came from, if any
     report = build_study_report(_settings(args), fit, sensitivity=sens, completeness=comp, allocation=alloc,
-                                maps=not args.no_maps, html=args.html, pdf=args.pdf)
+                                maps=not args.no_maps, html=args.html, pdf=args.pdf,
+                                suitability=suitability_for_fit(fit, raster) if raster is not None else None)
     html = args.html if (args.html or args.pdf) else "report.html"
     written = []
     if html:

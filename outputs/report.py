@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -41,6 +42,7 @@ from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
 from outputs.report_comparison import ComparisonSection
+from outputs.report_suitability import build_suitability_section
 from outputs.report_sections import (
     MapsSection,
     build_allocation_section,
@@ -155,6 +157,7 @@ def build_report(
     maps: bool = True,
     top_n: int = 5,
     comparison: ComparisonSection | None = None,
+    suitability: Any | None = None,
 ) -> Report:
     """Build the relocation-suitability report of one transfer-fit result.
 
@@ -185,6 +188,9 @@ def build_report(
         How many top destinations to explain.
     comparison : ComparisonSection, optional
         Other scenarios set against this one (:func:`outputs.report_comparison.build_comparison_section`).
+    suitability : analysis.suitability.SuitabilityResult, optional
+        The surface behind the site component: adds its map and criteria table, each criterion
+        naming the raster it came from (:mod:`outputs.report_suitability`).
 
     Returns
     -------
@@ -233,6 +239,8 @@ def build_report(
     appendix = build_appendix_section(fit, lang=lang, clauses=clauses, sources=sources, command=cmd,
                                       sensitivity=sensitivity, completeness=completeness)
 
+    suit = None if suitability is None else build_suitability_section(
+        suitability, lang=lang, maps=maps, site_weight=dict(fit.weights or {}).get("site"))
     title = t("title")
     html = _env().get_template("report.html.j2").render(
         t=t, title=title, subtitle=t("subtitle", stage=stage, origin=origin),
@@ -241,12 +249,13 @@ def build_report(
         sensitivity=build_sensitivity_section(sensitivity, table, lang=lang) if sensitivity is not None else None,
         completeness=build_completeness_section(completeness, lang=lang) if completeness is not None else None,
         allocation=build_allocation_section(allocation, lang=lang, names=names) if allocation is not None else None,
-        appendix=appendix, comparison=comparison,
+        appendix=appendix, comparison=comparison, suitability=suit,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable
         msg = "the rendered report contains a <script> element; refusing to produce it"
         raise PlannerError(msg)
-    return Report(lang=lang, title=title, html=html, images=drawn.png, command=cmd, clauses=clauses)
+    images = {**drawn.png, **({"suitability": suit.png} if suit is not None and suit.png else {})}
+    return Report(lang=lang, title=title, html=html, images=images, command=cmd, clauses=clauses)
 
 
 # --------------------------------------------------------------------------- write

@@ -42,6 +42,7 @@ from layers.evidence import load_dyeing_centres, load_transfer_parks, read_evide
 from layers.places import places_for_stage
 from outputs.explain import explain_result
 from outputs.report import build_report
+from scenario.suitability import suitability_for_fit
 
 __all__ = [
     "destination_places",
@@ -238,10 +239,14 @@ def build_study_report(
     maps: bool = True,
     html: str | None = "report.html",
     pdf: str | None = "report.pdf",
+    suitability: Any | None = None,
 ) -> Any:
     """The report of a study, with the command that reproduces exactly the parts it holds.
 
     Sensitivity draws and the allocation enter the command only when the report holds them.
+    ``suitability`` is the surface behind the site component (a planner's rasters: pass it);
+    when None, the embedded surface is shown if the fit's site came from the shipped table
+    (:func:`scenario.suitability.suitability_for_fit`), and no section if it came from a CSV.
 
     Examples
     --------
@@ -257,8 +262,10 @@ def build_study_report(
         allocate=settings.allocate if allocation is not None else (),
         room=settings.room if allocation is not None else (),
     )
+    suit = suitability if suitability is not None else suitability_for_fit(fit)
     return build_report(fit, sensitivity=sensitivity, completeness=completeness, allocation=allocation,
-                        lang=settings.lang, maps=maps, command=build_command(shown, kind="report", html=html, pdf=pdf))
+                        lang=settings.lang, maps=maps, command=build_command(shown, kind="report", html=html, pdf=pdf),
+                        suitability=suit)
 
 
 # ----------------------------------------------------------------------------- input files

@@ -51,6 +51,27 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.shortfall": ("未能安置的产能", "Capacity not placed"),
     "report.appendix": ("附录：依据、假设与复现方法", "Appendix: basis, assumptions and how to reproduce"),
+    # raster suitability behind the site component (outputs.report_suitability)
+    "report.suit": ("用地适宜性（场地条件分项的依据）", "Site suitability (what the site component rests on)"),
+    "report.suit_intro": (
+        "场地条件分项（权重{weight}）取{stage}环节适宜性栅格（{res}米）在各单位未受限土地上的平均值（{n}个单位，{lo}–{hi}）。"
+        "栅格由下表各项准则按权重叠加而成，每项注明所用栅格或数据集。",
+        "The site component (weight {weight}) is the mean suitability of each unit's unrestricted land on the {stage} "
+        "surface at {res} m ({n} units, {lo}–{hi}). The surface overlays the criteria below by their weights; each "
+        "names the raster or dataset it came from.",
+    ),
+    "report.suit_codes": (
+        "紫色为限制区（排除区域或准则上限所排除，计为不适宜），灰色为无数据，二者分开统计；适宜占比按适宜性≥{threshold}计。",
+        "Purple: restricted (an exclusion area or a criterion limit removed it; counted as not suitable); grey: no "
+        "data; the two are kept apart. The suitable share counts cells at or above {threshold}.",
+    ),
+    "report.suit_map": ("图3 用地适宜性栅格", "Figure 3. Site suitability surface"),
+    "report.suit_criterion": ("准则", "Criterion"),
+    "report.suit_weight": ("权重", "Weight"),
+    "report.suit_rescale": ("标准化方法与断点", "Rescaling and breakpoints"),
+    "report.suit_limit": ("限制条件", "Restricted where"),
+    "report.suit_source": ("所用栅格或数据", "Raster or data used"),
+    "report.suit_notes": ("精度与说明", "How coarse, and notes"),
     "report.assumptions": ("假设（可修改）", "Assumptions (editable)"),
     "report.weights": ("权重", "Weights"),
     "report.params": ("参数", "Parameters"),

@@ -1,0 +1,100 @@
+"""The suitability surface in the report, on the web map and in the export bundle."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+from PIL import Image
+from shapely.geometry import box
+
+from analysis.fit import score_transfer_fit
+from analysis.suitability import compute_site_scores
+from cli.main import main
+from outputs.report_suitability import build_suitability_section
+from outputs.suitability_map import (
+    NODATA_COLOUR,
+    RESTRICTED_COLOUR,
+    add_suitability_overlay,
+    suitability_classes,
+    suitability_legend,
+    suitability_png,
+)
+from scenario.study import StudySettings, build_study_report
+from scenario.suitability import study_suitability
+
+
+@pytest.fixture(scope="module")
+def restricted() -> object:
+    """A coarse dyeing surface with an exclusion area: restricted cells beside outside ones."""
+    red = gpd.GeoDataFrame(geometry=[box(113.0, 23.5, 114.0, 24.5)], crs=4326)
+    return compute_site_scores("dyeing", resolution_m=5000, park_buffer_km=None, exclusion=red)
+
+
+def test_classes_keep_restricted_apart_from_no_data(restricted: object) -> None:
+    cls, _t = suitability_classes(restricted)
+    assert (cls == 5).any() and (cls == 7).any()  # restricted, outside
+    assert ((cls <= 4) | (cls >= 5)).all()
+    labels = [label for label, _ in suitability_legend("zh")]
+    assert labels[-2:] == ["限制区（规则排除）", "无数据"]
+    png, bounds = suitability_png(restricted)
+    img = np.asarray(Image.open(io.BytesIO(png)))
+    purple = tuple(int(RESTRICTED_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    assert (img[..., :3] == purple).all(axis=-1).any() and (img[..., 3] == 0).any()  # restricted drawn, outside clear
+    (south, west), (north, east) = bounds
+    assert 20 < south < 21 and 25 < north < 26 and 109 < west < 110 and 117 < east < 118
+
+
+def test_web_overlay_has_image_and_legend_in_both_languages() -> None:
+    r = study_suitability("dyeing")
+    for lang, word in (("zh", "限制区"), ("en", "Restricted")):
+        m = folium.Map(tiles=None)
+        title = add_suitability_overlay(m, r, lang=lang)
+        html = m.get_root().render()
+        assert "data:image/png;base64," in html and word in html and title in html
+        assert NODATA_COLOUR in html and "<script src=\"http" not in html.split("gd-suit-legend")[1][:2000]
+
+
+def test_report_of_the_default_site_has_the_suitability_section() -> None:
+    fit = score_transfer_fit("dyeing", "440118")
+    rep = build_study_report(StudySettings(stage="dyeing", origin="440118", lang="en"), fit)
+    assert 'id="suitability"' in rep.html and "Site suitability (what the site component rests on)" in rep.html
+    assert "pvlib 0.16.1" in rep.html and "Figure 3. Site suitability surface" in rep.html
+    assert rep.images["suitability"][:4] == b"\x89PNG"
+    zh = build_study_report(StudySettings(stage="dyeing", origin="440118"), fit, maps=False)
+    assert "用地适宜性（场地条件分项的依据）" in zh.html and "所用栅格或数据" in zh.html
+    assert "suitability" not in zh.images  # text only: the table, no map
+
+
+def test_report_with_a_planner_dem_names_it_and_a_site_csv_has_no_section(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    dem = tmp_path / "my_dem.tif"
+    with rasterio.open(dem, "w", driver="GTiff", width=90, height=65, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=Affine(0.1, 0, 109, 0, -0.1, 26), nodata=-9999) as dst:
+        dst.write(np.tile(np.arange(90, dtype=np.float32) * 50, (65, 1)), 1)
+    out = tmp_path / "r.html"
+    assert main(["report", "--stage", "dyeing", "--origin", "440118", "--dem", str(dem), "--lang", "en",
+                 "--no-maps", "--html", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "slope from the planner&#39;s DEM my_dem.tif" in html and 'id="suitability"' in html
+    site = tmp_path / "site.csv"
+    site.write_text("adcode,site\n445281,0.9\n", encoding="utf-8")
+    assert main(["report", "--stage", "dyeing", "--origin", "440118", "--site", str(site), "--lang", "en",
+                 "--no-maps", "--html", str(out)]) == 0
+    assert 'id="suitability"' not in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+
+def test_section_lists_every_criterion_with_its_source() -> None:
+    r = study_suitability("apparel")
+    s = build_suitability_section(r, lang="zh", maps=False, site_weight=0.1)
+    assert [row["key"] for row in s.rows] == r.table["criterion"].tolist()
+    assert all(row["source"] for row in s.rows) and "权重0.1" in s.intro
+    assert any("5'" in n for n in s.notes)  # how coarse the embedded DEM is
+    with pytest.raises(Exception, match="must be a SuitabilityResult"):
+        build_suitability_section(object(), lang="en")
