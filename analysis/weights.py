@@ -26,7 +26,6 @@ from geo.io import CsvSource, read_csv_text
 
 __all__ = [
     "COMPONENTS",
-    "COMPONENT_LABELS",
     "DEFAULT_WEIGHTS",
     "DEFAULT_WEIGHTS_NOTE",
     "RANDOM_INDEX",
@@ -42,17 +41,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-#: Display names (Chinese, English) of the components and of the weighted score.
-COMPONENT_LABELS: dict[str, tuple[str, str]] = {
-    "upstream": ("上游配套", "Upstream access"),
-    "downstream": ("下游市场", "Downstream access"),
-    "relatedness": ("产业关联密度", "Relatedness density"),
-    "origin_tie": ("与转出地联系", "Origin tie"),
-    "partner": ("对口共建", "Partner city"),
-    "policy": ("政策契合", "Policy alignment"),
-    "site": ("用地条件", "Site"),
-    "score": ("综合得分", "Score"),
-}
 
 
 #: Saaty's random index RI(n) for n = 1..10 (Saaty 1980).

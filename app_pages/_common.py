@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analysis.weights import COMPONENT_LABELS, COMPONENTS
+from analysis.assumptions import COMPONENTS
 from layers.boundaries import REGION_NAMES, load_boundaries
 from layers.registry import LAYERS, get_layer_spec, load_layer
 from outputs.text import LANGS, pick, tr
@@ -31,6 +31,7 @@ KEPT_KEYS: tuple[str, ...] = (
     *(f"{w}_{lv}" for w in ("fit_origin", "fit_exclude", "fit_dyeing_parks", "fit_dest") for lv in LEVELS),
     *(f"w_{c}" for c in COMPONENTS), "sens_draws", "sens_seed", "comp_share", "comp_by",
     "report_sens", "report_alloc", "export_crs", "export_res", "export_fit", "export_layers",
+    "suit_stage", "suit_level", "suit_res", "suit_crit_name", *(f"{w}_{lv}" for w in ("suit_origin", "suit_unit") for lv in LEVELS),
 )
 
 
@@ -110,8 +111,8 @@ def headers(lang: str, *cols: str, **configs: object) -> dict[str, object]:
 
 def component_columns(lang: str) -> dict[str, object]:
     """Progress-bar columns for the components and the score, headed in ``lang``."""
-    cfg: dict[str, object] = {c: st.column_config.ProgressColumn(pick(COMPONENT_LABELS[c], lang), min_value=0.0,
+    cfg: dict[str, object] = {c: st.column_config.ProgressColumn(tr(f"component.{c}", lang), min_value=0.0,
                                                                 max_value=1.0, format="%.2f") for c in COMPONENTS}
-    cfg["score"] = st.column_config.ProgressColumn(pick(COMPONENT_LABELS["score"], lang), min_value=0.0,
+    cfg["score"] = st.column_config.ProgressColumn(tr("component.score", lang), min_value=0.0,
                                                    max_value=1.0, format="%.3f")
     return cfg

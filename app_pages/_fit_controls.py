@@ -13,7 +13,6 @@ import streamlit as st
 from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.inputs import NETWORKS
 from analysis.weights import (
-    COMPONENT_LABELS,
     COMPONENTS,
     DEFAULT_WEIGHTS,
     DEFAULT_WEIGHTS_NOTE,
@@ -25,7 +24,7 @@ from analysis.weights import (
 from app_pages._common import LEVELS, cached_units, headers, unit_label
 from app_pages._study import Uploads, cached_allocation
 from layers.stages import STAGES, stage_label
-from outputs.text import pick, tr
+from outputs.text import tr
 from scenario.study import StudySettings, destination_places
 
 LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
@@ -48,8 +47,8 @@ def _upload(option: str, key: str, types: tuple[str, ...], lang: str) -> tuple[s
 
 
 def _weights_used(w: dict[str, float], lang: str) -> None:
-    st.caption(tr("app.weights_used", lang) + ": "
-               + ", ".join(f"{pick(COMPONENT_LABELS[c], lang)} {w[c]:.2f}" for c in COMPONENTS))
+    label = {c: tr(f"component.{c}", lang) for c in COMPONENTS}
+    st.caption(tr("app.weights_used", lang) + ": " + ", ".join(f"{label[c]} {w[c]:.2f}" for c in COMPONENTS))
 
 
 def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
@@ -62,7 +61,7 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
     notes: list[str] = []
     if mode == "sliders":
         st.caption(tr("app.weights_default_note", lang) + DEFAULT_WEIGHTS_NOTE)
-        raw = {c: st.slider(pick(COMPONENT_LABELS[c], lang), 0.0, 1.0, float(DEFAULT_WEIGHTS[c]), 0.05, key=f"w_{c}",
+        raw = {c: st.slider(tr(f"component.{c}", lang), 0.0, 1.0, float(DEFAULT_WEIGHTS[c]), 0.05, key=f"w_{c}",
                             persist_state="session") for c in COMPONENTS}
         w = normalise_weights(raw)
         ahp_file = None

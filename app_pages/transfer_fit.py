@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.assumptions import COMPONENTS
 from analysis.completeness import pivot_completeness
-from analysis.weights import COMPONENT_LABELS, COMPONENTS
 from app_pages._common import (
     cached_units,
     component_columns,
@@ -37,7 +37,7 @@ from outputs.fitmap import (
     origin_overlay,
     score_overlay,
 )
-from outputs.text import pick, tr
+from outputs.text import tr
 from outputs.webmap import build_map
 from scenario.study import build_command
 
@@ -95,7 +95,7 @@ def fit_view(lang: str, basemap: str) -> None:
         c1, c2 = st.columns([3, 2])
         c1.markdown(str(row[f"reason_{lang}"]))
         comp = pd.DataFrame({"value": [float(row[c]) for c in COMPONENTS]},
-                            index=[pick(COMPONENT_LABELS[c], lang) for c in COMPONENTS])
+                            index=[tr(f"component.{c}", lang) for c in COMPONENTS])
         c2.bar_chart(comp, horizontal=True, height=220)
 
     st.subheader(tr("app.sens", lang))

@@ -15,7 +15,7 @@ Chinese by default (``lang="zh"``), English with ``lang="en"``: every heading, f
 sentence and clause theme is in the text catalogue (``report.*`` keys of
 :mod:`outputs.text.report`); stage names come from the stage catalogue
 (:func:`layers.stages.stage_label`) and component names from
-:data:`analysis.weights.COMPONENT_LABELS`, as in the app.
+the text catalogue's ``component.*`` keys, as in the app.
 """
 from __future__ import annotations
 

@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.allocation import AllocationResult
+from analysis.assumptions import COMPONENTS
 from analysis.completeness import pivot_completeness
 from analysis.fit import FitResult
-from analysis.weights import COMPONENT_LABELS, COMPONENTS
 from geo.errors import PlannerError
 from outputs.maps import plot_layout_map, plot_score_map
 from outputs.text import CATALOGUE, check_lang, tr
@@ -287,7 +287,7 @@ def build_ranking_section(table: pd.DataFrame, *, lang: str, top_n: int = 5) -> 
     sep = make_report_text(lang)("sep.list")
     eligible = _eligible(table)
     ok = table[eligible]
-    li = check_lang(lang)
+    check_lang(lang)
     rows = [{
         "rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "adcode": str(r["adcode"]),
         "region": _region_label(str(r["region"]), lang),
@@ -303,7 +303,7 @@ def build_ranking_section(table: pd.DataFrame, *, lang: str, top_n: int = 5) -> 
         excluded.append({"reason": why or "–", "count": len(grp), "units": units_text})
     explain = [{"rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "score": _fmt(r["score"]),
                 "reason": _fmt(r[reason_col])} for _, r in ok.head(top_n).iterrows()]
-    return RankingSection(comp_labels=[COMPONENT_LABELS[c][li] for c in COMPONENTS], rows=rows, excluded=excluded,
+    return RankingSection(comp_labels=[tr(f"component.{c}", lang) for c in COMPONENTS], rows=rows, excluded=excluded,
                           explain=explain)
 
 
@@ -456,7 +456,7 @@ def build_appendix_section(
     >>> a.clauses, a.weights[0]["name"], "your own inputs (capability)" in a.command_note
     ([{'clause': '§19', 'theme': 'dyeing and washing: into parks with central treatment'}], 'Policy alignment', True)
     """
-    li = check_lang(lang)
+    check_lang(lang)
     user_inputs = sorted(k[: -len("_source")] for k, v in dict(fit.params or {}).items()
                          if str(k).endswith("_source") and str(v) == "user")
     clause_rows = []
@@ -467,7 +467,7 @@ def build_appendix_section(
         assumptions=[str(a) for a in fit.assumptions]
         + [str(a) for a in (sensitivity.attrs.get("assumptions", []) if sensitivity is not None else [])]
         + [str(a) for a in (completeness.attrs.get("assumptions", []) if completeness is not None else [])],
-        weights=[{"name": COMPONENT_LABELS.get(str(k), (str(k), str(k)))[li], "key": str(k), "value": _fmt(v)}
+        weights=[{"name": (tr(f"component.{k}", lang) if f"component.{k}" in CATALOGUE else str(k)), "key": str(k), "value": _fmt(v)}
                  for k, v in dict(fit.weights or {}).items()],
         params=[{"key": str(k), "value": _fmt(v)} for k, v in dict(fit.params or {}).items()],
         clauses=clause_rows,
