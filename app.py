@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/layout.py", "layout", "app.page_layout"),
     ("app_pages/transfer_fit.py", "transfer_fit", "app.page_fit"),
+    ("app_pages/suitability.py", "suitability", "app.page_suit"),
 )
 
 

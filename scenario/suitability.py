@@ -65,6 +65,7 @@ __all__ = [
     "save_uploads",
     "site_from_rasters",
     "study_suitability",
+    "suitability_downloads",
     "suitability_for_fit",
     "unit_at",
     "write_suitability_files",
@@ -378,6 +379,22 @@ def write_suitability_files(result: SuitabilityResult, directory: str | os.PathL
     if criteria and result.criteria:
         out.append(result.write_criteria(d / f"criteria_{stem}.tif"))
     return out
+
+
+def suitability_downloads(result: SuitabilityResult) -> dict[str, tuple[bytes, str]]:
+    """The surface (COG GeoTIFF) and the zonal table (CSV, UTF-8 with BOM) as downloads: kind -> (bytes, file name).
+
+    Examples
+    --------
+    >>> d = suitability_downloads(study_suitability("dyeing"))
+    >>> d["tif"][1], d["tif"][0][:2], d["csv"][1]
+    ('suitability_dyeing_1000m.tif', b'II', 'suitability_dyeing_1000m_county.csv')
+    """
+    stem = sanitize_name(f"suitability_{result.stage}_{result.grid.resolution_m:g}m")
+    with tempfile.TemporaryDirectory(prefix=".suitability_") as td:
+        tif = result.write(Path(td) / f"{stem}.tif").read_bytes()
+    csv = result.zonal.to_csv(index=False).encode("utf-8-sig")
+    return {"tif": (tif, f"{stem}.tif"), "csv": (csv, f"{stem}_{result.level}.csv")}
 
 
 def save_uploads(files: Sequence[tuple[str, bytes]]) -> list[Path]:
