@@ -20,13 +20,14 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.fit import score_transfer_fit
 from analysis.inputs import FitInputs, load_fit_inputs
 from layers.cases import load_backtest_cases
@@ -51,13 +52,19 @@ def _inputs_for(before: object, cache: dict[object, FitInputs]) -> FitInputs:
     return cache[key]
 
 
-def run_backtest(cases: pd.DataFrame | None = None) -> pd.DataFrame:
+def run_backtest(
+    cases: pd.DataFrame | None = None, *, weights: Mapping[str, float] | None = None,
+    half_life_h: float = DEFAULT_HALF_LIFE_H,
+) -> pd.DataFrame:
     """Rank of every expected destination of every case, and whether the case holds.
 
     Parameters
     ----------
     cases : DataFrame, optional
         As :func:`layers.cases.load_backtest_cases` returns; all shipped cases if omitted.
+    weights, half_life_h : optional
+        The model's weights and decay (the defaults if omitted), so a planner's own choice can
+        be checked against the same cases.
 
     Returns
     -------
@@ -71,7 +78,8 @@ def run_backtest(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     for c in cases.itertuples(index=False):
         inputs = _inputs_for(c.evidence_before, cache)
         candidates = "receiving" if str(c.rank_among) == "non_prd_counties" else "all"
-        fit = score_transfer_fit(str(c.stage), str(c.origin_adcode), inputs=inputs, candidates=candidates)
+        fit = score_transfer_fit(str(c.stage), str(c.origin_adcode), inputs=inputs, candidates=candidates,
+                                 weights=weights, half_life_h=half_life_h)
         t = fit.table.set_index("adcode")
         expected = [e for e in str(c.expected_adcodes).split(";") if e]
         ranks = [None if e not in t.index or pd.isna(t.at[e, "rank"]) else int(t.at[e, "rank"]) for e in expected]

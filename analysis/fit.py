@@ -100,6 +100,10 @@ class FitResult:
         Every default or placeholder the numbers rest on.
     sources : list of str
         Datasets with versions, clauses and references.
+    evidence : DataFrame
+        The industry evidence rows (``data/model/evidence.csv`` or the planner's) behind the
+        stage's presence at the candidate units: adcode, tier, measure, value, unit, year,
+        source, quality — what each result rests on besides the designations.
     details : DataFrame
         Per table row: what the explanations name (top supplier/customer stage and the
         nearest km, distance to origin, designation names). Not part of ``table``.
@@ -114,6 +118,7 @@ class FitResult:
     assumptions: list[str]
     sources: list[str]
     details: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def top(self, n: int = 5) -> pd.DataFrame:
         """The ``n`` best eligible rows."""
@@ -527,7 +532,16 @@ def score_transfer_fit(
         assumptions=fit_assumptions(inputs, weights, half_life_h, stage) + [str(n) for n in notes],
         sources=fit_sources(inputs),
         details=details,
+        evidence=_evidence_for(inputs, stage, long["adcode"]),
     )
+
+
+def _evidence_for(inputs: FitInputs, stage: str, adcodes: pd.Series) -> pd.DataFrame:
+    ev = inputs.evidence
+    if ev is None or not len(ev):
+        return pd.DataFrame()
+    keep = (ev["stage"] == stage) & ev["adcode"].isin(set(adcodes.astype(str)))
+    return ev[keep].reset_index(drop=True)
 
 
 def _params(inputs: FitInputs, half_life_h: float, candidates: str, exclude: Sequence[str]) -> dict[str, object]:

@@ -42,6 +42,7 @@ from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
 from outputs.report_comparison import ComparisonSection
+from outputs.report_evidence import build_evidence_section
 from outputs.report_suitability import build_suitability_section
 from outputs.report_sections import (
     MapsSection,
@@ -158,6 +159,7 @@ def build_report(
     top_n: int = 5,
     comparison: ComparisonSection | None = None,
     suitability: Any | None = None,
+    evidence: bool = True,
 ) -> Report:
     """Build the relocation-suitability report of one transfer-fit result.
 
@@ -188,6 +190,9 @@ def build_report(
         How many top destinations to explain.
     comparison : ComparisonSection, optional
         Other scenarios set against this one (:func:`outputs.report_comparison.build_comparison_section`).
+    evidence : bool
+        Add the section on what the top destinations rest on and the backtest of the report's
+        weights and half-life (:mod:`outputs.report_evidence`).
     suitability : analysis.suitability.SuitabilityResult, optional
         The surface behind the site component: adds its map and criteria table, each criterion
         naming the raster it came from (:mod:`outputs.report_suitability`).
@@ -205,7 +210,7 @@ def build_report(
     ...            policy_clauses="§19", reason_zh="有印染园区（§19）", reason_en="dyeing park (§19)")
     >>> fit = FitResult(table=pd.DataFrame([row]), stage="dyeing", origin="440118", level="county",
     ...                 weights={"upstream": 1.0}, params={}, assumptions=["decay 60 km"], sources=["test v1"])
-    >>> r = build_report(fit, maps=False)
+    >>> r = build_report(fit, maps=False, evidence=False)
     >>> "普宁市" in r.html and "<script" not in r.html, r.clauses
     (True, ['§19'])
     """
@@ -250,6 +255,7 @@ def build_report(
         completeness=build_completeness_section(completeness, lang=lang) if completeness is not None else None,
         allocation=build_allocation_section(allocation, lang=lang, names=names) if allocation is not None else None,
         appendix=appendix, comparison=comparison, suitability=suit,
+        evidence=build_evidence_section(fit, lang=lang, top_n=top_n) if evidence else None,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable
         msg = "the rendered report contains a <script> element; refusing to produce it"

@@ -221,4 +221,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.stage_short.auxiliaries": ("助剂", "auxil."),
     "report.stage_short.machinery": ("机械", "mach."),
     "report.stage_short.design_trade": ("设计商贸", "design"),
+    # evidence and backtest section (outputs/report_evidence.py)
+    "report.evidence": ("依据与回测", "What the results rest on, and the backtest"),
+    "report.ev_intro": ("排名靠前承接地所依据的政策条款、对口关系和产业证据（计量口径不同，逐条列出，从不相加；[S] 为二手来源）。",
+                        "The clauses, partner links and industry evidence behind the top destinations (mixed measures, "
+                        "listed row by row and never added; secondary sources are marked as such)."),
+    "report.ev_tier_evidence": ("有证据", "evidence"),
+    "report.ev_tier_no_evidence": ("无证据层级（仅距离）", "no-evidence tier (distance only)"),
+    "report.ev_place": ("承接地", "Destination"),
+    "report.ev_tier": ("层级", "Tier"),
+    "report.ev_clauses": ("条款", "Clauses"),
+    "report.ev_partner": ("对口共建", "Partner link"),
+    "report.ev_rows": ("产业证据", "Industry evidence"),
+    "report.ev_none": ("无产业证据记录", "no evidence row"),
+    "report.ev_backtest": ("回测：有据可查的案例", "Backtest: documented cases"),
+    "report.ev_backtest_note": ("有日期的迁移案例只使用迁移之前已知的证据（不含因迁移而形成的园区企业数）。“政策指定”类案例部分读取模型自身的输入，不能作为独立证据。",
+                                "Dated relocation cases use only what was known before the move (no park firm counts, "
+                                "which are outcomes). Designation cases partly read the model's own inputs and are not "
+                                "independent evidence."),
+    "report.stage": ("环节", "Stage"),
+    "report.ev_case": ("案例", "Case"),
+    "report.ev_kind": ("类型", "Kind"),
+    "report.ev_kind_relocation": ("实际迁移", "relocation"),
+    "report.ev_kind_designation": ("政策指定", "designation"),
+    "report.ev_ranks": ("排名", "Rank(s)"),
+    "report.ev_rule": ("规则", "Rule"),
+    "report.ev_result": ("结果", "Result"),
+    "report.ev_holds": ("成立", "holds"),
+    "report.ev_fails": ("不成立", "fails"),
+    "report.ev_held": ("{total}个案例中{n}个成立。", "{n} of {total} cases hold."),
 }
