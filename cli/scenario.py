@@ -44,9 +44,8 @@ from cli.stored import apply_scenario, load_study
 from geo.errors import PlannerError, ScenarioError
 from geo.io import write_vector
 from outputs.explain import explain_result
-from outputs.report import build_report, write_report_html
-from outputs.report_comparison import build_comparison_section
-from scenario.compare import compare_stored, difference_frame, rank_changes
+from outputs.report import write_report_html
+from scenario.compare import build_comparison_report, compare_stored, difference_frame, rank_changes
 from scenario.convert import current_data_versions, scenario_to_study, settings_to_scenario
 from scenario.differences import check_data_versions
 from scenario.store import STORE_ENV, open_store
@@ -243,14 +242,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         print(f"wrote {_write_comparison(comparison, args.out)}")
     if args.html:
-        others = {n: (rank_changes(comparison, against=k, top=args.top), comparison.differences[n])
-                  for k, n in enumerate(comparison.names[1:], start=1)}
-        section = build_comparison_section(base, others, lang=args.lang, data_changes={
-            n: [c[0] for c in ch] for n, ch in comparison.data_changes.items()})
-        report = build_report(comparison.fits[0], lang=args.lang, maps=not args.no_maps, comparison=section,
-                              command=" ".join(["python -m analysis scenario compare",
-                                                *(json.dumps(n, ensure_ascii=False) for n in comparison.names),
-                                                "--lang", args.lang, "--html", Path(args.html).name]))
+        report = build_comparison_report(comparison, lang=args.lang, maps=not args.no_maps, top=args.top)
         print(f"wrote {write_report_html(report, args.html)}")
     return 0
 

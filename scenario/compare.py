@@ -23,6 +23,7 @@ True
 """
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +35,15 @@ import pandas as pd
 from analysis.fit import FitResult
 from geo.errors import ScenarioError
 from layers.boundaries import load_boundaries
+from outputs.report import Report, build_report
+from outputs.report_comparison import build_comparison_section
 from scenario.convert import ScenarioStudy, run_scenario_fit, scenario_to_study
 from scenario.differences import compare_settings
 from scenario.record import Scenario
 from scenario.study import StudySettings
 
-__all__ = ["Comparison", "compare_scenarios", "compare_stored", "difference_frame", "rank_changes"]
+__all__ = ["Comparison", "build_comparison_report", "compare_scenarios", "compare_stored", "difference_frame",
+           "rank_changes"]
 
 _ID_COLUMNS = ("adcode", "name_zh", "name_en", "region")
 #: Settings keys left out of the differences: the app's widget values repeat the settings.
@@ -226,3 +230,27 @@ def difference_frame(comparison: Comparison, *, against: int | str = 1,
     merged = base[["adcode", "geometry"]].merge(pd.DataFrame(cols), on="adcode", how="inner")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=base.crs)
 
+
+
+def build_comparison_report(comparison: Comparison, *, lang: str = "zh", maps: bool = True, top: int = 10,
+                            command: str | None = None) -> Report:
+    """The baseline's report with a section setting every other scenario against it.
+
+    Examples
+    --------
+    >>> from scenario.convert import settings_to_scenario
+    >>> a = settings_to_scenario(StudySettings(stage="apparel", origin="440118"), name="base")
+    >>> b = settings_to_scenario(StudySettings(stage="apparel", origin="440118", half_life_h=6.0), name="6 h")
+    >>> r = build_comparison_report(compare_scenarios([a, b]), lang="en", maps=False)
+    >>> "Comparison of scenarios" in r.html and "half_life_h" in r.html
+    True
+    """
+    base = comparison.names[0]
+    others = {n: (rank_changes(comparison, against=k, top=top), comparison.differences[n])
+              for k, n in enumerate(comparison.names[1:], start=1)}
+    changed = {n: [c[0] for c in ch] for n, ch in comparison.data_changes.items()}
+    section = build_comparison_section(base, others, lang=lang, data_changes=changed)
+    if command is None:
+        command = shlex.join(["python", "-m", "analysis", "scenario", "compare", *comparison.names, "--lang", lang,
+                              "--html", "report.html"])
+    return build_report(comparison.fits[0], lang=lang, maps=maps, comparison=section, command=command)
