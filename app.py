@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages._common import keep_choices, sidebar_language_and_basemap
+from app_pages._scenarios import apply_link
 from outputs.text import tr
 
 HERE = Path(__file__).resolve().parent
@@ -23,12 +24,14 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/layout.py", "layout", "app.page_layout"),
     ("app_pages/transfer_fit.py", "transfer_fit", "app.page_fit"),
     ("app_pages/suitability.py", "suitability", "app.page_suit"),
+    ("app_pages/scenarios.py", "scenarios", "app.page_scenarios"),
 )
 
 
 def main() -> None:
     st.set_page_config(page_title=tr("app.page_title", "zh"), layout="wide")
     keep_choices()
+    apply_link()  # ?scenario=NAME or ?view=... reopens a scenario or a view, once
     lang, _basemap = sidebar_language_and_basemap()
     pages = [st.Page(HERE / path, title=tr(key, lang), url_path=url, default=i == 0)
              for i, (path, url, key) in enumerate(PAGES)]
