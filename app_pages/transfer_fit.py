@@ -48,8 +48,10 @@ FIT_MAP_CONTEXT = ("zones", "parks", "dyeing_parks")
 def ranked_table(fit: object, lang: str) -> pd.DataFrame:
     """The fit's table for display: names, regions and reasons in ``lang``."""
     name = f"name_{lang}"
-    cols = ["rank", name, "adcode", "region", "score", *COMPONENTS, "policy_clauses", "excluded_reason"]
+    cols = ["rank", name, "adcode", "region", "tier", "score", *COMPONENTS, "origin_hours", "policy_clauses",
+            "excluded_reason"]
     out = fit.table[cols].rename(columns={name: "name"})
+    out["tier"] = out["tier"].map(lambda v: tr(f"app.tier.{v}", lang))
     # the explanation sentence says why in the chosen language (excluded_reason is English only)
     out["excluded_reason"] = fit.table[f"reason_{lang}"].where(~fit.table["eligible"].astype(bool), "")
     out["region"] = out["region"].map(lambda r: region_name(r, lang))
@@ -83,8 +85,8 @@ def fit_view(lang: str, basemap: str) -> None:
     map_slot = st.container()
     st.subheader(tr("app.ranked", lang))
     st.dataframe(ranked_table(fit, lang), hide_index=True, width="stretch", height=320,
-                 column_config=headers(lang, "rank", "name", "adcode", "region", "policy_clauses", "excluded_reason",
-                                       **component_columns(lang)))
+                 column_config=headers(lang, "rank", "name", "adcode", "region", "tier", "origin_hours", "policy_clauses",
+                                       "excluded_reason", **component_columns(lang)))
 
     dest = None  # the destination explained, and the one the completeness "after" moves to
     if len(eligible):

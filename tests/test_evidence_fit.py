@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from analysis.backtest import origin_sensitivity, run_backtest
 from analysis.fit import TIERS, score_transfer_fit
 from analysis.inputs import load_fit_inputs
-from outputs.explain import explain_result
 from geo.errors import PlannerError
+from outputs.explain import explain_result
+from outputs.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,3 +124,23 @@ def test_validate_command() -> None:
                        timeout=300)
     assert r.returncode == 0, r.stderr
     assert "case(s) hold" in r.stdout and "Spearman" in r.stdout
+
+
+def test_report_says_what_results_rest_on() -> None:
+    fit = explain_result(score_transfer_fit("apparel", "440105"))
+    html = build_report(fit, maps=False, lang="en").html
+    assert 'id="evidence"' in html and "Qingcheng District" in html
+    assert "480 firms" in html and "[S]" in html  # the park's firm count, labelled secondary
+    assert "bt_haizhu_qingcheng_apparel" in html and "cases hold" in html
+    zh = build_report(fit, maps=False, lang="zh").html
+    assert "依据与回测" in zh and "实际迁移" in zh
+
+
+def test_app_ranking_shows_tier_and_road_hours() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/transfer_fit.py").run()
+    assert not at.exception
+    ranked = at.dataframe[0].value
+    assert {"tier", "origin_hours"} <= set(ranked.columns)
+    assert set(ranked["tier"]) <= {"有证据", "无证据（仅距离）"}

@@ -304,4 +304,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.cmp.score_diff": ("得分差", "Score difference"),
     "app.cmp.status.new": ("新进入排名", "newly ranked"),
     "app.cmp.status.dropped": ("退出排名", "no longer ranked"),
+    "app.tier.evidence": ("有证据", "evidence"),
+    "app.tier.no_evidence": ("无证据（仅距离）", "no evidence (distance only)"),
+    "col.tier": ("证据层级", "Evidence tier"),
+    "col.origin_hours": ("距转出地（公路小时）", "To origin (h by road)"),
 }
