@@ -164,8 +164,8 @@ def encode_view(widgets: Mapping[str, Any]) -> str:
 
     Examples
     --------
-    >>> decode_view(encode_view({"fit_stage": "apparel", "fit_half_life": 3.0}))
-    {'fit_stage': 'apparel', 'fit_half_life': 3.0}
+    >>> decode_view(encode_view({"fit_stage": "apparel", "fit_half_life": 3.0}))  # keys sorted: one view, one link
+    {'fit_half_life': 3.0, 'fit_stage': 'apparel'}
     """
     text = json.dumps(dict(widgets), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
