@@ -10,6 +10,7 @@ Examples of use::
     python -m analysis report --stage apparel --origin 440100 --allocate 440100=100 --room 445200=60 --lang en
     python -m analysis export --layers zones,poles --crs EPSG:4547 --format shp --out layout.zip
     python -m analysis export --layers all --format all --stage dyeing --origin 440118 --out everything.zip
+    python -m analysis export --layers zones --format all --stage dyeing --origin 440118 --suitability --dem dem.tif --out with_rasters.zip
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from scenario.study import (
     assess_transfer_completeness,
     build_study_report,
 )
-from scenario.suitability import suitability_for_fit
+from scenario.suitability import RasterOptions, suitability_for_fit
 
 __all__ = ["register", "parse_weights", "parse_pairs", "run_report", "run_export"]
 
@@ -100,6 +101,9 @@ def register(subparsers: Any) -> None:
     ep.add_argument("--out", required=True, help="output file (gpkg, zip, tif) or folder (geojson, csv)")
     ep.add_argument("--allocate", action="append", metavar="ORIGIN=AMOUNT", help="with --stage: add allocation flows")
     ep.add_argument("--room", action="append", metavar="DEST=CAP", help="room at a destination, repeatable")
+    ep.add_argument("--suitability", action="store_true",
+                    help="with --stage: add the stage's suitability surface and criterion rasters (COG GeoTIFF, "
+                         "analysis CRS; with --dem/--criterion/--resolution: from your rasters) and its zonal table")
     add_fit_options(ep, required=False)
     ep.set_defaults(func=run_export)
 
@@ -183,7 +187,14 @@ def run_export(args: argparse.Namespace) -> int:
         msg = "`--allocate` and `--room` need --stage and --origin"
         raise PlannerError(msg)
     layer_ids = args.layers if args.layers and args.layers.strip() else []
-    bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution or 1000.0)
+    if args.suitability and fit is None:
+        msg = "`--suitability` needs --stage and --origin (the fit whose site the surface gives)"
+        raise PlannerError(msg)
+    suit = None
+    if args.suitability:
+        suit = suitability_for_fit(fit, study_raster_options(args, study_files(args)) or RasterOptions())
+    bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution or 1000.0,
+                            suitability=suit)
     for p in write_export(bundle, args.format, args.out, crs=args.crs):
         sys.stdout.write(f"{p}\n")
     return 0

@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 def _readme_text(
     *, crs_key: str, files: list[str], layers: Mapping[str, gpd.GeoDataFrame],
     tables: Mapping[str, pd.DataFrame], rasters: Mapping[str, RasterSpec], sources: Sequence[str],
+    cogs: Sequence[str] = (),
 ) -> str:
     _c, en, zh = EXPORT_CRS[crs_key]
     found: list[str] = list(sources)
@@ -81,6 +82,10 @@ def _readme_text(
     for name in rasters:
         lines.append(f"  Raster {sanitize_name(name)}.tif: {crs_key}, warped from the equal-area analysis grid "
                      "(nearest neighbour: every cell keeps a unit's value)")
+    for name in cogs:
+        lines.append(f"  {name}: Cloud-Optimised GeoTIFF on the equal-area analysis grid (not warped, so cells keep "
+                     "their area); suitability 0..1, -1 = restricted (a rule removed the cell), -9999 = no data; "
+                     "criteria_*.tif: one band per raw criterion (km, degrees, share)")
     lines += [
         "",
         "Files / 文件",
@@ -108,6 +113,7 @@ def export_everything(
     *,
     crs: str | int | CRS = DEFAULT_CRS,
     sources: Sequence[str] = (),
+    files: Mapping[str, str | os.PathLike] | None = None,
 ) -> Path:
     """Write every layer, table and raster into one zip with a README.
 
@@ -129,6 +135,9 @@ def export_everything(
         Export CRS of every file; rasters are warped into it (nearest neighbour).
     sources : sequence of str
         Extra sources to list (e.g. ``FitResult.sources``).
+    files : mapping of str -> path, optional
+        Files already written, stored as they are under their name in the zip (e.g.
+        ``raster/suitability_dyeing.tif``, a Cloud-Optimised GeoTIFF in the analysis CRS).
 
     Examples
     --------
@@ -150,14 +159,18 @@ def export_everything(
     target = target_path(out_zip, ".zip")
     with tempfile.TemporaryDirectory(prefix=".export_") as td, atomic_path(target) as tmp:
         d = Path(td)
-        files = write_formats(layers, d, tables=tables, rasters=rasters, crs=key)
-        rel = sorted(p.relative_to(d).as_posix() for p in files)
-        readme = _readme_text(crs_key=key, files=rel, layers=layers, tables=tables, rasters=rasters, sources=sources)
+        written = write_formats(layers, d, tables=tables, rasters=rasters, crs=key)
+        rel = sorted(p.relative_to(d).as_posix() for p in written)
+        extra = dict(files or {})
+        readme = _readme_text(crs_key=key, files=sorted(rel + list(extra)), layers=layers, tables=tables, rasters=rasters,
+                              sources=sources, cogs=list(extra))
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
             zf.writestr("README.txt", readme.encode("utf-8"))
             for r in rel:
                 # zips and DEFLATE-compressed GeoTIFFs do not shrink again: store them as they are
                 stored = r.endswith((".zip", ".tif"))
                 zf.write(d / r, arcname=r, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+            for arc, path in extra.items():
+                zf.write(path, arcname=arc, compress_type=zipfile.ZIP_STORED)
     log.info("wrote %s (%d files)", target, len(rel) + 1)
     return target

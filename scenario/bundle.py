@@ -22,6 +22,7 @@ from layers.registry import list_layers, load_layer
 from outputs import export as ex
 from outputs.export import resolve_export_crs, sanitize_name
 from outputs.raster import rasterize_scores
+from scenario.suitability import write_suitability_files
 
 __all__ = ["EXPORT_FORMATS", "ExportBundle", "collect_export", "export_bytes", "export_file_name", "write_export"]
 
@@ -46,6 +47,8 @@ class ExportBundle:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     rasters: dict[str, tuple] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    #: suitability results written as Cloud-Optimised GeoTIFFs in the analysis CRS (surface and criterion bands)
+    suitability: list[Any] = field(default_factory=list)
 
 
 def collect_export(
@@ -54,6 +57,7 @@ def collect_export(
     layer_ids: Sequence[str] | str = "all",
     allocation: Any | None = None,
     resolution_m: float = 1000.0,
+    suitability: Any | None = None,
 ) -> ExportBundle:
     """Gather the registry layers and, when given, the fit scores, score raster and flows.
 
@@ -67,6 +71,8 @@ def collect_export(
         Adds ``flows_<stage>`` as lines and a table.
     resolution_m : float
         Cell size of the score raster, metres.
+    suitability : analysis.suitability.SuitabilityResult, optional
+        Adds its surface and criterion rasters (COG GeoTIFF, analysis CRS) and its zonal table.
 
     Examples
     --------
@@ -95,6 +101,10 @@ def collect_export(
         if allocation is not None and len(allocation.flows):
             bundle.layers[f"flows_{fit.stage}"] = allocation.lines
             bundle.tables[f"flows_{fit.stage}"] = allocation.flows
+    if suitability is not None:
+        bundle.suitability.append(suitability)
+        bundle.tables[sanitize_name(f"suitability_{suitability.stage}_{suitability.level}")] = suitability.zonal
+        bundle.sources += [f"suitability {suitability.stage}: {s}" for s in suitability.sources]
     return bundle
 
 
@@ -103,7 +113,8 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
 
     ``gpkg``, ``shp`` and ``all`` write the file ``out``; ``geojson`` and ``csv`` write one
     file per layer or table into the folder ``out``; ``tif`` writes ``out`` (one raster) or
-    one file per raster into the folder ``out``.
+    one file per raster into the folder ``out``. Suitability surfaces go into ``tif`` (the
+    folder) and ``all`` (``raster/``) as Cloud-Optimised GeoTIFFs in the analysis CRS.
 
     Examples
     --------
@@ -115,7 +126,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     if fmt not in EXPORT_FORMATS:
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
         raise PlannerError(msg)
-    if fmt == "tif" and not bundle.rasters:
+    if fmt == "tif" and not (bundle.rasters or bundle.suitability):
         msg = "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)"
         raise PlannerError(msg)
     if fmt != "tif" and not bundle.layers:
@@ -131,10 +142,14 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     if fmt == "csv":
         return [ex.export_csv(g, out / f"{ex.sanitize_name(n)}.csv", crs=crs)
                 for n, g in {**bundle.layers, **bundle.tables}.items()]
+    one = len(bundle.rasters) == 1 and not bundle.suitability
     if fmt == "tif":
-        return [ex.export_geotiff(*spec, out if len(bundle.rasters) == 1 else out / f"{ex.sanitize_name(n)}.tif",
-                                  to_crs=crs) for n, spec in bundle.rasters.items()]
-    return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources)]
+        return [ex.export_geotiff(*spec, out if one else out / f"{ex.sanitize_name(n)}.tif", to_crs=crs)
+                for n, spec in bundle.rasters.items()] + [p for r in bundle.suitability for p in write_suitability_files(r, out)]
+    with tempfile.TemporaryDirectory(prefix=".export_cog_") as td:
+        cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td)}
+        return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
+                                     files=cogs)]
 
 
 def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> str:
@@ -168,7 +183,7 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     name = file_name.rsplit(".", 1)[0]
     with tempfile.TemporaryDirectory(prefix=".download_") as td:
         d = Path(td)
-        folder = fmt in ("geojson", "csv") or (fmt == "tif" and len(bundle.rasters) > 1)
+        folder = fmt in ("geojson", "csv") or (fmt == "tif" and (len(bundle.rasters) > 1 or bool(bundle.suitability)))
         target = d / "out" if folder else d / file_name
         files = write_export(bundle, fmt, target, crs=key)
         if not folder:

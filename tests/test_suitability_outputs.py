@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import io
+import json
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import folium
@@ -98,3 +102,29 @@ def test_section_lists_every_criterion_with_its_source() -> None:
     assert any("5'" in n for n in s.notes)  # how coarse the embedded DEM is
     with pytest.raises(Exception, match="must be a SuitabilityResult"):
         build_suitability_section(object(), lang="en")
+
+
+# ----------------------------------------------------------------------------- export (part 5)
+def test_export_bundle_holds_the_suitability_cogs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "all.zip"
+    base = ["export", "--layers", "zones", "--stage", "dyeing", "--origin", "440118", "--suitability"]
+    assert main([*base, "--format", "all", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+        assert {"raster/suitability_dyeing.tif", "raster/criteria_dyeing.tif", "csv/suitability_dyeing_county.csv"} <= names
+        readme = zf.read("README.txt").decode("utf-8")
+        zf.extract("raster/suitability_dyeing.tif", tmp_path)
+    assert "-1 = restricted" in readme and "pvlib 0.16.1" in readme
+    cog = tmp_path / "raster" / "suitability_dyeing.tif"
+    if shutil.which("gdalinfo"):
+        info = json.loads(subprocess.run(["gdalinfo", "-json", str(cog)], capture_output=True, text=True,
+                                         check=True).stdout)
+        assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG"
+    with rasterio.open(cog) as src:
+        assert src.nodata == -9999 and src.tags()["STAGE"] == "dyeing" and src.overviews(1)
+    folder = tmp_path / "tifs"
+    assert main([*base, "--format", "tif", "--out", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["criteria_dyeing.tif", "fit_dyeing_440118.tif",
+                                                       "suitability_dyeing.tif"]
+    assert main(["export", "--layers", "zones", "--suitability", "--out", str(tmp_path / "x.zip")]) == 2
+    assert "`--suitability` needs --stage" in capsys.readouterr().err
