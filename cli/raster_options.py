@@ -17,7 +17,7 @@ from typing import TextIO
 from geo.errors import PlannerError
 from scenario.suitability import RasterOptions, check_resolution, parse_criterion
 
-__all__ = ["ProgressBar", "add_raster_options", "raster_options", "study_raster_options"]
+__all__ = ["ProgressBar", "add_raster_options", "raster_command_parts", "raster_options", "study_raster_options"]
 
 
 def add_raster_options(p: argparse.ArgumentParser, *, resolution_help: str | None = None) -> None:
@@ -81,6 +81,23 @@ def study_raster_options(args: argparse.Namespace, files: Sequence[tuple[str, st
     ('red.gpkg',)
     """
     return raster_options(args, exclusion=tuple(p for o, _n, p in files if o == "--exclude-areas" and isinstance(p, str)))
+
+
+def raster_command_parts(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """The raster options as (option, value) pairs for the command that reproduces a study.
+
+    Examples
+    --------
+    >>> raster_command_parts(argparse.Namespace(dem="d.tif", criterion=["port_km=p.tif"], resolution=250.0))
+    (('--dem', 'd.tif'), ('--criterion', 'port_km=p.tif'), ('--resolution', '250'))
+    """
+    parts: list[tuple[str, str]] = []
+    if getattr(args, "dem", None):
+        parts.append(("--dem", str(args.dem)))
+    parts += [("--criterion", str(c)) for c in getattr(args, "criterion", None) or []]
+    if getattr(args, "resolution", None) is not None:
+        parts.append(("--resolution", f"{float(args.resolution):g}"))
+    return tuple(parts)
 
 
 class ProgressBar:

@@ -29,7 +29,7 @@ from cli.options import (
     parse_pairs,
     study_files,
 )
-from cli.raster_options import study_raster_options
+from cli.raster_options import raster_command_parts, study_raster_options
 from geo.crs import EXPORT_CRS
 from geo.errors import PlannerError
 from outputs.explain import explain_result
@@ -112,7 +112,7 @@ def _settings(args: argparse.Namespace) -> Any:
     """The study settings behind ``report`` arguments (what the reproduce command is built from)."""
 
     w = parse_weights(args.weights)
-    files = tuple((opt, name) for opt, name, _path in study_files(args))
+    files = tuple((opt, name) for opt, name, _path in study_files(args)) + raster_command_parts(args)
     return StudySettings(
         stage=args.stage, origin=args.origin, level=args.level,
         weights=tuple(w.items()) if w else None, half_life_h=args.half_life_h, network=args.network, dyeing_parks=tuple(dyeing_parks(args)), candidates=args.candidates,

@@ -86,6 +86,7 @@ def test_report_with_a_planner_dem_names_it_and_a_site_csv_has_no_section(tmp_pa
                  "--no-maps", "--html", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "slope from the planner&#39;s DEM my_dem.tif" in html and 'id="suitability"' in html
+    assert f"--dem {dem}" in html  # the reproduce command names the raster options
     site = tmp_path / "site.csv"
     site.write_text("adcode,site\n445281,0.9\n", encoding="utf-8")
     assert main(["report", "--stage", "dyeing", "--origin", "440118", "--site", str(site), "--lang", "en",
