@@ -210,3 +210,17 @@ def test_site_from_rasters_and_criterion_breakdown(east_ramp_dem: Path) -> None:
     assert "dem.tif" in slope["source"]
     with pytest.raises(PlannerError, match="is not a county"):
         criterion_breakdown(r, "999999")
+
+
+def test_scheduler_option_runs_the_chunked_path_on_a_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    distributed = pytest.importorskip("distributed", reason="--scheduler needs `distributed` (requirements-dev)")
+    ref = study_suitability("spinning", options=RasterOptions(resolution_m=5000))
+    out, zonal = tmp_path / "s.tif", tmp_path / "s.csv"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cl:
+        code = main(["suitability", "--stage", "spinning", "--resolution", "5000", "--chunks", "64",
+                     "--scheduler", cl.scheduler_address, "--out", str(out), "--zonal-out", str(zonal)])
+    assert code == 0, capsys.readouterr().err
+    z = pd.read_csv(zonal, dtype={"adcode": str}).set_index("adcode")
+    assert np.allclose(z["site_mean"], ref.zonal.set_index("adcode")["site_mean"].reindex(z.index), atol=1e-5)
+    with rasterio.open(out) as src:
+        assert np.allclose(src.read(1), ref.coded(), atol=1e-6)
