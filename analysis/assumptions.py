@@ -26,6 +26,7 @@ __all__ = [
     "EVIDENCE_LEVEL",
     "OD_SPEED_KMH",
     "PARTNER_VALUES",
+    "PLACE_CAPABILITY",
     "DEFAULT_MIN_SHARE",
 ]
 
@@ -63,6 +64,15 @@ DEFAULT_WEIGHTS_NOTE = (
 POLICY_GRADES: dict[str, float] = {
     "park": 1.0, "dyeing_park": 1.0, "procurement_base": 1.0, "cluster": 1.0,
     "city_title": 1.0, "unnamed_cluster": 0.5, "heritage": 0.0, "fair": 0.0,
+}
+
+#: ASSUMPTION (editable): a named place on the ordinal capability scale 0..3 (analysis.capability):
+#: a park, base, dyeing park or city title the notice names 3; a named cluster or the §15
+#: procurement base 2; a cluster the notice does not name 1; heritage crafts and fairs are not
+#: production capacity, 0. A place named for a whole city reaches its counties at CITY_WIDE_FACTOR.
+PLACE_CAPABILITY: dict[str, float] = {
+    "park": 3.0, "dyeing_park": 3.0, "city_title": 3.0, "procurement_base": 2.0, "cluster": 2.0,
+    "unnamed_cluster": 1.0, "heritage": 0.0, "fair": 0.0,
 }
 
 #: ASSUMPTION (editable): a §19 dyeing park's policy value grows with its central treatment

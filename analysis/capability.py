@@ -31,11 +31,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.assumptions import CITY_WIDE_FACTOR
+from analysis.assumptions import CITY_WIDE_FACTOR, PLACE_CAPABILITY, POLICY_GRADES
+from analysis.designations import designations_from_places
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
 from layers.boundaries import load_boundaries
+from layers.places import load_places
 from layers.stages import STAGES, _stage_or_none, read_commented_csv
 
 __all__ = [
@@ -161,12 +163,34 @@ def _effective_rows(level: str, path: str) -> pd.DataFrame:
         ]
         carried["adcode"] = carried["county"]
     cols = ["adcode", "stage", "value", "clause", "basis"]
-    out = pd.concat([own[cols], carried[cols]], ignore_index=True)
+    out = pd.concat([own[cols], carried[cols], _place_rows(level)[cols]], ignore_index=True)
     order = {a: i for i, a in enumerate(_units(level)["adcode"])}
     out["_u"] = out["adcode"].map(order)
     out["_s"] = out["stage"].map({s: i for i, s in enumerate(STAGES)})
     out = out[out["value"] > 0].sort_values(["_u", "_s", "value"], ascending=[True, True, False], kind="stable")
     return out.drop(columns=["_u", "_s"]).reset_index(drop=True)
+
+
+def _place_rows(level: str) -> pd.DataFrame:
+    """The notice's named places (data/parks/places.csv) on the capability scale (:data:`PLACE_CAPABILITY`).
+
+    The same designations feed the fit's policy component (:func:`analysis.designations.designations_from_places`),
+    so the two can never disagree; a place named for a whole city reaches its counties at
+    :data:`analysis.assumptions.CITY_WIDE_FACTOR`, as the file's city rows do.
+    """
+    units = _units(level)
+    if "city_adcode" not in units.columns:
+        units = units.assign(city_adcode=units["adcode"])
+    des = designations_from_places(load_places(), units=units[["adcode", "city_adcode"]], level=level)  # type: ignore[arg-type]
+    grade = des["kind"].map(POLICY_GRADES).astype(float)
+    share = np.where(grade > 0, des["value"] / grade.where(grade > 0, 1.0), 0.0)  # 1, or the city-wide share
+    spread = share < 1 - 1e-9
+    return pd.DataFrame({
+        "adcode": des["adcode"], "stage": des["stage"], "value": des["kind"].map(PLACE_CAPABILITY).astype(float) * share,
+        "clause": des["clause"].astype(str).str.replace(";", "; ", regex=False),
+        "basis": [f"named place {en} ({zh}, {k}; data/parks/places.csv)" + (f" named for the whole city, at {CITY_WIDE_FACTOR:g} x value" if sp else "")
+                  for en, zh, k, sp in zip(des["name_en"], des["name_zh"], des["kind"], spread, strict=True)],
+    })
 
 
 def _stamp(path: str) -> tuple[int, int]:
