@@ -11,6 +11,22 @@ TEXT: dict[str, tuple[str, str]] = {
     # basemaps, by id (outputs.webmap.BASEMAPS)
     "maps.basemap.none": ("无底图（离线）", "No basemap (offline)"),
     "maps.basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "maps.basemap.gaode": ("高德地图（GCJ-02，图层已随之偏移）", "Gaode / AMap (GCJ-02; layers shifted to match)"),
+    # tile attributions (outputs.webmap; Leaflet's prefix carries no flag)
+    "maps.attr.osm": ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
+                      '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "maps.attr.gaode": ("&copy; 高德地图 AutoNavi（GCJ-02）", "&copy; Gaode / AutoNavi (GCJ-02)"),
+    # the web map's own controls (outputs/webmap.js)
+    "maps.ui.legend": ("图例", "Legend"),
+    "maps.ui.here": ("此处共有 {n} 个要素（点击标题展开）", "{n} features here (click a title to open it)"),
+    "maps.ui.search": ("搜索：地名、拼音、代码、镇街", "Search: name, pinyin, code, town"),
+    "maps.ui.no_match": ("没有找到", "Nothing found"),
+    "maps.ui.empty": ("未选择图层", "No layer shown"),
+    # location precision of a point (places, transfer parks, dyeing centres)
+    "maps.precision.site": ("实址", "site"),
+    "maps.precision.town": ("镇街驻地（代替）", "town centre (stand-in)"),
+    "maps.precision.county": ("县级政府驻地（代替）", "county seat (stand-in)"),
+    "maps.precision.city": ("市政府驻地（代替）", "city government (stand-in)"),
     # popup field labels of the policy layers, by column
     "maps.field.name_zh": ("名称", "Name (zh)"),
     "maps.field.name_en": ("英文名", "Name (en)"),
@@ -19,10 +35,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "maps.field.members": ("成员城市", "Member cities"),
     "maps.field.stages": ("产业链环节", "Chain stages"),
     "maps.field.adcode": ("行政区划代码", "Admin code"),
-    "maps.field.area_km2": ("面积（km²）", "Area (km²)"),
+    "maps.field.area_km2": ("多边形面积（km²，按边界计算，非官方统计）", "Polygon area (km², computed from the outline, not the official figure)"),
     "maps.field.clause": ("政策条款", "Clause"),
     "maps.field.location_precision": ("定位精度", "Location precision"),
-    "maps.field.note": ("说明", "Note"),
+    "maps.field.note": ("说明（数据原文为英文）", "Note"),
     "maps.field.source": ("来源", "Source"),
     # transfer-fit overlays
     "maps.fit.score": ("承接适宜性得分", "Transfer-fit score"),
