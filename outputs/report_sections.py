@@ -291,6 +291,7 @@ def build_ranking_section(table: pd.DataFrame, *, lang: str, top_n: int = 5) -> 
     rows = [{
         "rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "adcode": str(r["adcode"]),
         "region": _region_label(str(r["region"]), lang),
+        "tier": tr(f"report.ev_tier_{r.get('tier', 'evidence') or 'evidence'}", lang),
         "components": [_fmt(r[c]) for c in COMPONENTS], "score": _fmt(r["score"]),
         "clauses": sep.join(_split_clauses(r["policy_clauses"])),
     } for _, r in ok.iterrows()]
@@ -298,7 +299,9 @@ def build_ranking_section(table: pd.DataFrame, *, lang: str, top_n: int = 5) -> 
     # §19 can exclude dozens; repeating the reason on every row would bury the ranking)
     excluded = []
     out_rows = table[~eligible]
-    for why, grp in out_rows.groupby(out_rows["excluded_reason"].fillna("").astype(str), sort=False):
+    why_col = "excluded_reason_zh" if lang == "zh" and "excluded_reason_zh" in table.columns and \
+        table.loc[~eligible, "excluded_reason_zh"].fillna("").astype(str).ne("").any() else "excluded_reason"
+    for why, grp in out_rows.groupby(out_rows[why_col].fillna("").astype(str), sort=False):
         units_text = sep.join(f"{n} ({c})" for n, c in zip(grp[name_col], grp["adcode"], strict=True))
         excluded.append({"reason": why or "–", "count": len(grp), "units": units_text})
     explain = [{"rank": _fmt(r["rank"], 0), "name": _fmt(r[name_col]), "score": _fmt(r["score"]),
