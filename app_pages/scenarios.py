@@ -124,11 +124,13 @@ def save_section(store: object, lang: str) -> None:
 def reopened_notice(store: object, name: str, lang: str) -> None:
     """After a reopen: go to the fit page, or first say what it cannot take back (files, changed data)."""
     study = load_study(store, name)
-    if not study.files and not study.areas and not study.data_changes:
+    if not study.files and not study.areas and not study.data_changes and not study.rasters:
         st.switch_page(FIT_PAGE)
     st.success(tr("app.scn.reopened", lang, name=study.name))
     if study.data_changes:
         st.warning(tr("app.scn.data_changed", lang, names=", ".join(d for d, _a, _b in study.data_changes)))
+    if study.rasters:
+        st.warning(tr("app.scn.rasters", lang))
     if study.files or study.areas:
         names = [n for _o, n, _d in study.files] + list(study.areas)
         st.warning(tr("app.scn.files_back", lang, files=", ".join(names)))

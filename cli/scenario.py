@@ -40,7 +40,7 @@ from cli.options import (
     parse_pairs,
     study_files,
 )
-from cli.stored import apply_scenario, load_study
+from cli.stored import apply_scenario
 from geo.errors import PlannerError, ScenarioError
 from geo.io import write_vector
 from outputs.explain import explain_result
@@ -68,9 +68,10 @@ def _fit_meta(res: Any) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- save
 
-def _settings_from_args(args: argparse.Namespace) -> tuple[StudySettings, list[str]]:
+def _settings_from_args(args: argparse.Namespace) -> StudySettings:
+    """The study the fit options describe (weights as the fit takes them, notes of an AHP derivation kept)."""
     weights, notes = _weights(args)
-    s = StudySettings(
+    return StudySettings(
         stage=args.stage, origin=args.origin, level=args.level,
         weights=tuple(weights.items()) if weights else None, half_life_h=float(args.half_life_h),
         network=args.network, dyeing_parks=tuple(dyeing_parks(args)), candidates=args.candidates,
@@ -79,16 +80,16 @@ def _settings_from_args(args: argparse.Namespace) -> tuple[StudySettings, list[s
         room=tuple(parse_pairs(args.room, option="--room").items()), lang=args.lang,
         exclude_share=float(args.exclude_share), notes=tuple([*getattr(args, "scenario_notes", []), *notes]),
     )
-    return s, notes
 
 
 def _cmd_save(args: argparse.Namespace) -> int:
     if args.draws < 0:
         msg = f"`--draws` must be 0 or more, got {args.draws}"
         raise PlannerError(msg)
-    settings, _notes = _settings_from_args(args)
+    settings = _settings_from_args(args)
+    rasters = {k: getattr(args, k, None) for k in ("dem", "criterion", "resolution")}
     record = settings_to_scenario(settings, name=args.name, files=study_files(args),
-                                  areas=getattr(args, "scenario_areas", {}), author=args.author)
+                                  areas=getattr(args, "scenario_areas", {}), author=args.author, rasters=rasters)
     scenario_to_study(record)  # every name it holds exists
     score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))  # and it runs: nothing unusable is saved
     with open_store(args.store) as store:

@@ -86,6 +86,8 @@ def apply_scenario(args: argparse.Namespace) -> argparse.Namespace:
         "transfer_share": (1.0, s.transfer_share),
         "allocate": (None, [f"{c}={a!r}" for c, a in s.allocate] or None),
         "room": (None, [f"{c}={a!r}" for c, a in s.room] or None),
+        "dem": (None, study.rasters.get("dem")), "criterion": ([], list(study.rasters.get("criterion", []))),
+        "resolution": (None, study.rasters.get("resolution")),
     }
     for attr, (default, value) in values.items():
         if hasattr(args, attr) and _unset(getattr(args, attr), default):

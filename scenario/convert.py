@@ -27,6 +27,7 @@ import hashlib
 import logging
 import math
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -45,13 +46,16 @@ from layers.boundaries import load_boundaries, lookup_unit
 from layers.stages import STAGES
 from scenario.differences import check_data_versions, check_raster_files
 from scenario.record import (
+    RasterFile,
     Scenario,
     TableFile,
     areas_from_frames,
     check_name,
+    file_sha256,
     frames_from_areas,
     raise_problems,
 )
+from scenario.suitability import RasterOptions, check_resolution, parse_criterion, site_from_rasters
 from scenario.study import (
     INPUT_OPTIONS,
     StudySettings,
@@ -79,7 +83,9 @@ _ROLE_OPTIONS = {role: opt for opt, role in OPTION_ROLES.items()}
 _AREAS = "--exclude-areas"
 #: Settings a scenario may hold: the fields of StudySettings (files are the tables) and the app's widgets.
 _KEYS = tuple(f.name for f in fields(StudySettings) if f.name != "files")
-_ALLOWED = {*_KEYS, "widgets"}
+_ALLOWED = {*_KEYS, "widgets", "rasters"}
+#: Keys of ``settings["rasters"]``: the raster site criteria (``--dem``, ``--criterion``, ``--resolution``).
+RASTER_KEYS = ("dem", "criterion", "resolution")
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,10 @@ class ScenarioStudy:
         Exclusion areas by layer name.
     widgets : dict
         The app's widget values when it was saved there (empty otherwise).
+    rasters : dict
+        The raster site criteria: ``dem`` (path or None), ``criterion`` (``NAME=FILE,...`` texts),
+        ``resolution`` (metres or None); files kept by path are checked against their sha256, and
+        files the scenario carries (an imported one) are written to a temporary folder.
     data_changes : tuple of (dataset, saved, current)
         Embedded datasets that changed since the scenario was saved.
     """
@@ -105,6 +115,7 @@ class ScenarioStudy:
     files: tuple[tuple[str, str, bytes], ...] = ()
     areas: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, compare=False, hash=False)
     widgets: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    rasters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     data_changes: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
@@ -168,6 +179,7 @@ def settings_to_scenario(
     areas: Mapping[str, gpd.GeoDataFrame] | None = None,
     author: str = "",
     widgets: Mapping[str, Any] | None = None,
+    rasters: Mapping[str, Any] | None = None,
     data_versions: Mapping[str, str] | None = None,
 ) -> Scenario:
     """A scenario record of a study: its settings, the planner's tables and exclusion areas, the data versions.
@@ -185,6 +197,10 @@ def settings_to_scenario(
     author : str
     widgets : mapping, optional
         The app's widget values (JSON), for an exact reopen.
+    rasters : mapping, optional
+        Raster site criteria ``{"dem": path, "criterion": ["NAME=FILE,...", ...], "resolution": metres}``;
+        each file is kept by its absolute path and sha256 (a DEM can be large), so a changed or
+        moved file is noticed on load.
     data_versions : mapping, optional
         Dataset -> version; :func:`current_data_versions` by default.
 
@@ -218,8 +234,38 @@ def settings_to_scenario(
     data["origin"] = _origin_code(str(settings.origin), str(settings.level))
     if widgets:
         data["widgets"] = dict(widgets)
+    raster_files: tuple[RasterFile, ...] = ()
+    if rasters and any(rasters.get(k) for k in RASTER_KEYS):
+        data["rasters"], raster_files = _raster_choice(rasters)
     return Scenario(name=name, settings=data, tables=tables, areas=areas_from_frames(frames), author=author,
+                    rasters=raster_files,
                     data_versions=dict(current_data_versions() if data_versions is None else data_versions))
+
+
+def _raster_choice(rasters: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[RasterFile, ...]]:
+    """The raster settings with absolute paths, and a RasterFile (by path, with its sha256) per file."""
+    files: list[RasterFile] = []
+
+    def kept(role: str, path: str, option: str) -> RasterFile:
+        if not Path(path).is_file():
+            msg = f"`{option}` file {path} does not exist; check the path"
+            raise ScenarioError(msg)
+        return RasterFile(role, Path(path).name, path=path, sha256=file_sha256(path))
+
+    dem = rasters.get("dem")
+    if dem:
+        dem = str(Path(dem).resolve())
+        files.append(kept("dem", dem, "--dem"))
+    criteria = []
+    for text in rasters.get("criterion") or []:
+        name, _eq, rest = str(text).partition("=")
+        path, comma, more = rest.partition(",")
+        full = str(Path(path.strip()).resolve())
+        criteria.append(f"{name}={full}{comma}{more}")
+        files.append(kept(f"criterion_{name.strip().lower()}", full, "--criterion"))
+    resolution = rasters.get("resolution")
+    return ({"dem": dem or None, "criterion": criteria,
+             "resolution": None if resolution is None else float(resolution)}, tuple(files))
 
 
 # ----------------------------------------------------------------------------- scenario -> study
@@ -333,6 +379,48 @@ def _gone_names(s: StudySettings, tables: Sequence[TableFile], out: list[str]) -
         out.append(f"table role(s) {roles} are not read by the study; roles are {', '.join(_ROLE_OPTIONS)}")
 
 
+def _read_rasters(raw: object, out: list[str]) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    ok = (isinstance(raw, Mapping) and set(raw) <= set(RASTER_KEYS)
+          and (raw.get("dem") is None or isinstance(raw.get("dem"), str))
+          and isinstance(raw.get("criterion", []), list) and all(isinstance(c, str) for c in raw.get("criterion", []))
+          and (raw.get("resolution") is None or (isinstance(raw.get("resolution"), (int, float))
+                                                 and not isinstance(raw.get("resolution"), bool))))
+    if not ok:
+        out.append(f"settings.rasters must be {{dem: path or null, criterion: [NAME=FILE,...], resolution: metres or "
+                   f"null}}, got {raw!r}"[:240])
+        return {}
+    return {"dem": raw.get("dem"), "criterion": list(raw.get("criterion", [])), "resolution": raw.get("resolution")}
+
+
+def _carried_rasters(record: Scenario, rasters: dict[str, Any]) -> dict[str, Any]:
+    """Rasters the scenario carries (imported from a file) whose file is not at its path here, or differs: the
+    carried bytes are written to a temporary folder and used instead."""
+    carried = {r.path: r for r in record.rasters if r.data is not None and r.path
+               and (not Path(r.path).is_file() or file_sha256(r.path) != r.sha256)}
+    if not carried or not rasters:
+        return rasters
+    folder = Path(tempfile.mkdtemp(prefix="gd_scenario_rasters_"))
+    moved: dict[str, str] = {}
+    for i, (old, r) in enumerate(carried.items()):
+        target = folder / f"{i}_{r.file_name}"
+        target.write_bytes(r.data)  # type: ignore[arg-type]
+        moved[old] = str(target)
+    log.info("scenario %r: %d raster(s) it carries written to %s", record.name, len(moved), folder)
+    out = dict(rasters)
+    if out.get("dem") in moved:
+        out["dem"] = moved[out["dem"]]
+    out["criterion"] = [_swap_path(c, moved) for c in out.get("criterion", [])]
+    return out
+
+
+def _swap_path(text: str, moved: Mapping[str, str]) -> str:
+    name, eq, rest = text.partition("=")
+    path, comma, more = rest.partition(",")
+    return f"{name}{eq}{moved.get(path, path)}{comma}{more}"
+
+
 def scenario_to_study(record: Scenario) -> ScenarioStudy:
     """The study a scenario runs on, after checking that everything it names still exists.
 
@@ -356,16 +444,18 @@ def scenario_to_study(record: Scenario) -> ScenarioStudy:
     out: list[str] = []
     s = _read_settings(record.settings, out)
     _gone_names(s, record.tables, out)
+    rasters = _read_rasters(record.settings.get("rasters"), out)
     out += check_raster_files(record)
     if out:
         raise_problems(out, what=f"scenario {record.name!r}")
+    rasters = _carried_rasters(record, rasters)
     files = tuple((_ROLE_OPTIONS[t.role], t.file_name, bytes(t.data)) for t in record.tables)
     areas = frames_from_areas(record.areas)
     named = tuple((opt, n) for opt, n, _ in files) + tuple((_AREAS, n) for n in areas)
     widgets = record.settings.get("widgets")
     return ScenarioStudy(
         name=record.name, settings=replace(s, files=named), files=files, areas=areas,
-        widgets=dict(widgets) if isinstance(widgets, Mapping) else {},
+        widgets=dict(widgets) if isinstance(widgets, Mapping) else {}, rasters=rasters,
         data_changes=tuple(check_data_versions(record, current_data_versions())),
     )
 
@@ -384,6 +474,11 @@ def run_scenario_fit(study: ScenarioStudy) -> Any:
     needs_inputs = any(opt in INPUT_OPTIONS for opt, _n, _d in study.files) or s.network != "road" or s.dyeing_parks
     inputs = (load_study_inputs(study.files, level=s.level, network=s.network, dyeing_parks=s.dyeing_parks)
               if needs_inputs else None)
+    r = study.rasters
+    if r and any(r.get(k) for k in RASTER_KEYS):  # the stage's site from the rasters, as `fit --dem ...` takes it
+        options = RasterOptions(resolution_m=check_resolution(r.get("resolution") or 1000.0), dem=r.get("dem"),
+                                criteria=tuple(parse_criterion(c) for c in r.get("criterion", [])))
+        inputs, _ = site_from_rasters(inputs, s.stage, level=s.level, options=options)
     exclude, notes = (combine_exclusions(list(s.exclude), study.areas, level=s.level, min_share=s.exclude_share)
                       if study.areas else (list(s.exclude), []))
     return run_fit(s, inputs, exclude=exclude, notes=notes)

@@ -15,8 +15,11 @@ import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import rasterio
+from affine import Affine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -336,3 +339,43 @@ def test_names_stay_one_line_in_the_listing(work: Path, capsys: pytest.CaptureFi
     assert json.loads(out)[0]["name"] == "印染 → 揭阳, 45 km «v2»"
     code, out, _ = _run(capsys, "scenario", "list", "--store", "s.sqlite")
     assert code == 0 and "印染 → 揭阳, 45 km «v2»" in out
+
+
+# ----------------------------------------------------------------------------- raster site criteria
+
+def _dem(path: Path, *, step: float = 5.0) -> Path:
+    z = (np.add.outer(np.arange(60), np.arange(100)) * step).astype("float32")
+    with rasterio.open(path, "w", driver="GTiff", width=100, height=60, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=Affine(0.1, 0, 109.5, 0, -0.1, 25.6), nodata=-9999) as d:
+        d.write(z, 1)
+    return path
+
+
+def test_a_scenario_keeps_its_dem_by_path_and_carries_it_in_its_file(work: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _dem(work / "dem.tif")
+    rasters = ("--dem", "dem.tif", "--resolution", "5000")
+    code, _, err = _run(capsys, "scenario", "save", "--name", "dem", "--store", "s.sqlite", "--stage", "dyeing",
+                        "--origin", "440118", *rasters)
+    assert code == 0, err
+    assert _run(capsys, "scenario", "load", "dem", "--store", "s.sqlite", "--out", "load.json")[0] == 0
+    assert _run(capsys, "fit", "--stage", "dyeing", "--origin", "440118", *rasters, "--out", "fit.json")[0] == 0
+    loaded, direct = (json.loads((work / f).read_text(encoding="utf-8")) for f in ("load.json", "fit.json"))
+    assert loaded == direct and "DEM dem.tif" in direct["params"]["site_source"]
+    code, out, err = _run(capsys, "scenario", "compare", "dem", "dem", "--store", "s.sqlite", "--out", "same.csv")
+    assert code == 0 and "(none)" in out, err  # compare runs the rasters too: the same scores
+    same = pd.read_csv(work / "same.csv", dtype={"adcode": str}).set_index("adcode")
+    fit = pd.DataFrame(direct["table"]).set_index("adcode")
+    np.testing.assert_allclose(same["score_0"], fit.loc[same.index, "score"].astype(float))
+    # handed on: the file carries the DEM; at the colleague's, the DEM is not at its path and still runs
+    assert _run(capsys, "scenario", "export", "dem", "dem.json", "--store", "s.sqlite")[0] == 0
+    (work / "dem.tif").rename(work / "dem_elsewhere.tif")
+    code, _, err = _run(capsys, "scenario", "load", "dem", "--store", "s.sqlite")
+    assert code == 2 and "is no longer at" in _one_line_error(err)  # kept by path here: says where it was
+    assert _run(capsys, "scenario", "import", "dem.json", "--store", "other.sqlite")[0] == 0
+    assert _run(capsys, "scenario", "load", "dem", "--store", "other.sqlite", "--out", "there.json")[0] == 0
+    assert json.loads((work / "there.json").read_text(encoding="utf-8"))["table"] == direct["table"]
+    # a DEM changed since the scenario was saved is noticed, not used silently
+    _dem(work / "dem.tif", step=9.0)
+    code, _, err = _run(capsys, "fit", "--scenario", "dem", "--store", "s.sqlite")
+    assert code == 2 and "changed since the scenario was saved" in _one_line_error(err)

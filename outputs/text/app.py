@@ -265,6 +265,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "again on the Transfer fit page: {files}",
     ),
     "app.scn.dl_file": ("下载 {name}", "Download {name}"),
+    "app.scn.rasters": (
+        "此方案的场地分项来自栅格（--dem、--criterion、--resolution），“转移承接适配”页不读取这些设置，页面上的结果会与方案不同；请用命令行运行：python -m analysis scenario load 名称。",
+        "This scenario takes its site component from rasters (--dem, --criterion, --resolution), which the Transfer "
+        "fit page does not read, so the numbers there differ from the scenario's; run it from the command line: "
+        "python -m analysis scenario load NAME.",
+    ),
     "app.scn.data_changed": (
         "保存此方案后内置数据已更新（{names}），结果可能与保存时不同。",
         "The embedded data changed since this scenario was saved ({names}); its results may differ from then.",
