@@ -40,7 +40,7 @@ from outputs.report_comparison import build_comparison_section
 from scenario.convert import ScenarioStudy, run_scenario_fit, scenario_to_study
 from scenario.differences import compare_settings
 from scenario.record import Scenario
-from scenario.study import StudySettings
+from scenario.study import StudySettings  # noqa: F401  (the examples build studies)
 
 __all__ = ["Comparison", "build_comparison_report", "compare_scenarios", "compare_stored", "difference_frame",
            "rank_changes"]
