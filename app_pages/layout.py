@@ -1,4 +1,8 @@
-"""Page: the policy layout map (one cluster, two poles, three zones, parks) and its feature list."""
+"""Page: the policy layout map (one cluster, two poles, three zones, parks) and its feature list.
+
+The map is the page: it spans the width, opens on the whole province, and the layers shown
+are chosen in one place, the sidebar list (the map has a legend but no second layer switch).
+"""
 from __future__ import annotations
 
 import html
@@ -13,9 +17,13 @@ from app_pages._common import (
     current_lang,
     layer_title,
 )
-from layers.registry import get_layer_spec
+from layers.registry import LAYERS, get_layer_spec
 from outputs.text import tr
 from outputs.webmap import build_map, popup_fields
+
+#: Layers shown when the page first opens: those the registry marks as shown (counties,
+#: the province-wide cluster, partner cities and the dyeing centres are one click away).
+DEFAULT_LAYERS: tuple[str, ...] = tuple(s.id for s in LAYERS if s.show)
 
 
 @st.fragment
@@ -29,31 +37,28 @@ def feature_panel(lang: str, chosen: tuple[str, ...]) -> None:
         st.error(str(exc))
         return
     table = popup_fields(get_layer_spec(layer_id), gdf, lang=lang)
-    st.subheader(tr("app.features", lang))
     st.caption(tr("app.n_features", lang, n=len(table)))
     # popup_fields escapes for HTML; the table widget shows plain text, so unescape for display
-    st.dataframe(table.map(html.unescape), hide_index=True, width="stretch", height=560)
+    st.dataframe(table.map(html.unescape), hide_index=True, width="stretch", height=420)
 
 
 def layout_page() -> None:
     lang, basemap = current_lang(), current_basemap()
-    chosen = st.sidebar.multiselect(tr("app.layers", lang), LAYER_IDS, default=list(LAYER_IDS),
+    chosen = st.sidebar.multiselect(tr("app.layers", lang), LAYER_IDS, default=list(DEFAULT_LAYERS),
                                     format_func=layer_title(lang), key="layers", persist_state="session",
                                     placeholder=tr("app.choose", lang))
-    col_map, col_panel = st.columns([3, 2])
-    with col_map:
-        try:
-            # built per run: a folium Map shared across sessions renders empty on a second page load;
-            # the slow part (loading and simplifying layers) is cached inside outputs.webmap
-            m = build_map(chosen, lang=lang, basemap=basemap)
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st_folium(m, key="layout_map", height=640, use_container_width=True, returned_objects=[])
-            st.caption(tr("app.precision_note", lang))
-    with col_panel:
-        if chosen:
-            feature_panel(lang, tuple(chosen))
+    try:
+        # built per run (a folium Map shared across sessions renders empty on a second page load);
+        # the slow parts (loading, simplifying, GeoJSON text) are cached inside outputs.webmap
+        m = build_map(chosen, lang=lang, basemap=basemap, layer_control=False)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st_folium(m, key="layout_map", height=640, use_container_width=True, returned_objects=[])
+        st.caption(tr("app.map_help", lang) + " " + tr("app.precision_note", lang))
+    if chosen:
+        st.subheader(tr("app.features", lang))
+        feature_panel(lang, tuple(chosen))
 
 
 layout_page()

@@ -14,13 +14,15 @@ from layers.boundaries import load_boundaries
 from outputs.text import check_lang, tr
 from outputs.webmap import Overlay
 
-__all__ = ["SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
+__all__ = ["FLOW_WIDTH", "SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
 
 #: Equal-interval score classes (upper bounds) and their colours (ColorBrewer YlGnBu, 5 classes).
 SCORE_CLASSES: tuple[tuple[float, str], ...] = (
     (0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0, "#253494"),
 )
 _INELIGIBLE = "#bdbdbd"
+#: Width of a flow line in pixels: (smallest, largest amount); widths grow linearly with the amount.
+FLOW_WIDTH: tuple[float, float] = (2.0, 10.0)
 
 
 def _units(level: str, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -103,14 +105,15 @@ def origin_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None
 
 
 def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
-    """Allocation flows as lines from origin to destination (None when nothing moved).
+    """Allocation flows as lines from origin to destination, wider for more (None when nothing moved).
 
     Examples
     --------
     >>> from analysis.allocation import allocate_capacity
     >>> r = allocate_capacity("dyeing", {"440118": 100}, room={"445281": 60, "440513": 60})
-    >>> len(flow_overlay(r, lang="en").gdf)
-    2
+    >>> ov = flow_overlay(r, lang="en")
+    >>> len(ov.gdf), sorted(ov.gdf["_width"].tolist())
+    (2, [7.3, 10.0])
     """
     check_lang(lang)
     lines = allocation.lines
@@ -122,11 +125,15 @@ def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
     gdf["_from"] = gdf["origin"].astype(str)
     gdf["_amount"] = np.char.mod("%g", gdf["amount"].to_numpy(dtype=float))
     gdf["_cost"] = np.char.mod("%g", gdf["cost"].to_numpy(dtype=float))
+    amount = gdf["amount"].to_numpy(dtype=float)
+    top = float(amount.max()) if len(amount) and amount.max() > 0 else 1.0
+    gdf["_width"] = np.round(FLOW_WIDTH[0] + (FLOW_WIDTH[1] - FLOW_WIDTH[0]) * amount / top, 1)
     return Overlay(
         id="flows", title=tr("maps.fit.flows", lang), gdf=gdf,
-        fields={"_from": tr("maps.fit.from", lang), "_to": tr("maps.fit.to", lang), "_amount": tr("col.amount", lang),
+        fields={"_to": tr("maps.fit.to", lang), "_from": tr("maps.fit.from", lang), "_amount": tr("col.amount", lang),
                 "_cost": tr("col.cost", lang)},
-        colour="#e6550d", weight=4.0, fill_opacity=0.0, legend=[(tr("maps.fit.flows", lang), "#e6550d")],
+        colour="#e6550d", weight=4.0, fill_opacity=0.0, weight_column="_width",
+        legend=[(tr("maps.fit.flow_width", lang, top=f"{top:g}"), "#e6550d")],
     )
 
 

@@ -1,8 +1,16 @@
 """Build the interactive folium map of the registered layers (no Streamlit here).
 
 The map loads Leaflet from the app's own static folder (``static/leaflet``), not from a
-CDN, so it also works offline with the "none" basemap. Popup values are HTML-escaped,
-because folium writes them into the page as markup.
+CDN, so it also works offline with the "none" basemap. Everything drawn on it goes into one
+data object read by ``outputs/webmap.js``: every layer with its symbol and legend rows, one
+scrolling popup listing every feature under a click (points sharing a place are spread so
+each can be clicked), a collapsed layer control, city labels, a search box, and a first view
+fitted to the province. Popup values are HTML-escaped here, because the page inserts them
+as markup.
+
+On the Gaode (AMap) basemap, whose tiles are in GCJ-02, every geometry is shifted
+WGS84 -> GCJ-02 (:func:`shift_to_basemap`) so layers and tiles line up; on OpenStreetMap and
+without a basemap nothing is shifted.
 """
 from __future__ import annotations
 
@@ -11,30 +19,51 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement, Template
 
 from geo.errors import UnknownNameError
+from geo.gcj02 import wgs84_to_gcj02
 from geo.geometry import simplify_for_display
+from layers.boundaries import REGION_NAMES, REGIONS, load_boundaries
 from layers.registry import LAYERS, REGION_COLOURS, LayerSpec, get_layer_spec
-from outputs.text import check_lang, tr
+from layers.stages import stage_label
+from outputs.text import check_lang, pick, tr
 
-__all__ = ["BASEMAPS", "Overlay", "basemap_label", "build_map", "popup_fields", "LEAFLET_PREFIX"]
+__all__ = ["BASEMAPS", "BASEMAP_DATUM", "LEAFLET_PREFIX", "Overlay", "POINT_SYMBOLS", "basemap_label", "build_map",
+           "popup_fields", "search_index", "shift_to_basemap"]
 
 #: Where the app serves the vendored Leaflet (Streamlit static serving).
 LEAFLET_PREFIX = "/app/static/leaflet"
 #: Basemap ids; their names are the catalogue's ``maps.basemap.<id>`` (see :func:`basemap_label`).
-BASEMAPS: tuple[str, ...] = ("none", "osm")
+BASEMAPS: tuple[str, ...] = ("none", "osm", "gaode")
+#: The datum each basemap's tiles are drawn in; layers are shifted to it (:func:`shift_to_basemap`).
+BASEMAP_DATUM: dict[str, str] = {"none": "WGS84", "osm": "WGS84", "gaode": "GCJ-02"}
+_TILES: dict[str, tuple[str, str, str]] = {  # id -> (URL template, subdomains, catalogue key of the attribution)
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", "maps.attr.osm"),
+    "gaode": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+              "1234", "maps.attr.gaode"),
+}
 _CENTER = (23.3, 113.4)
+_HERE = Path(__file__).resolve().parent
+_JS = (_HERE / "webmap.js").read_text(encoding="utf-8")
+_CSS = (_HERE / "webmap.css").read_text(encoding="utf-8")
 
-#: popup column -> catalogue key of its label, in popup order
+#: popup column -> catalogue key of its label, in popup order: where the feature comes from
+#: (clause, precision of its point and the note on it, source) before what it is
 _FIELD_KEYS: dict[str, str] = {
     "name_zh": "maps.field.name_zh",
     "name_en": "maps.field.name_en",
+    "clause": "maps.field.clause",
+    "location_precision": "maps.field.location_precision",
+    "note": "maps.field.note",
+    "source": "maps.field.source",
     "what": "maps.field.what",
     "role": "maps.field.role",
     "members": "maps.field.members",
@@ -42,10 +71,35 @@ _FIELD_KEYS: dict[str, str] = {
     "adcode": "maps.field.adcode",
     "region": "col.region",
     "area_km2": "maps.field.area_km2",
-    "clause": "maps.field.clause",
-    "location_precision": "maps.field.location_precision",
-    "note": "maps.field.note",
-    "source": "maps.field.source",
+}
+
+#: Point layer id -> symbol (one shape per point layer, so layers of one colour stay apart).
+POINT_SYMBOLS: dict[str, str] = {
+    "parks": "square", "dyeing_parks": "drop", "clusters": "circle", "unnamed_clusters": "circle",
+    "transfer_parks": "diamond", "dyeing_centres": "triangle_down", "city_titles": "star", "heritage": "pentagon",
+    "procurement_base": "hexagon", "fairs": "triangle",
+}
+
+
+def _polygon_path(n: int, radius: float = 1.0, inner: float | None = None, turn: float = -np.pi / 2) -> str:
+    """SVG path of a regular polygon (or star, with ``inner``) of unit size centred on 0, 0."""
+    k = 2 * n if inner else n
+    ang = turn + np.arange(k) * 2 * np.pi / k
+    r = np.where(np.arange(k) % 2 == 1, inner, radius) if inner else np.full(k, radius)
+    pts = " L ".join(f"{x:.3f} {y:.3f}" for x, y in zip(r * np.cos(ang), r * np.sin(ang)))
+    return f"M {pts} Z"
+
+
+_SHAPES: dict[str, str] = {
+    "circle": "M -1 0 A 1 1 0 1 0 1 0 A 1 1 0 1 0 -1 0 Z",
+    "square": "M -0.85 -0.85 H 0.85 V 0.85 H -0.85 Z",
+    "diamond": "M 0 -1.15 L 1.15 0 L 0 1.15 L -1.15 0 Z",
+    "triangle": _polygon_path(3, 1.2),
+    "triangle_down": _polygon_path(3, 1.2, turn=np.pi / 2),
+    "pentagon": _polygon_path(5, 1.05),
+    "hexagon": _polygon_path(6, 1.05),
+    "star": _polygon_path(5, 1.3, inner=0.55),
+    "drop": "M 0 -1.25 C 0.6 -0.4 1 0 1 0.35 A 1 1 0 0 1 -1 0.35 C -1 0 -0.6 -0.4 0 -1.25 Z",
 }
 
 
@@ -57,18 +111,53 @@ def basemap_label(basemap: str, lang: str = "zh") -> str:
     >>> basemap_label("none", "en")
     'No basemap (offline)'
     """
+    _check_basemap(basemap)
+    return tr(f"maps.basemap.{basemap}", lang)
+
+
+def _check_basemap(basemap: str) -> None:
     if basemap not in BASEMAPS:
         msg = f"`basemap` must be one of {list(BASEMAPS)}, got {basemap!r}"
         raise UnknownNameError(msg)
-    return tr(f"maps.basemap.{basemap}", lang)
+
+
+def _to_gcj(xy: np.ndarray) -> np.ndarray:
+    lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def _shift(geoms: np.ndarray, basemap: str) -> np.ndarray:
+    return shapely.transform(geoms, _to_gcj) if BASEMAP_DATUM[basemap] == "GCJ-02" else geoms
+
+
+def shift_to_basemap(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
+    """A WGS84 copy of ``gdf`` in the datum of ``basemap``'s tiles (GCJ-02 for Gaode, else unchanged).
+
+    Gaode (AMap) tiles are drawn in GCJ-02, several hundred metres off WGS84 in Guangdong;
+    shifting the layers (never the analysis data) makes them line up with the tiles.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(113.26, 23.13)], crs=4326)
+    >>> p = shift_to_basemap(g, "gaode").geometry.iloc[0]
+    >>> round(p.x - 113.26, 4), round(p.y - 23.13, 4)
+    (0.0053, -0.0027)
+    >>> shift_to_basemap(g, "osm").geometry.iloc[0].equals(g.geometry.iloc[0])
+    True
+    """
+    _check_basemap(basemap)
+    out = gdf.to_crs(4326) if gdf.crs is not None else gdf.copy()
+    return out.set_geometry(_shift(out.geometry.values, basemap))
 
 
 @dataclass
 class Overlay:
     """An extra layer drawn on top of the registry layers (scores, flows, uploads).
 
-    ``colour_column`` holds a hex colour per feature (e.g. a score ramp); ``fields`` maps
-    column -> popup label.
+    ``colour_column`` holds a hex colour per feature (e.g. a score ramp); ``weight_column``
+    a line width in pixels per feature (e.g. flows by amount); ``fields`` maps column ->
+    popup label, the first field naming the feature.
     """
 
     id: str
@@ -81,45 +170,57 @@ class Overlay:
     fill_opacity: float = 0.7
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, hex colour) rows
     show: bool = True
+    weight_column: str | None = None
+
+
+def _stages_text(values: pd.Series, lang: str) -> pd.Series:
+    sep = "、" if lang == "zh" else ", "
+    return values.fillna("").astype(str).map(
+        lambda v: sep.join(stage_label(s, lang=lang) for s in v.split(";") if s))
 
 
 def popup_fields(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """The popup table of a layer: one column per shown field, values escaped.
+    """The popup table of a layer: one column per shown field, values in ``lang`` and escaped.
 
-    Fields follow the label table's order; a layer shows those of its columns that exist.
-    For places this includes ``location_precision`` and ``note``, where a stand-in point
-    (a town, county or city seat) and any assumption about the place are stated.
+    Fields follow the label table's order (clause, precision, note and source first); a layer
+    shows those of its columns that exist. Regions, stages and the precision of a point are
+    written in ``lang``; notes are written in English in the data and stay so.
 
     Examples
     --------
     >>> from layers.registry import get_layer_spec
     >>> from layers.layout import load_zones
     >>> t = popup_fields(get_layer_spec("zones"), load_zones(), lang="en")
-    >>> list(t.columns)[:3]
-    ['name_zh', 'name_en', 'what']
+    >>> list(t.columns)[:4]
+    ['name_zh', 'name_en', 'clause', 'source']
+    >>> from layers.places import load_places
+    >>> popup_fields(get_layer_spec("parks"), load_places(kinds=["park"]), lang="zh")["region"].iloc[0]
+    '珠三角'
     """
     check_lang(lang)
     src = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    out = pd.DataFrame(index=src.index)
-    out["name_zh"] = src.get("name_zh", "")
-    out["name_en"] = src.get("name_en", "")
-    if "kind" in src and spec.group == "places":
-        out["what"] = spec.title(lang)
-    elif "kind" in src:
-        out["what"] = src["kind"].astype(str) if lang == "en" else spec.title(lang)
+    cols: dict[str, pd.Series] = {"name_zh": src.get("name_zh", pd.Series("", index=src.index)),
+                                  "name_en": src.get("name_en", pd.Series("", index=src.index))}
+    if "kind" in src and spec.group != "places" and lang == "en":
+        cols["what"] = src["kind"].astype(str)
     else:
-        out["what"] = spec.title(lang)
-    role_col = f"role_{lang}"
-    if role_col in src:
-        out["role"] = src[role_col]
-    mem_col = f"member_cities_{lang}"
-    if mem_col in src:
-        out["members"] = src[mem_col]
+        cols["what"] = pd.Series(spec.title(lang), index=src.index)
+    for col, name in ((f"role_{lang}", "role"), (f"member_cities_{lang}", "members")):
+        if col in src:
+            cols[name] = src[col]
     for col in ("stages", "adcode", "region", "area_km2", "clause", "location_precision", "note", "source"):
         if col in src:
-            out[col] = src[col]
-    if spec.group == "boundaries" and "clause" not in out:
-        out["clause"] = "—"
+            cols[col] = src[col]
+    if "stages" in cols:
+        cols["stages"] = _stages_text(cols["stages"], lang)
+    if "region" in cols:
+        cols["region"] = cols["region"].map(lambda r: pick(REGION_NAMES[r], lang) if r in REGION_NAMES else r)
+    if "location_precision" in cols:
+        cols["location_precision"] = cols["location_precision"].map(
+            lambda p: tr(f"maps.precision.{p}", lang) if isinstance(p, str) and p else p)
+    if spec.group == "boundaries" and "clause" not in cols:
+        cols["clause"] = pd.Series("—", index=src.index)
+    out = pd.DataFrame({c: cols[c] for c in _FIELD_KEYS if c in cols}, index=src.index)
     return _as_text(out)
 
 
@@ -127,6 +228,62 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """Every cell as HTML-escaped text, missing values as "" (object first: numeric columns cannot hold "")."""
     return df.astype(object).where(df.notna(), "").astype(str).map(html.escape)
 
+
+def _htmlsafe(text: str) -> str:
+    """JSON text safe inside a <script> and in HTML (as Jinja's ``tojson``): <, >, &, ' as \\u escapes."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
+# ----------------------------------------------------------------------------- symbols and legend rows
+
+def _symbol_svg(shape: str, fill: str, stroke: str, size: int = 16) -> str:
+    h = size / 2
+    return (f'<svg width="{size}" height="{size}"><path d="{_SHAPES[shape]}" transform="translate({h} {h}) '
+            f'scale({h - 3})" fill="{fill}" stroke="{stroke}" stroke-width="1.5" vector-effect="non-scaling-stroke"/>'
+            "</svg>")
+
+
+def _area_svg(fill: str | None, opacity: float, stroke: str, weight: float, dash: str | None = None) -> str:
+    d = f' stroke-dasharray="{dash}"' if dash else ""
+    fill_attr = f'fill="{fill}" fill-opacity="{max(opacity, 0.2) if fill else 0:.2f}"' if fill else 'fill="none"'
+    return (f'<svg width="18" height="14"><rect x="1.5" y="1.5" width="15" height="11" {fill_attr} '
+            f'stroke="{stroke}" stroke-width="{min(max(weight, 1), 3):g}"{d}/></svg>')
+
+
+def _line_svg(colour: str, weight: float) -> str:
+    return (f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{colour}" '
+            f'stroke-width="{min(max(weight, 1.5), 5):g}"/></svg>')
+
+
+def _layer_meta(spec: LayerSpec, lang: str) -> dict:
+    """Drawing, popup and legend description of a registry layer for webmap.js."""
+    st = spec.style
+    fields = [[c, html.escape(tr(_FIELD_KEYS[c], lang))] for c in _FIELD_KEYS]
+    meta = {"id": spec.id, "title": html.escape(spec.title(lang)), "kind": spec.geom, "name": f"name_{lang}",
+            "show": True, "fields": fields, "legend": []}
+    if spec.geom == "point":
+        shape = POINT_SYMBOLS.get(spec.id, "circle")
+        fill = st.get("fill") or "#ffffff"
+        meta["style"] = {"color": st.get("color", "#333"), "fill": fill, "radius": st.get("radius", 7)}
+        meta["symbol"] = _SHAPES[shape]
+        meta["swatch"] = _symbol_svg(shape, fill, st.get("color", "#333"))
+    else:
+        fill = st.get("fill")
+        meta["style"] = {"color": st.get("color", "#333"), "fill": None if fill == "region" else fill,
+                         "fill_opacity": st.get("fill_opacity", 0.0), "weight": st.get("weight", 1),
+                         "dash": st.get("dash")}
+        if fill == "region":
+            meta["swatch"] = _area_svg(None, 0, st.get("color", "#333"), st.get("weight", 1), st.get("dash"))
+            meta["legend"] = [[_area_svg(REGION_COLOURS[r], st.get("fill_opacity", 0.25), REGION_COLOURS[r], 1),
+                               html.escape(pick(REGION_NAMES[r], lang))] for r in REGIONS]
+        else:
+            meta["swatch"] = _area_svg(fill, st.get("fill_opacity", 0.0), st.get("color", "#333"),
+                                       st.get("weight", 1), st.get("dash"))
+    return meta
+
+
+# ----------------------------------------------------------------------------- cached layer data
 
 @lru_cache(maxsize=64)
 def _display_layer(layer_id: str, tolerance_m: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -137,122 +294,136 @@ def _display_layer(layer_id: str, tolerance_m: float) -> tuple[gpd.GeoDataFrame,
     return gdf, disp
 
 
-@lru_cache(maxsize=64)
-def _layer_geojson(
-    layer_id: str, tolerance_m: float, lang: str
-) -> tuple[str, tuple[float, float, float, float], tuple[str, ...]]:
-    """GeoJSON text (display geometry + popup fields), bounds and popup columns of a registry layer, cached.
+def _geojson(props: pd.DataFrame, geoms: np.ndarray, basemap: str) -> str:
+    geoms = _shift(geoms, basemap)
+    if len(geoms) and shapely.get_dimensions(geoms).max() > 0:
+        geoms = shapely.set_precision(geoms, 1e-6, mode="pointwise")  # ~0.1 m: a smaller page, same picture
+    return gpd.GeoDataFrame(props.reset_index(drop=True), geometry=geoms, crs=4326).to_json(drop_id=True)
 
-    Text rather than a dict: folium writes styles into the dict it is given, so every map
-    gets a fresh ``json.loads`` copy (fast, in C) instead of a slow per-feature rebuild.
-    """
+
+@lru_cache(maxsize=128)
+def _layer_json(layer_id: str, tolerance_m: float, lang: str, basemap: str) -> str:
+    """``{"meta": ..., "data": GeoJSON}`` of a registry layer as JSON text, cached per language and basemap."""
     spec = get_layer_spec(layer_id)
     gdf, disp = _display_layer(layer_id, tolerance_m)
-    popup = popup_fields(spec, gdf, lang=lang)
-    data = gpd.GeoDataFrame(popup, geometry=disp.geometry.values, crs=disp.crs)
-    if "region" in gdf.columns and "region" not in data:
-        data["region"] = gdf["region"].values  # for the region fill colour, not shown in the popup
-    bounds = tuple(float(v) for v in disp.total_bounds)
-    return data.to_json(drop_id=True, ensure_ascii=False), bounds, tuple(popup.columns)
+    props = popup_fields(spec, gdf, lang=lang)
+    if spec.style.get("fill") == "region" and "region" in gdf:
+        props["_fill"] = gdf["region"].map(REGION_COLOURS).fillna("#999999").to_numpy()
+    meta = _layer_meta(spec, lang)
+    meta["fields"] = [f for f in meta["fields"] if f[0] in props.columns]
+    return '{"meta":' + json.dumps(meta) + ',"data":' + _geojson(props, disp.geometry.values, basemap) + "}"
 
 
-class _BoundedGeoJson(folium.GeoJson):
-    """folium.GeoJson with its bounds given, not found by walking every coordinate in Python.
+def _overlay_json(ov: Overlay, tolerance_m: float, basemap: str) -> str:
+    disp = simplify_for_display(ov.gdf, tolerance_m=tolerance_m)
+    cols = list(ov.fields)
+    props = _as_text(pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols]) if cols else \
+        pd.DataFrame(index=ov.gdf.index)
+    props["_colour"] = ov.gdf[ov.colour_column].to_numpy() if ov.colour_column else ov.colour
+    if ov.weight_column:
+        props["_weight"] = ov.gdf[ov.weight_column].to_numpy(dtype=float)
+    dims = shapely.get_dimensions(disp.geometry.values)
+    kind = "line" if len(dims) and dims.max() == 1 else ("point" if len(dims) and dims.max() == 0 else "polygon")
+    if kind == "line":
+        swatch = _line_svg(ov.colour, ov.weight)
+    elif kind == "point":
+        swatch = _symbol_svg("circle", ov.colour, "#333")
+    else:
+        swatch = _area_svg(ov.colour, ov.fill_opacity, ov.colour, ov.weight)
+    rows = [[_line_svg(c, ov.weight) if kind == "line" else _area_svg(c, max(ov.fill_opacity, 0.6), c, 1),
+             html.escape(label)] for label, c in ov.legend if not (len(ov.legend) == 1 and label == ov.title)]
+    meta = {"id": ov.id, "title": html.escape(ov.title), "kind": kind, "show": ov.show,
+            "name": cols[0] if cols else "", "fields": [[c, html.escape(ov.fields[c])] for c in cols],
+            "style": {"color": ov.colour, "fill": ov.colour, "fill_opacity": ov.fill_opacity, "weight": ov.weight,
+                      "radius": 6},
+            "symbol": _SHAPES["circle"], "swatch": swatch, "legend": rows}
+    return '{"meta":' + json.dumps(meta) + ',"data":' + _geojson(props, disp.geometry.values, basemap) + "}"
 
-    folium computes the bounds of a GeoJson on each render (and streamlit-folium asks again);
-    for the county polygons that walk is the slowest step of a map rerun. The bounds come
-    from GeoPandas' vectorised ``total_bounds`` instead.
+
+@lru_cache(maxsize=8)
+def _city_labels(lang: str, basemap: str) -> list[list]:
+    cities = load_boundaries("city")
+    pts = _shift(shapely.point_on_surface(cities.geometry.values), basemap)
+    return [[round(float(p.y), 5), round(float(p.x), 5), html.escape(str(n))]
+            for p, n in zip(pts, cities[f"name_{lang}"])]
+
+
+@lru_cache(maxsize=4)
+def _province_bounds(basemap: str) -> list[list[float]]:
+    b = shapely.bounds(_shift(load_boundaries("province").geometry.values, basemap)).reshape(-1, 4)
+    return [[float(b[:, 1].min()), float(b[:, 0].min())], [float(b[:, 3].max()), float(b[:, 2].max())]]
+
+
+def _squash(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.lower().str.replace(r"[\s'’·,，()（）\-]", "", regex=True)
+
+
+@lru_cache(maxsize=8)
+def search_index(lang: str = "zh", basemap: str = "none") -> tuple[tuple[str, str, tuple[float, ...]], ...]:
+    """What the map's search box finds: ``(label, text searched, (south, west, north, east))`` rows.
+
+    Counties and cities by Chinese or English name and adcode; every point of the registry
+    (parks, clusters with their towns such as 新塘 / Xintang or 虎门 / Humen, transfer parks,
+    dyeing centres...) by name, id and the county it lies in. Text is lower case without
+    spaces or punctuation, so "Xin tang" finds "Xintang".
+
+    Examples
+    --------
+    >>> rows = search_index("en")
+    >>> next(r[0] for r in rows if "xintang" in r[1] and "denim" in r[1])
+    'Xintang denim, Zengcheng, Guangzhou · Clusters not named in the notice (§3)'
+    >>> next(r[0] for r in rows if r[1].startswith("440118"))
+    'Zengcheng District (440118) · County'
     """
-
-    def __init__(self, data: object, *, bounds: Sequence[float], **kwargs: object) -> None:
-        super().__init__(data, **kwargs)
-        minx, miny, maxx, maxy = bounds
-        self._gd_bounds = [[miny, minx], [maxy, maxx]]
-
-    def _get_self_bounds(self) -> list[list[float]]:
-        return self._gd_bounds
-
-
-def _labels(cols: Sequence[str], lang: str) -> list[str]:
-    return [tr(_FIELD_KEYS[c], lang) if c in _FIELD_KEYS else c for c in cols]
-
-
-def _style_fn(spec: LayerSpec):
-    st = spec.style
-
-    def _f(feature: dict) -> dict:
-        fill = st.get("fill")
-        if fill == "region":
-            fill = REGION_COLOURS.get(feature["properties"].get("region", ""), "#999999")
-        d = {"color": st.get("color", "#333"), "weight": st.get("weight", 1), "fillOpacity": st.get("fill_opacity", 0.0)}
-        if fill:
-            d["fillColor"] = fill
-        if st.get("dash"):
-            d["dashArray"] = st["dash"]
-        return d
-
-    return _f
-
-
-def _add_geojson(m: folium.Map, data: dict, bounds: Sequence[float], cols: list[str], *, name: str, show: bool,
-                 style_function, point_style: dict | None, lang: str) -> None:
-    fg = folium.FeatureGroup(name=name, show=show)
-    kwargs = {}
-    if point_style is not None:
-        kwargs["marker"] = folium.CircleMarker(
-            radius=point_style.get("radius", 6), color=point_style.get("color", "#333"), weight=1.5,
-            fill=True, fill_color=point_style.get("fill") or "#fff", fill_opacity=0.9,
-        )
-    _BoundedGeoJson(
-        data,
-        bounds=bounds,
-        name=name,
-        style_function=style_function,
-        popup=folium.GeoJsonPopup(fields=cols, aliases=_labels(cols, lang), localize=False, labels=True, max_width=420),
-        tooltip=folium.GeoJsonTooltip(fields=[f"name_{lang}"], labels=False),
-        **kwargs,
-    ).add_to(fg)
-    fg.add_to(m)
+    check_lang(lang)
+    frames = []
+    county_names = {}
+    for level in ("county", "city"):
+        units = load_boundaries(level)
+        b = shapely.bounds(_shift(units.geometry.values, basemap))
+        county_names.update(dict(zip(units["adcode"], units["name_zh"] + units["name_en"])))
+        frames.append(pd.DataFrame({
+            "label": units[f"name_{lang}"] + " (" + units["adcode"] + ") · " + tr(f"app.level.{level}", lang),
+            "text": _squash(units["adcode"] + units["name_zh"] + units["name_en"]),
+            "s": b[:, 1], "w": b[:, 0], "n": b[:, 3], "e": b[:, 2]}))
+    for spec in LAYERS:
+        if spec.geom != "point":
+            continue
+        gdf = _display_layer(spec.id, 150.0)[0]
+        if not len(gdf):
+            continue
+        xy = shapely.get_coordinates(_shift(gdf.geometry.values, basemap))
+        where = gdf.get("county_adcode", pd.Series("", index=gdf.index)).map(county_names).fillna("")
+        frames.append(pd.DataFrame({
+            "label": gdf[f"name_{lang}"].astype(str) + " · " + spec.title(lang),
+            "text": _squash(gdf["name_zh"].astype(str) + gdf["name_en"].astype(str) + gdf.get("id", "").astype(str)
+                            + where),
+            "s": xy[:, 1], "w": xy[:, 0], "n": xy[:, 1], "e": xy[:, 0]}))
+    df = pd.concat(frames, ignore_index=True)
+    box = df[["s", "w", "n", "e"]].round(5).to_numpy()
+    return tuple((str(lab), str(text), tuple(float(v) for v in row))
+                 for lab, text, row in zip(df["label"], df["text"], box))
 
 
-class _Legend(MacroElement):
-    """A plain Leaflet control listing colour swatches (no external scripts)."""
+# ----------------------------------------------------------------------------- the map
+
+class _GdMap(MacroElement):
+    """The layers, popups, legend, layer control, labels and search of webmap.js, in one script."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-          var legend = L.control({position: 'bottomright'});
-          legend.onAdd = function () {
-            var div = L.DomUtil.create('div', 'gd-legend');
-            div.style.background = 'rgba(255,255,255,0.9)';
-            div.style.padding = '6px 8px'; div.style.font = '12px sans-serif';
-            div.style.borderRadius = '4px';
-            var items = {{ this.items_json }};
-            var title = document.createElement('b'); title.textContent = {{ this.title_json }};
-            div.appendChild(title);
-            items.forEach(function (it) {
-              var row = document.createElement('div');
-              var sw = document.createElement('span');
-              sw.style.display = 'inline-block'; sw.style.width = '12px'; sw.style.height = '12px';
-              sw.style.marginRight = '4px'; sw.style.background = it[1];
-              row.appendChild(sw); row.appendChild(document.createTextNode(it[0]));
-              div.appendChild(row);
-            });
-            return div;
-          };
-          legend.addTo({{ this._parent.get_name() }});
-        })();
+        {{ this.js }}
+        GD_MAP({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, title: str, items: list[tuple[str, str]]) -> None:
+    def __init__(self, data: str) -> None:
         super().__init__()
-        self._name = "GdLegend"
-        # json.dumps output is a JS literal; text is set with textContent, never as HTML
-        self.items_json = json.dumps(items, ensure_ascii=False).replace("</", "<\\/")
-        self.title_json = json.dumps(title, ensure_ascii=False).replace("</", "<\\/")
+        self._name = "GdMap"
+        self.js = _JS
+        self.data = data
 
 
 def build_map(
@@ -263,24 +434,38 @@ def build_map(
     overlays: Sequence[Overlay] = (),
     leaflet_prefix: str | None = LEAFLET_PREFIX,
     tolerance_m: float = 150.0,
+    layer_control: bool = True,
+    labels: bool = True,
+    search: bool = True,
+    legend_collapsed: bool = False,
 ) -> folium.Map:
     """Build the folium map of the registry layers plus ``overlays``.
 
     Parameters
     ----------
     layer_ids : sequence of str, optional
-        Registry layers to draw (all when None); each gets a switch in the layer control.
+        Registry layers to draw (all when None), every one shown.
     lang : {"zh", "en"}
-        Language of titles, popups and tooltips.
-    basemap : {"none", "osm"}
-        "none" draws no tiles and works offline; "osm" adds OpenStreetMap (WGS84 layers
-        need no GCJ-02 shift on it).
+        Language of titles, popups, legend, labels and search.
+    basemap : {"none", "osm", "gaode"}
+        "none" draws no tiles and works offline; "osm" adds OpenStreetMap (WGS84, layers as
+        they are); "gaode" adds Gaode/AMap tiles (GCJ-02) and shifts every layer and overlay
+        to GCJ-02 so they line up.
     overlays : sequence of Overlay
-        Extra layers such as a score choropleth or allocation flows.
+        Extra layers such as a score choropleth or allocation flows, drawn on top.
     leaflet_prefix : str or None
         URL prefix of the vendored Leaflet; None keeps folium's CDN links.
     tolerance_m : float
         Display simplification of polygons, metres (analysis data is never simplified).
+    layer_control : bool
+        Add a collapsed layer control listing every layer and overlay. Leave it off where the
+        page chooses the layers elsewhere, so there is one control, not two.
+    labels : bool
+        City names at province zoom.
+    search : bool
+        A search box (Chinese name, English name or pinyin, adcode, town) that zooms to a place.
+    legend_collapsed : bool
+        Start with the legend folded.
 
     Examples
     --------
@@ -289,48 +474,27 @@ def build_map(
     True
     """
     check_lang(lang)
-    if basemap not in BASEMAPS:
-        msg = f"`basemap` must be one of {list(BASEMAPS)}, got {basemap!r}"
-        raise UnknownNameError(msg)
+    _check_basemap(basemap)
     ids = list(layer_ids) if layer_ids is not None else [s.id for s in LAYERS]
     specs = [get_layer_spec(i) for i in ids]
-    m = folium.Map(location=_CENTER, zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False)
+    m = folium.Map(location=_CENTER, zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False,
+                   zoom_snap=0.25, zoom_delta=0.5)
     if leaflet_prefix is not None:
         m.default_js = [("leaflet", f"{leaflet_prefix}/leaflet.js")]
         m.default_css = [("leaflet_css", f"{leaflet_prefix}/leaflet.css")]
-    if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
-    for spec in specs:
-        gdf, _disp = _display_layer(spec.id, float(tolerance_m))
-        if len(gdf) == 0:
-            continue
-        text, bounds, cols = _layer_geojson(spec.id, float(tolerance_m), lang)
-        _add_geojson(
-            m, json.loads(text), bounds, list(cols), name=spec.title(lang), show=spec.show,
-            style_function=_style_fn(spec), point_style=spec.style if spec.geom == "point" else None, lang=lang,
-        )
-    for ov in overlays:
-        disp = simplify_for_display(ov.gdf, tolerance_m=tolerance_m)
-        cols = list(ov.fields)
-        pdf = _as_text(pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols])
-        colours = ov.gdf[ov.colour_column].to_numpy() if ov.colour_column else np.full(len(ov.gdf), ov.colour)
-        pdf["_colour"] = colours
-        data = gpd.GeoDataFrame(pdf, geometry=disp.geometry.values, crs=disp.crs)
-        fg = folium.FeatureGroup(name=ov.title, show=ov.show)
-        weight, fo = ov.weight, ov.fill_opacity
-        _BoundedGeoJson(
-            data.__geo_interface__,
-            bounds=disp.total_bounds,
-            name=ov.title,
-            style_function=lambda f, w=weight, o=fo: {
-                "color": f["properties"]["_colour"], "fillColor": f["properties"]["_colour"],
-                "weight": w, "fillOpacity": o,
-            },
-            popup=folium.GeoJsonPopup(fields=cols, aliases=[ov.fields[c] for c in cols], labels=True, max_width=420)
-            if cols else None,
-        ).add_to(fg)
-        fg.add_to(m)
-        if ov.legend:
-            _Legend(ov.title, ov.legend).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    if basemap in _TILES:
+        url, subdomains, attr = _TILES[basemap]
+        folium.TileLayer(url, name=basemap_label(basemap, lang), attr=tr(attr, lang), control=False, max_zoom=18,
+                         subdomains=subdomains or "abc").add_to(m)
+    parts = [_layer_json(s.id, float(tolerance_m), lang, basemap) for s in specs if len(_display_layer(s.id, float(tolerance_m))[0])]
+    parts += [_overlay_json(ov, float(tolerance_m), basemap) for ov in overlays if len(ov.gdf)]
+    text = {k: html.escape(tr(f"maps.ui.{k}", lang)) for k in ("legend", "here", "search", "no_match", "empty")}
+    data = ('{"layers":[' + ",".join(parts) + "],"
+            + '"labels":' + json.dumps(_city_labels(lang, basemap) if labels else []) + ","
+            + '"search":' + json.dumps(search_index(lang, basemap) if search else []) + ","
+            + '"bounds":' + json.dumps(_province_bounds(basemap)) + ","
+            + '"control":' + json.dumps(bool(layer_control)) + ","
+            + '"legend_collapsed":' + json.dumps(bool(legend_collapsed)) + ","
+            + '"text":' + json.dumps(text) + ',"css":' + json.dumps(_CSS) + "}")
+    _GdMap(_htmlsafe(data)).add_to(m)
     return m

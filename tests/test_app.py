@@ -55,9 +55,12 @@ def test_every_page_runs_in_both_languages(page: str, lang: str) -> None:
     assert at.title[0].value == CATALOGUE["app.title"][0 if lang == "zh" else 1]  # the router's frame ran too
 
 
-def test_every_registered_layer_is_offered_and_selected(app: AppTest) -> None:
+def test_every_registered_layer_is_offered_and_the_shown_ones_selected(app: AppTest) -> None:
+    from layers.registry import LAYERS
+
     ms = app.sidebar.multiselect(key="layers")
-    assert ms.value == list_layers()
+    assert ms.value == [s.id for s in LAYERS if s.show]  # counties, cluster, ... one click away
+    assert "counties" not in ms.value and "zones" in ms.value
     assert set(ms.options) == {str(x) for x in ms.options}
     assert len(ms.options) == len(list_layers())
 

@@ -97,4 +97,4 @@ def test_map_popups_hold_provenance_and_escape_text() -> None:
     # HTML-escaped before folium's JSON encoding (which writes "&" as \u0026)
     assert "\\u0026lt;script\\u0026gt;" in html2
     with pytest.raises(UnknownNameError, match="basemap"):
-        build_map([], basemap="gaode")
+        build_map([], basemap="bing")  # none, osm and gaode only

@@ -67,10 +67,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.panel_layer": ("列出要素的图层", "List the features of"),
     "app.features": ("要素列表", "Features"),
     "app.n_features": ("共 {n} 个要素", "{n} features"),
+    "app.map_help": ("点击地图任意处，列出该处的全部要素；左上角搜索框可查地名、拼音、代码或镇街。",
+                     "Click anywhere on the map to list every feature there; the search box at the top left finds a "
+                     "place by name, pinyin, code or town."),
     "app.precision_note": (
-        "点位精度见“定位精度”：site=园区实址，town=镇街，county=县级政府驻地（代替），city=市政府驻地（代替）。",
-        "See 'Location precision': site = the park itself, town = town centre, county = county seat (stand-in), "
-        "city = city government (stand-in).",
+        "点位精度见“定位精度”：实址为园区本身；镇街驻地、县级政府驻地、市政府驻地是找不到实址时的代替点位。",
+        "See 'Location precision': site = the park itself; town centre, county seat and city government are "
+        "stand-ins where the site was not found.",
     ),
     # transfer-fit page: choices
     "app.fit_intro": (

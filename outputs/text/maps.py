@@ -45,6 +45,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "maps.fit.ineligible": ("不符合条件（约束或排除）", "Not eligible (constraint or exclusion)"),
     "maps.fit.reason": ("说明", "Why"),
     "maps.fit.flows": ("产能转移流向", "Capacity flows"),
+    "maps.fit.flow_width": ("线宽与转移量成正比（最粗 = {top}）", "Line width by amount (widest = {top})"),
     "maps.fit.from": ("转出", "From"),
     "maps.fit.to": ("承接", "To"),
     "maps.fit.exclusion": ("排除区域", "Exclusion areas"),
