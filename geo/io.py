@@ -1,7 +1,11 @@
 """Reading, validating and writing vector files (pyogrio underneath), and reading users' CSV.
 
-Writes go to a temporary file in the target folder and are renamed into place only when
-complete, so an interrupted write never leaves a half-written file.
+Writes go to a hidden part file in the target folder and are renamed into place only when
+complete (:mod:`geo.files`), so an interrupted write never leaves a half-written file.
+
+Every file read here passes the checks of :mod:`geo.validate` first: regular files only (a pipe
+would block, ``/dev/zero`` never ends) and a size cap (:data:`geo.validate.MAX_CSV_BYTES` for
+tables, :data:`geo.validate.MAX_VECTOR_BYTES` for vector layers).
 
 Every CSV a user gives (capability statistics, OD matrix, site values, AHP matrix) is
 decoded by :func:`read_csv_text` / :func:`read_csv_table`: UTF-8 with or without BOM, or
@@ -11,11 +15,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import glob
 import io
 import logging
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -28,21 +34,60 @@ import shapely
 
 from geo.crs import STORAGE_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError
+from geo.files import atomic_folder, atomic_path, scratch_dir
+from geo.validate import (
+    GUANGDONG_BBOX,
+    MAX_CSV_BYTES,
+    MAX_VECTOR_BYTES,
+    check_not_empty,
+    check_regular_file,
+    read_capped,
+)
 
 __all__ = [
     "read_commented_csv",
-    "read_vector", "validate_layer", "atomic_path", "write_vector", "GUANGDONG_BBOX",
-    "CsvSource", "read_csv_text", "read_csv_table",
+    "read_vector", "validate_layer", "atomic_path", "atomic_folder", "scratch_dir", "write_vector", "GUANGDONG_BBOX",
+    "CsvSource", "read_csv_text", "read_csv_table", "named_bytes", "open_user_table",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Generous WGS84 bounding box of Guangdong (lon_min, lat_min, lon_max, lat_max).
-GUANGDONG_BBOX: tuple[float, float, float, float] = (109.3, 20.1, 117.4, 25.6)
+
+def _check_vector_size(path: Path, *, shown: str) -> None:
+    """Regular file (or a folder such as a FileGDB) within the cap; a shapefile counts with its parts."""
+    check_regular_file(path, name="the vector file", max_bytes=MAX_VECTOR_BYTES, folder_ok=True, shown=shown)
+    if path.suffix.lower() == ".shp":
+        size = sum(f.stat().st_size for f in path.parent.glob(f"{glob.escape(path.stem)}.*") if f.is_file())
+        if size > MAX_VECTOR_BYTES:
+            msg = (f"{shown} is {size / 2**20:.0f} MB with its parts, more than the {MAX_VECTOR_BYTES / 2**20:.0f} MB "
+                   "allowed; clip it to Guangdong or simplify it first")
+            raise PlannerError(msg)
 
 
-def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.GeoDataFrame:
+@contextlib.contextmanager
+def _gdal_safe(path: Path) -> Iterator[Path]:
+    """``path``, or a link to it under a plain name when its name holds ``!`` (GDAL's archive syntax)."""
+    if "!" not in str(path):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="gd-read-") as td:
+        d = Path(td)
+        if path.suffix.lower() == ".shp":  # the shapefile's parts travel with it
+            for part in path.parent.iterdir():
+                if part.stem == path.stem:
+                    (d / f"layer{part.suffix}").symlink_to(part.resolve())
+        else:
+            (d / f"layer{path.suffix}").symlink_to(path.resolve())
+        yield d / f"layer{path.suffix}"
+
+
+def read_vector(path: str | os.PathLike, *, layer: str | None = None, shown: str | None = None) -> gpd.GeoDataFrame:
     """Read a vector file with pyogrio and insist on a CRS.
+
+    The file must be a regular file (or a folder such as a FileGDB) within
+    :data:`geo.validate.MAX_VECTOR_BYTES`; names holding ``!`` (which GDAL would read as
+    archive syntax) are read as they are. Messages name the file as ``shown`` (default: its
+    name) and never show the folder it was read from (an upload's server folder).
 
     Parameters
     ----------
@@ -50,6 +95,8 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
         Any format GDAL reads (GeoPackage, Shapefile, GeoJSON, ...).
     layer : str, optional
         Layer name inside a multi-layer file.
+    shown : str, optional
+        How messages name the file (an upload's own name).
 
     Examples
     --------
@@ -58,17 +105,27 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
     21
     """
     path = Path(path)
+    label = repr(shown if shown is not None else path.name)
     if not path.exists():
-        msg = f"`path` does not exist: {path}; check the file name"
+        msg = f"`path` does not exist: {path if shown is None else label}; check the file name"
         raise PlannerError(msg)
+    _check_vector_size(path, shown=label)
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
+        with _gdal_safe(path) as readable, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gdf = pyogrio.read_dataframe(readable, layer=layer)
+        for w in caught:
+            log.info("%s: %s", label, w.message)
     except Exception as exc:
-        msg = f"could not read {path.name}{f' layer {layer!r}' if layer else ''}: {exc}"
-        raise PlannerError(msg) from exc
+        text = re.sub(r"\S*gd-read-\w+/layer\.\w+", "\0", str(exc))  # the link made for a name with '!'
+        for long in (str(path), str(path.parent) + os.sep, str(path.parent), path.name):
+            text = text.replace(long, "\0" if long in (str(path), path.name) else "")
+        text = text.replace("'\0'", "\0").replace("\0", label)
+        msg = f"could not read {label}{f' layer {layer!r}' if layer else ''}: {text}"
+        raise PlannerError(msg) from None
     if gdf.crs is None:
         msg = (
-            f"`{path.name}` has no CRS: the file carries no projection (a shapefile needs its .prj); "
+            f"{label} has no CRS: the file carries no projection (a shapefile needs its .prj); "
             "add one or set it with `gdf.set_crs(...)`"
         )
         raise CRSError(msg)
@@ -168,35 +225,6 @@ def validate_layer(
         raise LayerValidationError(problems, layer=name)
 
 
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
-
-    On any exception the temporary file is removed and ``target`` is untouched.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> with atomic_path(d / "a.txt") as tmp:
-    ...     _ = tmp.write_text("ok")
-    >>> (d / "a.txt").read_text()
-    'ok'
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # let the writer create it fresh (GDAL refuses some existing files)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_vector(
     layers: dict[str, gpd.GeoDataFrame],
     path: str | os.PathLike,
@@ -247,6 +275,57 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: A Chinese character inside a Latin word: UTF-8 pinyin read as GBK ('Guīlín' -> 'Gu墨l铆n').
 _LATIN_HAN_LATIN = re.compile("[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+[A-Za-z]")
 _SAVE_AS = "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and use that file"
+
+
+def named_bytes(data: bytes, name: str) -> io.BytesIO:
+    """``data`` as a binary buffer that carries ``name``, so messages name the upload, not "a buffer".
+
+    Examples
+    --------
+    >>> read_csv_text(named_bytes(b"\\xff\\xfe\\x00", "统计.csv"), name="`--capability`")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.PlannerError: `--capability` '统计.csv' is neither UTF-8 nor GB18030/GBK text ...
+    """
+    buf = io.BytesIO(bytes(data))
+    buf.name = os.path.basename(str(name))  # type: ignore[misc]
+    return buf
+
+
+def open_user_table(option: str, name: str, source: CsvSource) -> CsvSource:
+    """A planner's table for ``option`` (``--od``, ``--site`` ...) checked before any reader parses it.
+
+    The one gate of the command line (a path) and the app (uploaded bytes): a regular file
+    within :data:`geo.validate.MAX_CSV_BYTES`, text in UTF-8 or GB18030, and not empty (an
+    empty file is named with the columns ``option`` expects, :data:`geo.validate.EXPECTED_CSV`).
+
+    Parameters
+    ----------
+    option : str
+        The command-line option the table belongs to, e.g. ``"--od"``.
+    name : str
+        The file's name as the planner knows it (only its last part is shown).
+    source : path, bytes or binary file-like
+
+    Returns
+    -------
+    path or io.BytesIO
+        A path as given, or the bytes as a buffer carrying the upload's name, for the reader.
+
+    Examples
+    --------
+    >>> open_user_table("--od", "od.csv", b"")
+    Traceback (most recent call last):
+    geo.errors.PlannerError: --od 'od.csv' is empty: expected a header row with columns origin, destination, cost (or a square matrix with an adcode header); save the table as 'CSV UTF-8' from Excel
+    """
+    shown = os.path.basename(str(name).replace("\\", "/")) or str(name)
+    if isinstance(source, (str, os.PathLike)):
+        check_not_empty(read_csv_text(source, name=option), name=f"{option} {shown!r}", option=option)
+        return source
+    data = read_capped(source, name=f"{option} {shown!r}", max_bytes=MAX_CSV_BYTES)  # type: ignore[arg-type]
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    check_not_empty(read_csv_text(named_bytes(data, shown), name=option), name=f"{option} {shown!r}", option=option)
+    return named_bytes(data, shown)
 
 
 def _shown(source: object) -> str:
@@ -359,19 +438,14 @@ def read_csv_text(source: CsvSource, *, name: str) -> str:
     """
     label = f"{name} {_shown(source)}"
     if isinstance(source, (str, os.PathLike)):
+        path = check_regular_file(source, name=name, max_bytes=MAX_CSV_BYTES)  # no pipe, no device, a cap
         try:
-            raw: Any = Path(source).read_bytes()
+            raw: Any = path.read_bytes()
         except OSError as exc:
             msg = f"{label} could not be read: {exc}; check the file name"
             raise PlannerError(msg) from None
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        raw = bytes(source)
-    elif hasattr(source, "read"):
-        try:
-            raw = source.read()
-        except OSError as exc:
-            msg = f"{label} could not be read: {exc}; check the file name"
-            raise PlannerError(msg) from None
+    elif isinstance(source, (bytes, bytearray, memoryview)) or hasattr(source, "read"):
+        raw = read_capped(source, name=label, max_bytes=MAX_CSV_BYTES)  # type: ignore[arg-type]
     else:
         msg = f"{name} must be a file name, an open file or bytes; got {type(source).__name__}; pass the CSV's path"
         raise PlannerError(msg)
@@ -427,11 +501,19 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
         msg = f"`encoding` is not needed by read_csv_table (got {read_csv_kwargs['encoding']!r}): it finds UTF-8 or GB18030; drop it"
         raise PlannerError(msg)
     text = read_csv_text(source, name=name)
-    return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
+    try:
+        return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
+    except pd.errors.EmptyDataError:
+        raise PlannerError(_empty(f"{name} {_shown(source)}")) from None
+
+
+def _empty(label: str) -> str:
+    return (f"{label} is empty: expected a header row naming its columns and one row per record; "
+            "save the table as 'CSV UTF-8' from Excel")
 
 
 def read_commented_csv(
-    path_or_buffer: CsvSource, *, name: str = "`path_or_buffer`", **kwargs: object
+    path_or_buffer: CsvSource, *, name: str = "the CSV", **kwargs: object
 ) -> pd.DataFrame:
     """Read a CSV whose leading lines starting with ``#`` are comments.
 
@@ -462,4 +544,7 @@ def read_commented_csv(
     """
     text = read_csv_text(path_or_buffer, name=name)
     kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
+    try:
+        return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
+    except pd.errors.EmptyDataError:
+        raise PlannerError(_empty(f"{name} {_shown(path_or_buffer)}")) from None

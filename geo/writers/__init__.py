@@ -4,7 +4,7 @@ Formats (:data:`FORMATS`, id -> suffix, GDAL driver, writer function, the way ge
 maps file extensions to drivers): GeoPackage (every layer in one file), zipped Shapefiles
 (one set per layer, with ``.prj``, a ``.cpg`` declaring UTF-8, field names within 10
 characters and a CSV mapping them back to the full names), GeoJSON, CSV (UTF-8 with a
-byte-order mark, formulas defused) and GeoTIFF (float32, tiled, compressed, written in
+byte-order mark, formulas defused by :func:`guard_formulas`) and GeoTIFF (float32, tiled, compressed, written in
 windows). :func:`write_formats` writes layers, tables and rasters in every format at once
 into a folder, reprojecting each layer only once; bundling those files (which layers, a
 README, a zip) is :mod:`outputs.export`'s job.
@@ -54,7 +54,7 @@ from geo.writers._common import (
     unique_names,
 )
 from geo.writers._raster import GTIFF, export_geotiff
-from geo.writers._table import CSV, export_csv, layer_table, write_csv
+from geo.writers._table import CSV, export_csv, guard_formulas, layer_table, write_csv
 from geo.writers._vector import (
     GEOJSON,
     GPKG,
@@ -81,6 +81,7 @@ __all__ = [
     "export_geotiff",
     "export_shapefiles",
     "format_for_path",
+    "guard_formulas",
     "resolve_export_crs",
     "sanitize_name",
     "shorten_field_names",

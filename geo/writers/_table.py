@@ -5,6 +5,7 @@ Package-internal; :func:`export_csv` is re-exported by :mod:`geo.writers`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,8 +21,38 @@ from geo.writers._common import DEFAULT_CRS, resolve_export_crs, target_path
 #: The GDAL driver that reads these files back (they are written by pandas, not GDAL).
 CSV = "CSV"
 
-#: First characters that make Excel treat a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+#: First characters that make Excel or LibreOffice treat a cell as a formula (CSV injection, OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A plain negative number stays as it is ("-1.5" is data, "-2+3+cmd|..." is a formula).
+_PLAIN_NUMBER = re.compile(r"-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _risky(v: object) -> bool:
+    return isinstance(v, str) and v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v)
+
+
+def guard_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells that a spreadsheet would run as a formula get a leading ``'``.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR are defused (OWASP's CSV
+    injection list); a plain negative number such as ``-1.5`` is left alone. Every CSV the
+    project writes goes through this (:func:`export_csv`, the command line's ``--out`` and
+    standard output).
+
+    Examples
+    --------
+    >>> guard_formulas(pd.DataFrame({"a": ["=1+1", "-2+3+cmd|' /C calc'!A0", "-1.5", "ok"]}))["a"].tolist()
+    ["'=1+1", "'-2+3+cmd|' /C calc'!A0", '-1.5', 'ok']
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
+            continue
+        risky = s.map(_risky).astype(bool)
+        if risky.any():
+            out[col] = s.astype(object).where(~risky, "'" + s[risky].astype(str))
+    return out
 
 
 def export_csv(
@@ -39,8 +70,9 @@ def export_csv(
 
     A layer's geometry is written as ``lon``/``lat`` columns (or ``x``/``y`` in metres for
     EPSG:4547) when every feature is a point, otherwise as a ``wkt`` column, in ``crs``.
-    With ``protect_formulas``, text cells starting with ``=``, ``+``, ``@``, tab or CR get
-    a leading ``'`` so Excel shows them instead of running them (CSV injection).
+    With ``protect_formulas``, text cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR
+    get a leading ``'`` so Excel shows them instead of running them (CSV injection; see
+    :func:`guard_formulas`).
 
     Examples
     --------
@@ -90,16 +122,7 @@ def layer_table(layer: gpd.GeoDataFrame, geoms: np.ndarray, *, projected: bool) 
 def write_csv(df: pd.DataFrame, target: Path, *, protect_formulas: bool) -> Path:
     """Write ``df`` (the caller's own copy; it may be modified) as UTF-8-with-BOM CSV, atomically."""
     if protect_formulas:
-        for col in df.columns:
-            s = df[col]
-            if isinstance(s.dtype, pd.StringDtype):
-                risky = s.str.startswith(_FORMULA_START, na=False)
-            elif s.dtype == object:
-                risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
-            else:
-                continue
-            if risky.any():
-                df.loc[risky, col] = "'" + s[risky].astype(str)
+        df = guard_formulas(df)
     with atomic_path(target) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return target
