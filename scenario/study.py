@@ -14,7 +14,6 @@ Examples
 """
 from __future__ import annotations
 
-import io
 import logging
 import os
 import shlex
@@ -36,8 +35,8 @@ from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import unit_cost_matrix
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError
-from geo.io import read_vector
-from geo.upload import read_uploaded_vector
+from geo.io import open_user_table
+from geo.upload import read_exclusion_file
 from layers.evidence import load_dyeing_centres, load_transfer_parks, read_evidence_csv
 from layers.places import places_for_stage
 from outputs.explain import explain_result
@@ -278,10 +277,6 @@ INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "
                                  "--evidence": "evidence"}
 
 
-def _source(src: object) -> object:
-    return io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src
-
-
 def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", network: str = "road",
                       dyeing_parks: Sequence[str] = ()) -> Any:
     """The fit's inputs with the user's capability, OD, site and chain files in place of the defaults.
@@ -304,13 +299,15 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", netw
         "chain": load_chain_graph,
         "evidence": read_evidence_csv,
     }
-    kw = {INPUT_OPTIONS[opt]: readers[INPUT_OPTIONS[opt]](_source(src)) for opt, _name, src in files
+    # every file passes geo's one gate first (regular file, size cap, text, not empty), named as the planner knows it
+    kw = {INPUT_OPTIONS[opt]: readers[INPUT_OPTIONS[opt]](open_user_table(opt, name, src)) for opt, name, src in files
           if opt in INPUT_OPTIONS}
     return load_fit_inputs(level=level, network=network, dyeing_parks=tuple(dyeing_parks), **kw)
 
 
 def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFrame]:
-    """The ``--exclude-areas`` layers by file name: a path read with GDAL, an upload checked as one.
+    """The ``--exclude-areas`` layers by file name, from a path or an upload, checked by the one validator
+    (:func:`geo.upload.read_exclusion_file`), so the command line and the app refuse alike.
 
     Examples
     --------
@@ -323,8 +320,7 @@ def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFra
     for opt, name, src in files:
         if opt != "--exclude-areas":
             continue
-        out[name] = (read_uploaded_vector(bytes(src), name, name="exclusion areas")
-                     if isinstance(src, (bytes, bytearray)) else read_vector(src))
+        out[name] = read_exclusion_file(bytes(src) if isinstance(src, (bytes, bytearray)) else src, name)
     return out
 
 
