@@ -14,7 +14,8 @@ flow prefers the best-fitting destinations. Ineligible destinations (a constrain
 rather than an infeasibility error.
 
 Amounts are scaled to integers (``AMOUNT_SCALE`` = 1000 steps per unit, i.e. three decimals)
-because network simplex is exact only on integers.
+because network simplex is exact only on integers; amounts and room are capped at
+:data:`analysis.weights.MAX_AMOUNT` (10^12), so the steps stay exact 64-bit integers.
 """
 from __future__ import annotations
 
@@ -118,8 +119,9 @@ def allocate_capacity(
     Raises
     ------
     PlannerError
-        Unknown origin or destination; amounts or room that are not finite numbers >= 0
-        (:func:`analysis.weights.check_amounts`). Too little room is not an
+        Unknown origin or destination; amounts or room that are not finite numbers from 0
+        to :data:`analysis.weights.MAX_AMOUNT` (:func:`analysis.weights.check_amounts`; larger
+        ones would overflow the integer steps of the flow). Too little room is not an
         error: see ``shortfall`` and ``message``.
 
     Examples

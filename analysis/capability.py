@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.assumptions import CITY_WIDE_FACTOR, PLACE_CAPABILITY, POLICY_GRADES
 from analysis.designations import designations_from_places
+from analysis.weights import MAX_AMOUNT
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
@@ -314,8 +315,8 @@ def read_capability_csv(
         message says to save it as 'CSV UTF-8').
     LayerValidationError
         One error listing every problem: unknown adcodes (with examples and where to find
-        the list), unknown stages (with the valid ids), non-numeric, negative or infinite
-        values, and duplicated units or stages.
+        the list), unknown stages (with the valid ids), non-numeric, negative, infinite or
+        huge values (above :data:`analysis.weights.MAX_AMOUNT`), and duplicated units or stages.
 
     Examples
     --------
@@ -372,6 +373,10 @@ def _values(text: pd.Series, *, blank_is_zero: bool) -> tuple[pd.Series, list[st
     neg = arr < 0
     if neg.any():
         problems.append(f"negative value(s) {arr[neg][:6].tolist()} in data row(s) {(np.flatnonzero(neg)[:8] + 1).tolist()}; statistics must be >= 0")
+    huge = np.isfinite(arr) & (arr > MAX_AMOUNT)  # sums of such values overflow and the shares silently become 0
+    if huge.any():
+        problems.append(f"value(s) {arr[huge][:6].tolist()} in data row(s) {(np.flatnonzero(huge)[:8] + 1).tolist()} "
+                        f"are larger than any statistic; values must be at most {MAX_AMOUNT:g} (check the unit)")
     return v, problems
 
 

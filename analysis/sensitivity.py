@@ -19,11 +19,50 @@ from analysis.fit import FitResult
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
 from geo.errors import PlannerError
 
-__all__ = ["run_sensitivity", "SENSITIVITY_COLUMNS"]
+__all__ = ["run_sensitivity", "SENSITIVITY_COLUMNS", "MAX_DRAWS", "check_draws", "check_seed"]
 
 log = logging.getLogger(__name__)
 
 SENSITIVITY_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "p_first", "p_top3", "mean_rank")
+#: ASSUMPTION: most weight draws in one run. 10,000 settle p_first to about +-0.005 (design: about a second);
+#: ten times that is the cap, so a typo (10**8) is refused instead of filling the memory.
+MAX_DRAWS = 100_000
+#: Draws ranked at once: memory stays a few MB whatever the number of draws.
+_BLOCK = 10_000
+
+
+def check_draws(n: object, *, name: str = "n", minimum: int = 1) -> int:
+    """``n`` as a whole number of draws from ``minimum`` to :data:`MAX_DRAWS`, or one PlannerError.
+
+    Examples
+    --------
+    >>> check_draws(10**9, name="--draws")
+    Traceback (most recent call last):
+    geo.errors.PlannerError: `--draws` must be a whole number from 1 to at most 100000, got 1000000000; 10000 draws settle the shares to about 0.005
+    """
+    ok = isinstance(n, (int, np.integer)) and not isinstance(n, bool) and minimum <= int(n) <= MAX_DRAWS
+    if not ok:
+        msg = (f"`{name.strip('`')}` must be a whole number from {minimum} to at most {MAX_DRAWS}, got {n!r}; "
+               "10000 draws settle the shares to about 0.005")
+        raise PlannerError(msg)
+    return int(n)  # type: ignore[arg-type]
+
+
+def check_seed(seed: object, *, name: str = "seed") -> int | None:
+    """``seed`` as a whole number >= 0 (or None for a fresh one), or one PlannerError naming ``name``.
+
+    Examples
+    --------
+    >>> check_seed(-1, name="--seed")
+    Traceback (most recent call last):
+    geo.errors.PlannerError: `--seed` must be a whole number >= 0 (or none), got -1; e.g. 0
+    """
+    if seed is None:
+        return None
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or int(seed) < 0:
+        msg = f"`{name.strip('`')}` must be a whole number >= 0 (or none), got {seed!r}; e.g. 0"
+        raise PlannerError(msg)
+    return int(seed)
 
 
 def run_sensitivity(
@@ -45,11 +84,11 @@ def run_sensitivity(
         Centre of the draws; default the result's weights, else
         :data:`analysis.weights.DEFAULT_WEIGHTS`.
     n : int
-        Number of draws.
+        Number of draws, 1 .. :data:`MAX_DRAWS`.
     seed : int or None
-        Seed of ``numpy.random.default_rng``; the same seed gives the same table.
+        Seed of ``numpy.random.default_rng`` (>= 0); the same seed gives the same table.
     concentration : float
-        Dirichlet concentration (sum of alphas); larger = tighter around ``weights``.
+        Dirichlet concentration (sum of alphas), finite and > 0; larger = tighter around ``weights``.
 
     Returns
     -------
@@ -79,11 +118,14 @@ def run_sensitivity(
     if miss:
         msg = f"`result_or_components` lacks column(s) {miss}; pass a FitResult or its table"
         raise PlannerError(msg)
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        msg = f"`n` must be a whole number of draws >= 1, got {n!r}"
-        raise PlannerError(msg)
-    if not np.isfinite(concentration) or concentration <= 0:
-        msg = f"`concentration` must be > 0, got {concentration!r}; 50 is the default"
+    n = check_draws(n, name="n")
+    seed = check_seed(seed, name="seed")
+    try:
+        conc = float(concentration)
+    except (TypeError, ValueError):
+        conc = float("nan")
+    if not np.isfinite(conc) or conc <= 0:
+        msg = f"`concentration` must be a finite number > 0, got {concentration!r}; 50 is the default"
         raise PlannerError(msg)
     if "eligible" in table.columns:
         table = table[table["eligible"].astype(bool)]
@@ -98,24 +140,31 @@ def run_sensitivity(
     centre = np.array([w[c] for c in COMPONENTS])
     pos = centre > 0
     rng = np.random.default_rng(seed)
-    draws = rng.dirichlet(concentration * centre[pos], size=int(n))  # (n, c+)
-    scores = draws @ comp[:, pos].T  # (n, units): every draw at once
-    order = np.argsort(-scores, axis=1, kind="stable")
+    draws = rng.dirichlet(conc * centre[pos], size=n)  # (n, c+)
     u = comp.shape[0]
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, u + 1), order.shape), axis=1)
+    first = np.zeros(u, np.int64)
+    top3 = np.zeros(u, np.int64)
+    rank_sum = np.zeros(u, np.float64)
+    for b0 in range(0, n, _BLOCK):  # ranked in blocks: memory stays small for any n
+        scores = draws[b0:b0 + _BLOCK] @ comp[:, pos].T  # (block, units)
+        order = np.argsort(-scores, axis=1, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, u + 1), order.shape), axis=1)
+        first += np.bincount(order[:, 0], minlength=u)
+        top3 += (ranks <= 3).sum(axis=0)
+        rank_sum += ranks.sum(axis=0)
     out = pd.DataFrame({
         "adcode": table["adcode"].astype(str),
         "name_zh": table["name_zh"],
         "name_en": table["name_en"],
-        "p_first": np.bincount(order[:, 0], minlength=u) / n,
-        "p_top3": (ranks <= 3).mean(axis=0),
-        "mean_rank": ranks.mean(axis=0),
+        "p_first": first / n,
+        "p_top3": top3 / n,
+        "mean_rank": rank_sum / n,
     })
     out = out.sort_values(["p_first", "mean_rank", "adcode"], ascending=[False, True, True]).reset_index(drop=True)
-    out.attrs["params"] = {"n": int(n), "seed": seed, "concentration": float(concentration), "weights": w}
+    out.attrs["params"] = {"n": int(n), "seed": seed, "concentration": conc, "weights": w}
     out.attrs["assumptions"] = [
-        f"ASSUMPTION: weights drawn from Dirichlet({concentration:g} x w) around the chosen weights; "
+        f"ASSUMPTION: weights drawn from Dirichlet({conc:g} x w) around the chosen weights; "
         "components with weight 0 stay 0"
     ]
     return out

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE
 from geo.errors import PlannerError
 from geo.io import CsvSource, read_csv_text
+from geo.validate import check_unique_keys
 
 __all__ = [
     "COMPONENTS",
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_WEIGHTS_NOTE",
     "RANDOM_INDEX",
     "AHPResult",
+    "MAX_AMOUNT",
     "check_amounts",
     "complete_reciprocal",
     "normalise_weights",
@@ -40,7 +42,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-
+#: ASSUMPTION: the largest amount, room, weight or statistic accepted (10^12 in its own unit: a trillion
+#: yuan, tonnes or firms is beyond any Guangdong figure). Larger numbers are typing errors, and near the
+#: float limit (1e308) sums overflow to infinity and the model's shares silently become 0.
+MAX_AMOUNT = 1e12
 
 
 #: Saaty's random index RI(n) for n = 1..10 (Saaty 1980).
@@ -48,7 +53,7 @@ RANDOM_INDEX: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 
 
 
 def _amount_problems(values: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
-    """The one rule for named amounts: each a finite number >= 0.
+    """The one rule for named amounts: each a finite number from 0 to :data:`MAX_AMOUNT`.
 
     Returns the values as floats (keys as stripped strings) and one problem string per
     value that breaks the rule; a non-number is left out of the values.
@@ -63,12 +68,14 @@ def _amount_problems(values: Mapping[str, object]) -> tuple[dict[str, float], li
             continue
         if not np.isfinite(fv) or fv < 0:
             problems.append(f"{k}={v!r} must be a finite number >= 0")
+        elif fv > MAX_AMOUNT:
+            problems.append(f"{k}={fv:g} is more than the largest amount accepted, at most {MAX_AMOUNT:g}")
         out[str(k).strip()] = fv
     return out, problems
 
 
 def check_amounts(values: Mapping[str, object], *, name: str) -> dict[str, float]:
-    """Check that every value is a finite number >= 0 and return them as floats.
+    """Check that every value is a finite number from 0 to :data:`MAX_AMOUNT` and return them as floats.
 
     The rule shared by fit weights (:func:`normalise_weights`) and the capacity and room
     of :func:`analysis.allocation.allocate_capacity`.
@@ -89,7 +96,7 @@ def check_amounts(values: Mapping[str, object], *, name: str) -> dict[str, float
     ------
     PlannerError
         One message naming ``name`` and listing every value that is not a number, not
-        finite or negative.
+        finite, negative or above :data:`MAX_AMOUNT`.
 
     Examples
     --------
@@ -151,18 +158,19 @@ def parse_weights(text: str) -> dict[str, float]:
     >>> parse_weights("policy=1, site=1")["site"]
     0.5
     """
-    out: dict[str, float] = {}
+    pairs: list[tuple[str, float]] = []
     for part in filter(None, (p.strip() for p in str(text).split(","))):
         name, sep, value = part.partition("=")
         if not sep:
             msg = f"`weights` entry {part!r} has no '='; write component=value, e.g. 'upstream=0.3,policy=0.4'"
             raise PlannerError(msg)
         try:
-            out[name.strip()] = float(value)
+            pairs.append((name.strip(), float(value)))
         except ValueError:
             msg = f"`weights` entry {part!r}: {value.strip()!r} is not a number; write e.g. 'upstream=0.3'"
             raise PlannerError(msg) from None
-    return normalise_weights(out)
+    check_unique_keys(pairs, name="`weights`")  # a repeated component would keep its last value silently
+    return normalise_weights(dict(pairs))
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,7 @@ def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPR
     """
     if isinstance(matrix, pd.DataFrame):
         labels = tuple(str(i) for i in matrix.index)
+        check_unique_keys(labels, name="`matrix` criteria")
         if list(map(str, matrix.columns)) != list(labels):
             msg = (
                 f"`matrix` rows {list(labels)} and columns {list(map(str, matrix.columns))} must name the same "
@@ -381,6 +390,7 @@ def read_ahp_csv(path: CsvSource) -> pd.DataFrame:
         msg = "AHP CSV is empty; expected a header row of criteria and one row per criterion"
         raise PlannerError(msg)
     header = [c.strip() for c in rows[0][1:]]
+    check_unique_keys(header, name="AHP CSV header")  # a repeated criterion would share its weight unseen
     names, data = [], []
     for i, r in enumerate(rows[1:], start=2):
         if len(r) != len(header) + 1:

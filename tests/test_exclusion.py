@@ -40,12 +40,18 @@ def test_share_threshold_decides() -> None:
 
 
 def test_multipart_overlapping_and_invalid_areas() -> None:
-    bowtie = Polygon([(20_000, 0), (30_000, 10_000), (30_000, 0), (20_000, 10_000)])  # self-intersecting
-    multi = MultiPolygon([box(0, 0, 6_000, 10_000), box(3_000, 0, 8_000, 10_000)])  # overlaps itself: 80 % of a
-    got = units_in_areas(_areas(multi, bowtie, Polygon()), units=_units(), min_share=0.5)
+    multi = MultiPolygon([box(0, 0, 3_000, 10_000), box(20_000, 0, 25_000, 10_000)])  # 30 % of a, 50 % of c
+    overlapping = box(2_000, 0, 8_000, 10_000)  # another feature over a: with multi, 80 % of a
+    got = units_in_areas(_areas(multi, overlapping), units=_units(), min_share=0.5)
     assert got["adcode"].tolist() == ["a", "c"]
     assert got.set_index("adcode")["share"]["a"] == pytest.approx(0.8, abs=1e-3)
     assert got.set_index("adcode")["share"]["c"] == pytest.approx(0.5, abs=1e-3)
+    # a self-intersecting ring is refused, not repaired behind the planner's back (a repair can cover nothing)
+    bowtie = Polygon([(20_000, 0), (30_000, 10_000), (30_000, 0), (20_000, 10_000)])
+    with pytest.raises(PlannerError, match="Self-intersection.*Fix geometries"):
+        units_in_areas(_areas(multi, bowtie), units=_units())
+    with pytest.raises(PlannerError, match="no geometry, e.g. rows \\[1\\]"):
+        units_in_areas(_areas(multi, Polygon()), units=_units())
 
 
 def test_any_crs_is_reprojected_and_input_untouched() -> None:
