@@ -122,8 +122,12 @@ window.GD_MAP = function (map, D) {
     var head = list.length > 1 ? '<div class="gd-here">' + T.here.replace("{n}", list.length) + "</div>" : "";
     var html = head + list.map(function (it, i) { return section(it, i === 0); }).join("");
     var h = Math.max(160, Math.min(380, map.getSize().y - 150));
-    L.popup({maxWidth: 400, minWidth: 260, maxHeight: h, className: "gd-popup", autoPanPadding: [16, 16]})
-      .setLatLng(ll).setContent(html).openOn(map);
+    var popup = L.popup({maxWidth: 400, minWidth: 260, maxHeight: h, className: "gd-popup",
+                         autoPanPadding: [16, 16]}).setLatLng(ll).setContent(html).openOn(map);
+    // scrolls however many sections the planner opens (Leaflet sizes a popup only when it opens)
+    var content = popup.getElement().querySelector(".leaflet-popup-content");
+    content.style.maxHeight = h + "px";
+    content.style.overflowY = "auto";
   }
   function onClick(e) {
     L.DomEvent.stopPropagation(e);
@@ -203,6 +207,14 @@ window.GD_MAP = function (map, D) {
   };
   legend.addTo(map);
   map.on("overlayadd overlayremove", function () { drawLegend(legend.getContainer()); });
+  // an open popup comes first: the legend folds while it is open and unfolds after
+  var foldedForPopup = false;
+  map.on("popupopen", function () {
+    if (legendOpen) { legendOpen = false; foldedForPopup = true; drawLegend(legend.getContainer()); }
+  });
+  map.on("popupclose", function () {
+    if (foldedForPopup) { legendOpen = true; foldedForPopup = false; drawLegend(legend.getContainer()); }
+  });
 
   // --------------------------------------------------------------------- layer control, collapsed
   if (D.control && groups.length) {
@@ -228,11 +240,11 @@ window.GD_MAP = function (map, D) {
     var b = e[2], bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
     if (mark) map.removeLayer(mark);
     if (b[0] === b[2] && b[1] === b[3]) {
-      map.setView(bounds.getCenter(), Math.max(map.getZoom(), 11));
+      map.setView(bounds.getCenter(), Math.max(map.getZoom(), 11), {animate: false});
       mark = L.circleMarker(bounds.getCenter(), {radius: 16, color: "#e7298a", weight: 3, fill: false,
                                                  interactive: false}).addTo(map);
     } else {
-      map.fitBounds(bounds, {maxZoom: 11, padding: [24, 24]});
+      map.fitBounds(bounds, {maxZoom: 11, padding: [24, 24], animate: false});
       mark = L.rectangle(bounds, {color: "#e7298a", weight: 2, fill: false, dashArray: "6 4",
                                   interactive: false}).addTo(map);
     }
@@ -277,7 +289,13 @@ window.GD_MAP = function (map, D) {
   }
 
   // --------------------------------------------------------------------- first view: the province
-  if (D.bounds) map.fitBounds(D.bounds, {padding: [8, 8]});
+  // (room kept beside it for the open legend where the map is wide enough, so the legend hides
+  // no part of the province, Chaoshan included)
+  if (D.bounds) {
+    var room = legendOpen ? legend.getContainer().offsetWidth + 14 : 0;
+    if (map.getSize().x - room < 420) room = 0;
+    map.fitBounds(D.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8 + room, 8]});
+  }
   labelZoom();
   map._gdItems = items;
   map._gdSearch = function (q) { var h = find(q); if (h.length) go(h[0]); return h.map(function (e) { return e[0]; }); };

@@ -2,12 +2,14 @@
 
 Starts ``streamlit run app.py`` on a free loopback port, opens it in headless Chromium
 (selenium + chromedriver from Debian's chromium-driver), and checks that Leaflet actually
-draws the layers offline (no CDN), that the layer control lists every layer, and that a
-click on a feature opens a popup carrying its clause.
+draws the layers offline (no CDN) with a legend and a search box, that every stacked point
+can be clicked and a click lists everything under it, that popups are readable and carry
+their clause, that the Gaode basemap shifts the layers to GCJ-02, and the transfer-fit page.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +22,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -97,62 +100,199 @@ def _enter_map_iframe(drv: webdriver.Chrome, timeout: float = 60) -> None:
     WebDriverWait(drv, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
 
 
-def test_map_draws_every_layer_offline(server: str, browser: webdriver.Chrome) -> None:
+def _wait_drawn(drv: webdriver.Chrome, timeout: float = 60) -> None:
+    """Until webmap.js has drawn every layer (its feature list is on the map object)."""
+    WebDriverWait(drv, timeout).until(lambda d: d.execute_script(
+        "return !!(window.gdMap && window.gdMap._gdItems && window.gdMap._gdItems.length)"))
+
+
+def _shot(drv: webdriver.Chrome, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    drv.switch_to.default_content()
+    drv.save_screenshot(str(SHOTS / name))
+
+
+def test_map_draws_every_layer_offline_with_a_legend_and_one_layer_control(server: str,
+                                                                            browser: webdriver.Chrome) -> None:
     from layers.registry import LAYERS
 
     browser.get(server)
     _enter_map_iframe(browser)
-    WebDriverWait(browser, 60).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) > 50
-    )
-    labels = [e.text.strip() for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")]
+    _wait_drawn(browser)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) >= 30  # regions, cities, ...
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".gd-pt .gd-shape")) >= 40  # every point, its own symbol
+    legend = browser.find_element(By.CSS_SELECTOR, ".gd-legend").text
     for spec in LAYERS:
-        assert any(spec.title_zh in lab for lab in labels), (spec.id, labels)
-    # Leaflet came from the app itself, not a CDN
-    scripts = browser.execute_script(
-        "return Array.from(document.scripts).map(s => s.src).filter(s => s)"
-    )
+        assert (spec.title_zh in legend) == spec.show, (spec.id, legend)  # the layers shown, and only those
+    assert "珠三角" in legend and "粤东" in legend  # the regions' colours
+    # the sidebar list is the page's one layer control: none inside the map
+    assert not browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers")
+    # Leaflet came from the app itself, not a CDN; its attribution carries no flag
+    scripts = browser.execute_script("return Array.from(document.scripts).map(s => s.src).filter(s => s)")
     assert any("/app/static/leaflet/leaflet.js" in s for s in scripts), scripts
     assert not any("cdn" in s for s in scripts), scripts
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    attribution = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-attribution")
+    assert "Leaflet" in attribution.text and "<svg" not in attribution.get_attribute("innerHTML")
+    # the first view holds the whole province, Chaoshan included, and city names are written on it
+    inside = browser.execute_script(
+        "var b = window.gdMap.getBounds(); return b.contains([20.3, 109.7]) && b.contains([25.4, 117.2]);")
+    assert inside
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".gd-label")]
+    assert "汕头市" in labels and "广州市" in labels
     browser.switch_to.default_content()
-    browser.save_screenshot(str(SHOTS / "map_zh.png"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAppDeployButton']")
+    _shot(browser, "map_zh.png")
 
 
 def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.Chrome) -> None:
     browser.get(server)
     _enter_map_iframe(browser)
-    WebDriverWait(browser, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) > 50)
-    # open the popup of the Shantou-Chaozhou-Jieyang zone through Leaflet's own API: find the
-    # GeoJSON layer holding it and fire a click at its centre
+    _wait_drawn(browser)
+    # open the popup of the Shantou-Chaozhou-Jieyang zone through Leaflet's own API
     text = browser.execute_script(
         """
-        var found = null;
-        for (var k in window) {
-          var v = window[k];
-          if (v && v instanceof L.Map) {
-            v.eachLayer(function (l) {
-              if (!found && l.feature && l.feature.properties &&
-                  String(l.feature.properties.name_zh || '').indexOf('汕头潮州揭阳') >= 0) {
-                var c = l.getBounds().getCenter();
-                l.fire('click', {latlng: c}, true);  // propagate to the GeoJSON group that owns the popup
-                found = l;
-              }
-            });
-          }
-        }
-        return found ? 'clicked' : 'none';
+        var it = window.gdMap._gdItems.filter(function (i) {
+          return String(i.feature.properties.name_zh || '').indexOf('汕头潮州揭阳') >= 0; })[0];
+        if (!it) return 'none';
+        it.layer.fire('click', {latlng: it.layer.getBounds().getCenter()});
+        return 'clicked';
         """
     )
     assert text == "clicked"
     popup = WebDriverWait(browser, 20).until(
         EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content"))
     )
-    assert "§3" in popup.text
-    assert "汕头" in popup.text
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.switch_to.default_content()
-    browser.save_screenshot(str(SHOTS / "map_popup.png"))
+    text = browser.execute_script("return arguments[0].innerText", popup)  # scrolled part included
+    assert "§3" in text and "汕头" in text
+    # readable: the label column is not broken one character per line, the popup fits the map and scrolls
+    th = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content details[open] th")
+    assert th.size["height"] < 24, th.size
+    box = browser.execute_script(
+        "var p = document.querySelector('.leaflet-popup-content'), m = window.gdMap.getContainer();"
+        "return [p.getBoundingClientRect().width, p.getBoundingClientRect().height, m.clientHeight,"
+        " getComputedStyle(p).overflowY];")
+    assert 240 <= box[0] <= 420 and box[1] <= box[2] - 100 and box[3] == "auto", box
+    # the clause and the source come before what the feature is
+    heads = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content details[open] th")]
+    assert heads.index("政策条款") < heads.index("类别") and heads.index("来源") < heads.index("类别"), heads
+    _shot(browser, "map_popup.png")
+
+
+def test_every_stacked_point_can_be_clicked_and_a_click_lists_everything_there(server: str,
+                                                                             browser: webdriver.Chrome) -> None:
+    browser.get(server)
+    _enter_map_iframe(browser)
+    _wait_drawn(browser)
+    stacks = browser.execute_script(
+        """
+        var by = {};
+        window.gdMap._gdItems.filter(function (i) { return i.pt; }).forEach(function (i) {
+          var k = i.latlng.lat.toFixed(5) + ',' + i.latlng.lng.toFixed(5); (by[k] = by[k] || []).push(i); });
+        return Object.keys(by).map(function (k) { return [k, by[k].length]; })
+          .sort(function (a, b) { return b[1] - a[1]; });
+        """
+    )
+    key, size = stacks[0]
+    assert size >= 5, stacks[:3]  # Guangzhou's city seat holds several places
+    shapes = browser.execute_script(
+        """
+        return window.gdMap._gdItems.filter(function (i) {
+          return i.pt && (i.latlng.lat.toFixed(5) + ',' + i.latlng.lng.toFixed(5)) === arguments[0]; })
+          .map(function (i) { return [i.layer._icon.querySelector('.gd-shape'), i.feature.properties.name_zh]; });
+        """.replace("arguments[0]", repr(key))
+    )
+    centres = []
+    for shape, _name in shapes:
+        r = shape.rect
+        centres.append((r["x"] + r["width"] / 2, r["y"] + r["height"] / 2))
+    gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(centres) for b in centres[i + 1:]]
+    assert min(gaps) >= 8, gaps  # spread apart, none hidden under another
+    for shape, name in shapes:
+        browser.execute_script("window.gdMap.closePopup();")
+        time.sleep(0.5)  # the previous popup's pan has ended
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", shape)
+        ActionChains(browser).move_to_element(shape).click().perform()  # a real click on the symbol
+        try:
+            first = WebDriverWait(browser, 10).until(
+                EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content .gd-name")))
+        except Exception:
+            r = shape.rect
+            hit = browser.execute_script(
+                "var e = document.elementFromPoint(arguments[0], arguments[1]); return e && e.outerHTML.slice(0, 200);",
+                r["x"] + r["width"] / 2, r["y"] + r["height"] / 2)
+            pytest.fail(f"no popup after a click on {name!r} at {r}: the click hit {hit}")
+        assert first.text == name
+        here = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .gd-here").text
+        assert int(re.search(r"\d+", here).group()) >= size  # every place at that point, and the areas under it
+        assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content details")) >= size
+    _shot(browser, "map_stack.png")
+
+
+def test_click_inside_guangzhou_lists_the_zone_the_pole_and_the_city(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server)
+    _enter_map_iframe(browser)
+    _wait_drawn(browser)
+    browser.execute_script("window.gdMap.setView([23.55, 113.55], 9);")  # Conghua/Zengcheng, away from symbols
+    time.sleep(0.5)
+    x, y = browser.execute_script("var p = window.gdMap.latLngToContainerPoint([23.55, 113.55]); return [p.x, p.y];")
+    container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
+    w, h = container.size["width"], container.size["height"]
+    ActionChains(browser).move_to_element_with_offset(container, int(x - w / 2), int(y - h / 2)).click().perform()
+    WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content")))
+    kinds = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .gd-kind")]
+    names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .gd-name")]
+    assert any(k.startswith("两极") for k in kinds) and any(k.startswith("三区") for k in kinds), kinds
+    assert "广州市" in names and any(k.startswith("四大区域") for k in kinds), (names, kinds)
+
+
+def test_search_finds_a_town_by_chinese_name_and_pinyin_and_zooms_to_it(server: str,
+                                                                       browser: webdriver.Chrome) -> None:
+    browser.get(server)
+    _enter_map_iframe(browser)
+    _wait_drawn(browser)
+    for query in ("新塘", "Humen"):
+        box = browser.find_element(By.CSS_SELECTOR, ".gd-search input")
+        box.clear()
+        box.send_keys(query)
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".gd-search li"))
+        box.send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: d.execute_script("return window.gdMap.getZoom() >= 10"))
+        found = browser.execute_script("return window.gdMap._gdFound")
+        lat, lng = browser.execute_script("var c = window.gdMap.getCenter(); return [c.lat, c.lng];")
+        want = {"新塘": (23.12, 113.6), "Humen": (22.815, 113.673)}[query]
+        assert found.startswith({"新塘": "新塘牛仔", "Humen": "虎门女装"}[query]), found
+        assert abs(lat - want[0]) < 0.02 and abs(lng - want[1]) < 0.02, (query, lat, lng)
+    _shot(browser, "map_search.png")
+
+
+def test_gaode_basemap_shifts_the_layers_to_gcj02(server: str, browser: webdriver.Chrome) -> None:
+    from geo.gcj02 import wgs84_to_gcj02
+
+    browser.get(server)
+    _enter_map_iframe(browser)
+    _wait_drawn(browser)
+    xintang = "return window.gdMap._gdItems.filter(function (i) { return i.feature.properties.name_zh === '新塘牛仔'; })" \
+              "[0].latlng"
+    plain = browser.execute_script(xintang)
+    assert (plain["lat"], plain["lng"]) == pytest.approx((23.12, 113.6), abs=1e-6)  # WGS84 without tiles
+    _click_radio(browser, "底图", "高德地图", sidebar=True)
+    deadline, shifted = time.time() + 60, None
+    while time.time() < deadline and not shifted:
+        try:  # the map iframe is replaced when the basemap changes
+            _enter_map_iframe(browser, timeout=10)
+            _wait_drawn(browser, timeout=10)
+            tiles = browser.execute_script("return Array.from(document.querySelectorAll('img.leaflet-tile'))"
+                                           ".map(function (t) { return t.src; })")
+            if tiles and all("autonavi.com" in t for t in tiles):
+                shifted = browser.execute_script(xintang)
+        except Exception:
+            time.sleep(0.5)
+    assert shifted, "the Gaode tiles never appeared"
+    lon, lat = wgs84_to_gcj02(113.6, 23.12)
+    assert (shifted["lat"], shifted["lng"]) == pytest.approx((float(lat), float(lon)), abs=1e-6)
+    assert 300 < abs(shifted["lng"] - 113.6) * 102_000 < 800  # a few hundred metres east, as GCJ-02 does here
+    attribution = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-attribution").text
+    assert "高德" in attribution
 
 
 # ----------------------------------------------------------------------------- transfer-fit page
@@ -238,8 +378,15 @@ def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chr
     strokes = [p.get_attribute("stroke") for p in browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")]
     assert strokes.count("#e6550d") >= 2  # the default allocation's flow lines
     assert strokes.count("#d7301f") == 1  # the origin outline
-    legend = browser.find_element(By.CSS_SELECTOR, ".leaflet-container").text
-    assert "承接适宜性得分" in legend
+    legend = browser.find_element(By.CSS_SELECTOR, ".gd-legend").text
+    assert "承接适宜性得分" in legend and "0.8–1.0" in legend and "产能转移流向" in legend
+    widths = {p.get_attribute("stroke-width") for p in browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")
+              if p.get_attribute("stroke") == "#e6550d"}
+    assert widths == {"10"}, widths  # the default 50 + 50: both lines as wide as the largest amount
+    # one layer control, collapsed to a button until the planner opens it
+    (control,) = browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers")
+    assert "leaflet-control-layers-expanded" not in control.get_attribute("class")
+    assert control.size["width"] < 60 and control.size["height"] < 60, control.size
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.switch_to.default_content()
     browser.save_screenshot(str(SHOTS / "fit_page.png"))
