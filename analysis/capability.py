@@ -422,5 +422,6 @@ def _long_from_wide(body: pd.DataFrame, header: list[str], keys: list[str]) -> t
         v, p = _values(body.iloc[:, i], blank_is_zero=True)
         problems += [f"column {header[i]!r}: {x}" for x in p]
         parts.append(pd.DataFrame({"adcode": codes, "stage": s, "value": v}))
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"adcode": codes, "stage": [], "value": []})
+    long = (pd.concat(parts, ignore_index=True) if parts
+            else pd.DataFrame({"adcode": pd.Series([], dtype=object), "stage": [], "value": []}))
     return long, problems

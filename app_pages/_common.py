@@ -7,6 +7,7 @@ for them go through the text catalogue, so a language switch changes words, not 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -116,3 +117,22 @@ def component_columns(lang: str) -> dict[str, object]:
     cfg["score"] = st.column_config.ProgressColumn(tr("component.score", lang), min_value=0.0,
                                                    max_value=1.0, format="%.3f")
     return cfg
+
+
+#: Characters Markdown (and Streamlit's LaTeX and HTML) would read as markup.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def escape_markdown(text: object) -> str:
+    r"""``text`` shown as it is by ``st.markdown`` / ``st.error``: every markup character escaped.
+
+    For anything holding a planner's string (an upload's name, a message naming it, a place
+    name from an uploaded table): ``**x**``, ``[a](javascript:...)``, ``<img>`` and ``$x$``
+    stay text. Line breaks stay line breaks.
+
+    Examples
+    --------
+    >>> print(escape_markdown("红线 [x](javascript:1) **b**"))
+    红线 \[x\]\(javascript\:1\) \*\*b\*\*
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")

@@ -97,7 +97,8 @@ def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[st
     """The GIS export (layers, and the fit's scores and flows when ``s`` is given) as one file."""
     fit = cached_fit(s, uploads) if s is not None else None
     alloc = cached_allocation(s, uploads) if (s is not None and s.allocate and s.room) else None
-    bundle = collect_export(fit, layer_ids=list(layer_ids), allocation=alloc, resolution_m=resolution_m)
+    bundle = collect_export(fit, layer_ids=list(layer_ids), allocation=alloc, resolution_m=resolution_m,
+                            rasters=fmt in ("tif", "all"))  # the score raster only for the formats that hold it
     return export_bytes(bundle, fmt, crs=crs)
 
 

@@ -15,6 +15,7 @@ from app_pages._common import (
     cached_layer,
     current_basemap,
     current_lang,
+    escape_markdown,
     layer_title,
 )
 from layers.registry import LAYERS, get_layer_spec
@@ -34,7 +35,7 @@ def feature_panel(lang: str, chosen: tuple[str, ...]) -> None:
     try:
         gdf = cached_layer(layer_id)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     table = popup_fields(get_layer_spec(layer_id), gdf, lang=lang)
     st.caption(tr("app.n_features", lang, n=len(table)))
@@ -52,7 +53,7 @@ def layout_page() -> None:
         # the slow parts (loading, simplifying, GeoJSON text) are cached inside outputs.webmap
         m = build_map(chosen, lang=lang, basemap=basemap, layer_control=False)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
     else:
         st_folium(m, key="layout_map", height=640, use_container_width=True, returned_objects=[])
         st.caption(tr("app.map_help", lang) + " " + tr("app.precision_note", lang))

@@ -22,7 +22,7 @@ from outputs.text import tr
 from outputs.webmap import build_map
 from scenario.compare import build_comparison_report, difference_frame, rank_changes
 from scenario.exchange import scenario_file_bytes
-from app_pages._common import cached_units, current_basemap, current_lang, unit_label
+from app_pages._common import cached_units, current_basemap, current_lang, escape_markdown, unit_label
 from app_pages._scenarios import (
     cached_comparison,
     current_widgets,
@@ -41,7 +41,7 @@ FIT_PAGE = "app_pages/transfer_fit.py"
 
 
 def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
+    return escape_markdown(" ".join(str(exc).split()))  # scenario and file names are the planner's: shown as text
 
 
 def _say(kind: str, text: str) -> None:
@@ -69,7 +69,7 @@ def _rename(old: str, lang: str) -> None:
         _say("error", _one_line(exc))
         return
     st.session_state["scn_pick"] = new
-    _say("success", tr("app.scn.renamed", lang, old=old, new=new))
+    _say("success", tr("app.scn.renamed", lang, old=escape_markdown(old), new=escape_markdown(new)))
 
 
 def _duplicate(name: str, lang: str) -> None:
@@ -79,7 +79,7 @@ def _duplicate(name: str, lang: str) -> None:
     except PlannerError as exc:
         _say("error", _one_line(exc))
         return
-    _say("success", tr("app.scn.duplicated", lang, new=new))
+    _say("success", tr("app.scn.duplicated", lang, new=escape_markdown(new)))
 
 
 def _delete(name: str, lang: str) -> None:
@@ -90,7 +90,7 @@ def _delete(name: str, lang: str) -> None:
         return
     st.session_state.pop("scn_pick", None)
     st.session_state["scn_confirm"] = False
-    _say("success", tr("app.scn.deleted", lang, name=name))
+    _say("success", tr("app.scn.deleted", lang, name=escape_markdown(name)))
 
 
 # ----------------------------------------------------------------------------- sections
@@ -101,7 +101,7 @@ def save_section(store: object, lang: str) -> None:
     try:
         s = settings_from_widgets(current_widgets(), lang=lang)
     except PlannerError as exc:
-        st.warning(str(exc))
+        st.warning(escape_markdown(exc))
         return
     label = unit_label(cached_units(s.level), lang)
     st.caption(tr("app.scn.current", lang, stage=stage_label(s.stage, lang=lang), origin=label(s.origin),
@@ -118,7 +118,7 @@ def save_section(store: object, lang: str) -> None:
         except PlannerError as exc:
             st.error(_one_line(exc))
         else:
-            st.success(tr("app.scn.saved", lang, name=saved))
+            st.success(tr("app.scn.saved", lang, name=escape_markdown(saved)))
 
 
 def reopened_notice(store: object, name: str, lang: str) -> None:
@@ -126,16 +126,16 @@ def reopened_notice(store: object, name: str, lang: str) -> None:
     study = load_study(store, name)
     if not study.files and not study.areas and not study.data_changes and not study.rasters:
         st.switch_page(FIT_PAGE)
-    st.success(tr("app.scn.reopened", lang, name=study.name))
+    st.success(tr("app.scn.reopened", lang, name=escape_markdown(study.name)))
     if study.data_changes:
         st.warning(tr("app.scn.data_changed", lang, names=", ".join(d for d, _a, _b in study.data_changes)))
     if study.rasters:
         st.warning(tr("app.scn.rasters", lang))
     if study.files or study.areas:
         names = [n for _o, n, _d in study.files] + list(study.areas)
-        st.warning(tr("app.scn.files_back", lang, files=", ".join(names)))
+        st.warning(tr("app.scn.files_back", lang, files=escape_markdown(", ".join(names))))
         for i, (_opt, fname, data) in enumerate(study.files):
-            st.download_button(tr("app.scn.dl_file", lang, name=fname), data=data, file_name=fname,
+            st.download_button(tr("app.scn.dl_file", lang, name=escape_markdown(fname)), data=data, file_name=fname,
                                key=f"scn_file_{i}", on_click="ignore")
     st.page_link(FIT_PAGE, label=tr("app.scn.goto_fit", lang))
 
@@ -164,7 +164,7 @@ def saved_section(store: object, lang: str) -> list[object]:
     c2.button(tr("app.scn.rename", lang), key="scn_rename", on_click=_rename, args=(pick, lang), disabled=not new)
     c3.button(tr("app.scn.duplicate", lang), key="scn_duplicate", on_click=_duplicate, args=(pick, lang),
               disabled=not new)
-    confirm = st.checkbox(tr("app.scn.confirm_delete", lang, name=pick), key="scn_confirm")
+    confirm = st.checkbox(tr("app.scn.confirm_delete", lang, name=escape_markdown(pick)), key="scn_confirm")
     c4.button(tr("app.scn.delete", lang), key="scn_delete", on_click=_delete, args=(pick, lang), disabled=not confirm)
     st.download_button(tr("app.scn.export", lang), data=lambda: scenario_file_bytes(store.get(pick)),
                        file_name=sanitize_name(pick) + ".json", mime="application/json", key="scn_export",

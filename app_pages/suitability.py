@@ -12,7 +12,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.suitability import CRITERIA, CriterionInput
-from app_pages._common import LEVELS, cached_units, current_basemap, current_lang, headers, unit_label
+from app_pages._common import (
+    LEVELS,
+    cached_units,
+    current_basemap,
+    current_lang,
+    escape_markdown,
+    headers,
+    unit_label,
+)
 from layers.stages import STAGES, stage_label
 from outputs.suitability_map import add_suitability_overlay, suitability_legend
 from outputs.text import pick, tr
@@ -74,7 +82,7 @@ def _breakdown(result: object, level: str, lang: str, clicked: dict | None) -> N
     try:
         b = criterion_breakdown(result, code)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     st.caption(tr("app.suit_unit_note", lang, site=b.attrs["site_mean"], cells=b.attrs["cells"],
                   restricted=b.attrs["cells_restricted"]))
@@ -110,7 +118,7 @@ def suitability_page() -> None:
                                    progress=lambda f, m: bar.progress(min(1.0, f), text=f"{tr('app.suit_running', lang)} {m}"))
     except ValueError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     bar.empty()
     col_map, col_side = st.columns([3, 2])
@@ -140,9 +148,9 @@ def suitability_page() -> None:
                        key="suit_dl_csv")
     with st.expander(tr("app.basis", lang)):
         st.markdown(f"**{tr('app.assumptions', lang)}**")
-        st.markdown("\n".join(f"- {a}" for a in result.assumptions))
+        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in result.assumptions))
         st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {s}" for s in result.sources))
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in result.sources))
 
 
 suitability_page()

@@ -1,7 +1,10 @@
 """Command line: ``python -m analysis <command>`` (fit, ahp, sensitivity, completeness, allocate, validate).
 
 Every command has ``--help``. Bad arguments and bad input files end with exit code 2 and a
-single line ``error: ...`` on stderr, never a traceback. Output files are written atomically
+single line ``error: ...`` on stderr naming the option or file, never a traceback; numbers are
+checked where they are parsed (finite, within the model's caps), files by :mod:`geo.validate`
+(regular files, size caps, not empty), the same gate as the app's uploads. Anything else that
+goes wrong is one line ``error: unexpected ...`` and exit code 1 (``-v`` shows the traceback). Output files are written atomically
 (:func:`geo.io.atomic_path`): a failed run leaves no half-written file. The report and export
 commands live in :mod:`cli.report`; shared options in :mod:`cli.options`.
 
@@ -31,21 +34,26 @@ from analysis.capability import load_capability, read_capability_csv
 from analysis.completeness import assess_chain_completeness
 from analysis.fit import score_transfer_fit
 from analysis.sensitivity import run_sensitivity
-from analysis.weights import ahp_weights, read_ahp_csv
+from analysis.weights import ahp_weights, check_amounts, read_ahp_csv
 from cli.options import (
     _emit,
     _Parser,
     _write_table,
     add_fit_options,
+    draws_type,
     excluded_codes,
+    finite_float,
     fit_kwargs,
     parse_pairs,
+    seed_type,
 )
 from cli.report import register as register_report
 from cli.scenario import register as register_scenario
 from cli.suitability import register as register_suitability
 from geo.errors import PlannerError
-from geo.io import atomic_path, read_csv_table, write_vector
+from geo.io import atomic_path, open_user_table, read_csv_table, write_vector
+from geo.validate import check_unique_keys
+from geo.writers import guard_formulas
 from outputs.explain import explain_result
 
 __all__ = ["add_fit_options", "build_parser", "fit_kwargs", "excluded_codes", "main", "parse_pairs"]
@@ -65,7 +73,7 @@ def _cmd_ahp(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        res = ahp_weights(read_ahp_csv(args.file))
+        res = ahp_weights(read_ahp_csv(open_user_table("--ahp", args.file, args.file)))
     text = json.dumps(res.to_dict(), ensure_ascii=False, indent=1)
     if res.warning:
         print(f"warning: {res.warning}", file=sys.stderr)
@@ -80,9 +88,6 @@ def _cmd_ahp(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
-    if args.draws < 1:
-        msg = f"`--draws` must be 1 or more, got {args.draws}"
-        raise PlannerError(msg)
     res = score_transfer_fit(args.stage, args.origin, **fit_kwargs(args))
     out = run_sensitivity(res, n=args.draws, seed=args.seed, concentration=args.concentration)
     _emit(out, args.out, meta={"stage": res.stage, "origin": res.origin, **out.attrs})
@@ -97,27 +102,32 @@ def _parse_transfer(text: str) -> tuple[str, str, str, float]:
     try:
         share = float(parts[3])
     except ValueError:
-        msg = f"`--transfer` share {parts[3]!r} is not a number; write e.g. 0.5"
-        raise PlannerError(msg) from None
+        share = float("nan")
+    if not 0.0 <= share <= 1.0:  # NaN fails too
+        msg = f"`--transfer` share {parts[3]!r} must be a number from 0 to 1; write e.g. 0.5"
+        raise PlannerError(msg)
     return parts[0], parts[1], parts[2], share
 
 
 def _cmd_completeness(args: argparse.Namespace) -> int:
 
-    cap = read_capability_csv(args.capability, level=args.level) if args.capability else load_capability(level=args.level)
+    cap = (read_capability_csv(open_user_table("--capability", args.capability, args.capability), level=args.level)
+           if args.capability else load_capability(level=args.level))
     transfer = _parse_transfer(args.transfer) if args.transfer else None
     out = assess_chain_completeness(cap, by=args.by, transfer=transfer, thin_threshold=args.thin_threshold)
     _emit(out, args.out, meta=out.attrs)
     return 0
 
 
-def _read_room_csv(path: str) -> dict[str, float]:
-
-    df = read_csv_table(path, name="--room-csv", dtype={"destination": str})
+def _read_room_csv(path: str) -> list[tuple[str, object]]:
+    """(destination, room) rows of ``--room-csv`` as written (checked with the --room items by the caller)."""
+    df = read_csv_table(open_user_table("--room-csv", path, path), name="--room-csv", dtype={"destination": str})
     if not {"destination", "room"} <= set(df.columns):
         msg = f"`--room-csv` needs columns destination, room; {Path(path).name} has {list(df.columns)}"
         raise PlannerError(msg)
-    return dict(zip(df["destination"].astype(str), df["room"], strict=True))
+    rows = list(zip(df["destination"].astype(str).str.strip(), df["room"], strict=True))
+    check_unique_keys(rows, name=f"`--room-csv` {Path(path).name!r}")
+    return rows
 
 
 def _cmd_allocate(args: argparse.Namespace) -> int:
@@ -125,7 +135,9 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     origins = parse_pairs(args.origin, option="--origin")
     room = parse_pairs(args.room, option="--room")
     if args.room_csv:
-        room.update(_read_room_csv(args.room_csv))
+        rows = _read_room_csv(args.room_csv)
+        check_unique_keys([*room.items(), *rows], name="`--room` and `--room-csv` together")
+        room.update(check_amounts(dict(rows), name=f"--room-csv {Path(args.room_csv).name!r}"))
     if not origins or not room:
         msg = "`allocate` needs --origin code=amount and --room code=capacity (or --room-csv)"
         raise PlannerError(msg)
@@ -135,7 +147,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     if args.out_geojson:
         write_vector({"flows": res.lines}, args.out_geojson, driver="GeoJSON")
     if not args.out_csv and not args.out_geojson:
-        res.flows.to_csv(sys.stdout, index=False)
+        guard_formulas(res.flows).to_csv(sys.stdout, index=False)
     print(res.message, file=sys.stderr if res.shortfall > 0 else sys.stdout)
     return 0 if res.shortfall == 0 else 3
 
@@ -186,9 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sensitivity", help="how often each destination ranks first / top 3 under perturbed weights",
                        description="Dirichlet draws around the weights; p_first, p_top3, mean_rank per destination.")
     add_fit_options(p)
-    p.add_argument("--draws", type=int, default=10_000, help="number of weight draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--concentration", type=float, default=50.0, help="Dirichlet concentration (default 50)")
+    p.add_argument("--draws", type=draws_type("--draws"), default=10_000,
+                   help="number of weight draws (default 10000, at most 100000)")
+    p.add_argument("--seed", type=seed_type("--seed"), default=0, help="random seed, a whole number >= 0 (default 0)")
+    p.add_argument("--concentration", type=finite_float("--concentration"), default=50.0,
+                   help="Dirichlet concentration (default 50)")
     p.add_argument("--out", help="output .csv or .json; stdout CSV if omitted")
     p.set_defaults(func=_cmd_sensitivity)
 
@@ -198,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("county", "city"), default="county", help="capability units (default county)")
     p.add_argument("--capability", metavar="CSV", help="capability matrix CSV replacing the policy-derived default")
     p.add_argument("--transfer", metavar="STAGE:ORIGIN:DEST:SHARE", help="e.g. dyeing:440118:445281:0.5")
-    p.add_argument("--thin-threshold", type=float, default=2.0, help="level at which a stage counts as present (default 2)")
+    p.add_argument("--thin-threshold", type=finite_float("--thin-threshold"), default=2.0, help="level at which a stage counts as present (default 2)")
     p.add_argument("--out", help="output .csv or .json; stdout CSV if omitted")
     p.set_defaults(func=_cmd_completeness)
 
@@ -228,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 2 bad input, 3 allocation shortfall).
+    """Run the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 bad input, 3 allocation shortfall).
 
     Examples
     --------
@@ -245,3 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"error: {text}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of ours, not of the input: one line still, the traceback on -v
+        if args.verbose:
+            raise
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(f"error: unexpected {text}; rerun with -v for the details and please report it", file=sys.stderr)
+        return 1

@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,15 +19,20 @@ import pandas as pd
 from analysis.assumptions import DEFAULT_HALF_LIFE_H, SITE_PLACEHOLDER
 from analysis.exclusion import combine_exclusions
 from analysis.inputs import NETWORKS
-from analysis.weights import ahp_weights, normalise_weights, parse_weights, read_ahp_csv
-from geo.errors import PlannerError
-from geo.io import atomic_path
+from analysis.sensitivity import check_draws, check_seed
+from analysis.weights import ahp_weights, check_amounts, normalise_weights, parse_weights, read_ahp_csv
+from geo.errors import PlannerError, UnknownNameError
+from geo.io import atomic_path, open_user_table
+from geo.validate import check_unique_keys
+from geo.writers import guard_formulas
+from layers.boundaries import lookup_unit
 from cli.raster_options import ProgressBar, add_raster_options, study_raster_options
 from cli.stored import apply_scenario
 from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
 from scenario.suitability import site_from_rasters
 
-__all__ = ["add_fit_options", "excluded_codes", "fit_kwargs", "parse_pairs", "study_files"]
+__all__ = ["add_fit_options", "draws_type", "excluded_codes", "finite_float", "fit_kwargs", "origin_note", "parse_pairs",
+           "seed_type", "study_files"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,108 @@ class _Parser(argparse.ArgumentParser):
             return apply_scenario(ns)
         except PlannerError as exc:
             self.error(" ".join(str(exc).split()))
+
+
+def finite_float(option: str) -> Callable[[str], float]:
+    """An argparse ``type`` for ``option``: a finite number, or an error naming the option.
+
+    The model's own checks (ranges, caps) follow; this only refuses what is not a number
+    at all, or NaN and infinity, which would pass some range checks and poison sums.
+
+    Examples
+    --------
+    >>> finite_float("--half-life-h")("2.5")
+    2.5
+    >>> finite_float("--half-life-h")("inf")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: `--half-life-h` must be a finite number, got 'inf'
+    """
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v):
+            msg = f"`{option}` must be a finite number, got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return v
+
+    parse.__name__ = option
+    return parse
+
+
+#: Half-lives the app's widget offers (hours by road); the command line takes the same range, so both
+#: refuse alike (a half-life of 1e-320 h overflows the decay, 1e9 h makes every distance equal).
+HALF_LIFE_RANGE_H: tuple[float, float] = (0.25, 24.0)
+
+
+def half_life_type(option: str = "--half-life-h") -> Callable[[str], float]:
+    """An argparse ``type``: a half-life in :data:`HALF_LIFE_RANGE_H` hours, or an error naming the option.
+
+    Examples
+    --------
+    >>> half_life_type()("1e-320")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: `--half-life-h` must be from 0.25 to 24 hours, got '1e-320'; 2 is the default
+    """
+    finite = finite_float(option)
+
+    def parse(text: str) -> float:
+        v = finite(text)
+        lo, hi = HALF_LIFE_RANGE_H
+        if not lo <= v <= hi:
+            msg = f"`{option}` must be from {lo:g} to {hi:g} hours, got {text!r}; {DEFAULT_HALF_LIFE_H:g} is the default"
+            raise argparse.ArgumentTypeError(msg)
+        return v
+
+    parse.__name__ = option
+    return parse
+
+
+def _whole(option: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"`{option}` must be a whole number, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def draws_type(option: str = "--draws", *, minimum: int = 1) -> Callable[[str], int]:
+    """An argparse ``type``: draws from ``minimum`` to :data:`analysis.sensitivity.MAX_DRAWS` (the model's rule).
+
+    Examples
+    --------
+    >>> draws_type()("100000000")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: `--draws` must be a whole number from 1 to at most 100000, got 100000000; 10000 draws settle the shares to about 0.005
+    """
+    def parse(text: str) -> int:
+        try:
+            return check_draws(_whole(option, text), name=option, minimum=minimum)
+        except PlannerError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = option
+    return parse
+
+
+def seed_type(option: str = "--seed") -> Callable[[str], int]:
+    """An argparse ``type``: a seed >= 0 (the model's rule, :func:`analysis.sensitivity.check_seed`).
+
+    Examples
+    --------
+    >>> seed_type()("-1")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: `--seed` must be a whole number >= 0 (or none), got -1; e.g. 0
+    """
+    def parse(text: str) -> int:
+        try:
+            return int(check_seed(_whole(option, text), name=option))  # type: ignore[arg-type]
+        except PlannerError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = option
+    return parse
 
 
 def add_fit_options(
@@ -80,8 +189,9 @@ def add_fit_options(
                    help="site suitability per unit: CSV with columns adcode,site (0 = unsuitable .. 1 = best, units of "
                         f"--level); units not in the file keep the neutral placeholder {SITE_PLACEHOLDER:g} "
                         "(an assumption the output lists)")
-    p.add_argument("--half-life-h", type=float, default=DEFAULT_HALF_LIFE_H,
-                   help=f"half-life of the travel-time decay in hours by road (default {DEFAULT_HALF_LIFE_H:g}, an assumption)")
+    p.add_argument("--half-life-h", type=half_life_type("--half-life-h"), default=DEFAULT_HALF_LIFE_H,
+                   help=f"half-life of the travel-time decay in hours by road, {HALF_LIFE_RANGE_H[0]:g} to "
+                        f"{HALF_LIFE_RANGE_H[1]:g} (default {DEFAULT_HALF_LIFE_H:g}, an assumption)")
     p.add_argument("--network", choices=NETWORKS, default="road",
                    help="travel costs: road = km and hours over the OpenStreetMap road network (data/network, default); "
                         "adjacency = straight lines chained over touching units (underestimates)")
@@ -97,7 +207,7 @@ def add_fit_options(
     p.add_argument("--exclude-areas", metavar="FILE",
                    help="polygons to keep out (e.g. the ecological red line; GeoPackage, Shapefile, GeoJSON): units "
                         "with at least --exclude-share of their area inside are excluded")
-    p.add_argument("--exclude-share", type=float, default=0.5,
+    p.add_argument("--exclude-share", type=finite_float("--exclude-share"), default=0.5,
                    help="share of a unit's area inside --exclude-areas that excludes it (default 0.5, an assumption)")
     add_raster_options(p)
 
@@ -112,7 +222,7 @@ def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, list[st
     if getattr(args, "ahp", None):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            res = ahp_weights(read_ahp_csv(args.ahp))
+            res = ahp_weights(read_ahp_csv(open_user_table("--ahp", args.ahp, args.ahp)))
         for wmsg in caught:
             print(f"warning: {wmsg.message}", file=sys.stderr)
         return normalise_weights(res.weights), [res.describe(Path(args.ahp).name)]
@@ -179,6 +289,11 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """
     weights, notes = _weights(args)
     notes = [*getattr(args, "scenario_notes", []), *notes]
+    origin = getattr(args, "origin", None)
+    note = origin_note(origin, level=args.level) if isinstance(origin, str) else None
+    if note:  # the app offers PRD origins only; the command line takes any unit and says so
+        print(f"note: {note}", file=sys.stderr)
+        notes.append(note)
     kw: dict[str, Any] = {
         "level": args.level,
         "weights": weights,
@@ -205,6 +320,30 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return kw
 
 
+def origin_note(origin: str, *, level: str = "county") -> str | None:
+    """The note for an origin outside the Pearl River Delta (None for a PRD origin or an unknown name).
+
+    The policy moves capacity out of the PRD (§4) and the app offers PRD origins only; the
+    command line scores any origin and says so, on stderr and in the assumptions.
+
+    Examples
+    --------
+    >>> origin_note("440118") is None
+    True
+    >>> origin_note("445281")  # doctest: +ELLIPSIS
+    "origin '445281' (445281 Puning) lies in East Guangdong, not the Pearl River Delta: ..."
+    """
+    try:
+        unit = lookup_unit(str(origin), level=level)  # type: ignore[arg-type]
+    except (UnknownNameError, ValueError):
+        return None  # the fit names the problem
+    if str(unit["region"]) == "PRD":
+        return None
+    return (f"origin {str(origin)!r} ({unit['adcode']} {unit['name_en']}) lies in {unit['region']} Guangdong, not the "
+            "Pearl River Delta: the policy moves capacity out of the PRD (§4) and the app offers PRD origins only; "
+            "the ranking is computed all the same")
+
+
 def _write_table(df: pd.DataFrame, path: str, *, meta: dict[str, Any] | None = None) -> Path:
     target = Path(path)
     suffix = target.suffix.lower()
@@ -212,8 +351,8 @@ def _write_table(df: pd.DataFrame, path: str, *, meta: dict[str, Any] | None = N
         msg = f"`--out` must end in .csv or .json, got {target.name!r}"
         raise PlannerError(msg)
     with atomic_path(target) as tmp:
-        if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel shows the Chinese names
+        if suffix == ".csv":  # BOM: Excel shows the Chinese names; formulas defused (CSV injection)
+            guard_formulas(df).to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
             payload = {**(meta or {}), "table": json.loads(df.to_json(orient="records", force_ascii=False))}
             tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -225,28 +364,36 @@ def _emit(df: pd.DataFrame, out: str | None, *, meta: dict[str, Any] | None = No
         p = _write_table(df, out, meta=meta)
         print(f"wrote {p} ({len(df)} rows)")
     else:
-        df.to_csv(sys.stdout, index=False)
+        guard_formulas(df).to_csv(sys.stdout, index=False)
 
 
 def parse_pairs(items: list[str] | None, *, option: str) -> dict[str, float]:
     """Parse ``key=number`` items (``--allocate 440100=100``, ``--room 445200=60``).
 
+    A key given twice is refused (naming it), and every value must be a finite number from
+    0 to :data:`analysis.weights.MAX_AMOUNT` (:func:`analysis.weights.check_amounts`, the
+    rule the model applies too).
+
     Examples
     --------
     >>> parse_pairs(["440100=100", "440600=20.5"], option="--allocate")
     {'440100': 100.0, '440600': 20.5}
+    >>> parse_pairs(["445281=10", "445281=20"], option="--room")
+    Traceback (most recent call last):
+    geo.errors.PlannerError: `--room` names '445281' (values 10, 20) more than once; give each once
     """
-    out: dict[str, float] = {}
+    pairs: list[tuple[str, float]] = []
     bad: list[str] = []
     for it in items or []:
         key, sep, val = str(it).partition("=")
         try:
             if not sep or not key.strip():
                 raise ValueError(it)
-            out[key.strip()] = float(val)
+            pairs.append((key.strip(), float(val)))
         except ValueError:
             bad.append(str(it))
     if bad:
         msg = f"`{option}` expects key=number items such as 440100=100, got {bad}; fix or drop them"
         raise PlannerError(msg)
-    return out
+    check_unique_keys(pairs, name=f"`{option}`")
+    return check_amounts(dict(pairs), name=option)

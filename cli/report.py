@@ -23,10 +23,13 @@ from analysis.fit import score_transfer_fit
 from analysis.sensitivity import run_sensitivity
 from cli.options import (
     add_fit_options,
+    draws_type,
     dyeing_parks,
     excluded_codes,
+    finite_float,
     fit_kwargs,
     parse_pairs,
+    seed_type,
     study_files,
 )
 from cli.raster_options import raster_command_parts, study_raster_options
@@ -80,11 +83,12 @@ def register(subparsers: Any) -> None:
                                description="Score a transfer and write the report.")
     add_fit_options(rp)
     rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    rp.add_argument("--draws", type=int, default=0, help="sensitivity draws (0: none)")
-    rp.add_argument("--seed", type=int, default=0, help="random seed of the sensitivity draws")
+    rp.add_argument("--draws", type=draws_type("--draws", minimum=0), default=0,
+                    help="sensitivity draws (0: none; at most 100000)")
+    rp.add_argument("--seed", type=seed_type("--seed"), default=0, help="random seed of the sensitivity draws (>= 0)")
     rp.add_argument("--transfer-to", metavar="ADCODE", default=None,
                     help="destination of the move the chain-completeness 'after' shows (default: the top-ranked one)")
-    rp.add_argument("--transfer-share", type=float, default=1.0,
+    rp.add_argument("--transfer-share", type=finite_float("--transfer-share"), default=1.0,
                     help="share of the origin's capacity in the stage that moves there (0..1, default 1)")
     rp.add_argument("--allocate", action="append", metavar="ORIGIN=AMOUNT", help="capacity to move, repeatable")
     rp.add_argument("--room", action="append", metavar="DEST=CAP", help="room at a destination, repeatable")
@@ -145,9 +149,6 @@ def run_report(args: argparse.Namespace) -> int:
     if bool(supply) != bool(room):
         msg = "`--allocate` and `--room` go together: say how much moves (--allocate 440100=100) and where it may go (--room 445200=60)"
         raise PlannerError(msg)
-    if args.draws < 0:
-        msg = f"`--draws` must be 0 or more, got {args.draws}"
-        raise PlannerError(msg)
     fit, inputs = _fit(args)
     sens = run_sensitivity(fit, n=args.draws, seed=args.seed) if args.draws else None
     alloc = allocate_for_fit(fit, supply, room, inputs=inputs) if supply else None
@@ -194,7 +195,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.suitability:
         suit = suitability_for_fit(fit, study_raster_options(args, study_files(args)) or RasterOptions())
     bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution or 1000.0,
-                            suitability=suit)
+                            suitability=suit, rasters=args.format in ("tif", "all"))  # the raster only when held
     for p in write_export(bundle, args.format, args.out, crs=args.crs):
         sys.stdout.write(f"{p}\n")
     return 0

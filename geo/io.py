@@ -485,8 +485,8 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
     Raises
     ------
     PlannerError
-        From :func:`read_csv_text`. Parser errors of pandas (``pandas.errors.ParserError``,
-        ``EmptyDataError``, both ``ValueError``) pass through for the caller to word.
+        From :func:`read_csv_text`; an empty table or one pandas cannot split into rows
+        (``EmptyDataError``, ``ParserError``), naming the file.
 
     Examples
     --------
@@ -505,11 +505,18 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
         return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
     except pd.errors.EmptyDataError:
         raise PlannerError(_empty(f"{name} {_shown(source)}")) from None
+    except pd.errors.ParserError as exc:
+        raise PlannerError(_unparsable(f"{name} {_shown(source)}", exc)) from None
 
 
 def _empty(label: str) -> str:
     return (f"{label} is empty: expected a header row naming its columns and one row per record; "
             "save the table as 'CSV UTF-8' from Excel")
+
+
+def _unparsable(label: str, exc: Exception) -> str:
+    return (f"{label} is not a readable CSV table ({' '.join(str(exc).split())}); every row needs as many "
+            "commas as the header: put text holding commas in double quotes, or save it again from Excel")
 
 
 def read_commented_csv(
@@ -548,3 +555,5 @@ def read_commented_csv(
         return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
     except pd.errors.EmptyDataError:
         raise PlannerError(_empty(f"{name} {_shown(path_or_buffer)}")) from None
+    except pd.errors.ParserError as exc:
+        raise PlannerError(_unparsable(f"{name} {_shown(path_or_buffer)}", exc)) from None

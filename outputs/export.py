@@ -4,13 +4,14 @@ The files themselves are written by :mod:`geo.writers` (GeoPackage, zipped Shape
 GeoJSON, CSV, GeoTIFF, behind its one format table); this module bundles them: it has
 :func:`geo.writers.write_formats` write every format into a temporary folder, adds
 ``README.txt`` naming the CRS, the files and every source, and zips the lot atomically
-(:func:`geo.io.atomic_path`), so an interrupted export leaves nothing half-written.
+(:func:`geo.io.atomic_path`), so an interrupted export leaves nothing half-written. The working
+folder is a scratch folder of :func:`geo.io.scratch_dir`: one left by a killed export is removed
+by the next.
 """
 from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ from pyproj import CRS
 
 from geo.crs import EXPORT_CRS
 from geo.errors import ExportError
-from geo.io import atomic_path
+from geo.io import atomic_path, scratch_dir
 
 # The single-format writers and name helpers are re-exported here for the caller that still
 # imports them from this module (scenario/bundle.py); new code imports geo.writers.
@@ -157,8 +158,7 @@ def export_everything(
             msg = f"`rasters[{name!r}]` must be (array, transform, crs), got {type(spec).__name__}; see outputs.raster.rasterize_scores"
             raise ExportError(msg)
     target = target_path(out_zip, ".zip")
-    with tempfile.TemporaryDirectory(prefix=".export_") as td, atomic_path(target) as tmp:
-        d = Path(td)
+    with scratch_dir(".export") as d, atomic_path(target) as tmp:
         written = write_formats(layers, d, tables=tables, rasters=rasters, crs=key)
         rel = sorted(p.relative_to(d).as_posix() for p in written)
         extra = dict(files or {})

@@ -1,11 +1,14 @@
 """The export bundle of a study: which layers, the score raster, the flows, written in one format.
 
-Shared by the command line (``python -m analysis export``) and the app's downloads.
+Shared by the command line (``python -m analysis export``) and the app's downloads. The score
+raster is built only when the format holds it (``rasters=``) and at a checked cell size; a
+format that writes a folder writes it whole or not at all (:func:`geo.io.atomic_folder`), and
+scratch folders are named so that the next run removes what a killed one left
+(:func:`geo.io.scratch_dir`).
 """
 from __future__ import annotations
 
 import logging
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,13 +19,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import PlannerError
-from geo.io import atomic_path
+from geo.io import atomic_folder, atomic_path, scratch_dir
 from layers.boundaries import load_boundaries
 from layers.registry import list_layers, load_layer
 from outputs import export as ex
 from outputs.export import resolve_export_crs, sanitize_name
 from outputs.raster import rasterize_scores
-from scenario.suitability import write_suitability_files
+from scenario.suitability import check_resolution, write_suitability_files
 
 __all__ = ["EXPORT_FORMATS", "ExportBundle", "collect_export", "export_bytes", "export_file_name", "write_export"]
 
@@ -58,6 +61,7 @@ def collect_export(
     allocation: Any | None = None,
     resolution_m: float = 1000.0,
     suitability: Any | None = None,
+    rasters: bool = True,
 ) -> ExportBundle:
     """Gather the registry layers and, when given, the fit scores, score raster and flows.
 
@@ -70,7 +74,11 @@ def collect_export(
     allocation : analysis.allocation.AllocationResult, optional
         Adds ``flows_<stage>`` as lines and a table.
     resolution_m : float
-        Cell size of the score raster, metres.
+        Cell size of the score raster, metres (checked by
+        :func:`scenario.suitability.check_resolution`, the command line's ``--resolution`` rule).
+    rasters : bool
+        Build the score raster (only the ``tif`` and ``all`` formats hold it; a GeoPackage
+        export need not pay for it).
     suitability : analysis.suitability.SuitabilityResult, optional
         Adds its surface and criterion rasters (COG GeoTIFF, analysis CRS) and its zonal table.
 
@@ -96,7 +104,8 @@ def collect_export(
         name = sanitize_name(f"fit_{fit.stage}_{fit.origin}")
         bundle.layers[name] = units.merge(table, on="adcode", how="inner")
         bundle.tables[name] = table
-        bundle.rasters[name] = rasterize_scores(bundle.layers[name], resolution_m=resolution_m)
+        if rasters:
+            bundle.rasters[name] = rasterize_scores(bundle.layers[name], resolution_m=check_resolution(resolution_m))
         bundle.sources += [str(s) for s in fit.sources]
         if allocation is not None and len(allocation.flows):
             bundle.layers[f"flows_{fit.stage}"] = allocation.lines
@@ -137,19 +146,28 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
         return [ex.export_geopackage(bundle.layers, out, crs=crs)]
     if fmt == "shp":
         return [ex.export_shapefiles(bundle.layers, out, crs=crs)]
-    if fmt == "geojson":
-        return [ex.export_geojson(g, out / f"{ex.sanitize_name(n)}.geojson", crs=crs) for n, g in bundle.layers.items()]
-    if fmt == "csv":
-        return [ex.export_csv(g, out / f"{ex.sanitize_name(n)}.csv", crs=crs)
-                for n, g in {**bundle.layers, **bundle.tables}.items()]
     one = len(bundle.rasters) == 1 and not bundle.suitability
-    if fmt == "tif":
-        return [ex.export_geotiff(*spec, out if one else out / f"{ex.sanitize_name(n)}.tif", to_crs=crs)
-                for n, spec in bundle.rasters.items()] + [p for r in bundle.suitability for p in write_suitability_files(r, out)]
-    with tempfile.TemporaryDirectory(prefix=".export_cog_") as td:
+    if fmt == "tif" and one:
+        return [ex.export_geotiff(*next(iter(bundle.rasters.values())), out, to_crs=crs)]
+    if fmt in ("geojson", "csv", "tif"):  # several files: the folder appears whole or not at all
+        with atomic_folder(out) as d:
+            files = _folder_files(bundle, fmt, d, crs=crs)
+        return [out / f.relative_to(d) for f in files]
+    with scratch_dir(".export_cog") as td:
         cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td)}
         return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
                                      files=cogs)]
+
+
+def _folder_files(bundle: ExportBundle, fmt: str, d: Path, *, crs: str) -> list[Path]:
+    """The files of a folder format (geojson, csv, several rasters) written into ``d``."""
+    if fmt == "geojson":
+        return [ex.export_geojson(g, d / f"{ex.sanitize_name(n)}.geojson", crs=crs) for n, g in bundle.layers.items()]
+    if fmt == "csv":
+        return [ex.export_csv(g, d / f"{ex.sanitize_name(n)}.csv", crs=crs)
+                for n, g in {**bundle.layers, **bundle.tables}.items()]
+    return [ex.export_geotiff(*spec, d / f"{ex.sanitize_name(n)}.tif", to_crs=crs) for n, spec in bundle.rasters.items()] \
+        + [p for r in bundle.suitability for p in write_suitability_files(r, d)]
 
 
 def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> str:
@@ -181,8 +199,7 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     key, _ = resolve_export_crs(crs)
     file_name = export_file_name(fmt, crs=key, stem=stem)
     name = file_name.rsplit(".", 1)[0]
-    with tempfile.TemporaryDirectory(prefix=".download_") as td:
-        d = Path(td)
+    with scratch_dir(".download") as d:
         folder = fmt in ("geojson", "csv") or (fmt == "tif" and (len(bundle.rasters) > 1 or bool(bundle.suitability)))
         target = d / "out" if folder else d / file_name
         files = write_export(bundle, fmt, target, crs=key)
