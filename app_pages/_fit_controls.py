@@ -21,8 +21,9 @@ from analysis.weights import (
     normalise_weights,
     read_ahp_csv,
 )
-from app_pages._common import LEVELS, cached_units, headers, unit_label
+from app_pages._common import LEVELS, cached_units, escape_markdown, headers, unit_label
 from app_pages._study import Uploads, cached_allocation
+from geo.validate import check_unique_keys
 from layers.stages import STAGES, stage_label
 from outputs.text import tr
 from scenario.study import StudySettings, destination_places
@@ -84,7 +85,7 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
             res = ahp_weights(matrix)
         st.caption(tr("app.ahp_cr", lang, cr=res.cr, lam=res.lambda_max))
         for wm in caught:
-            st.warning(str(wm.message))
+            st.warning(escape_markdown(wm.message))
         w = normalise_weights(res.weights)
         # the fit's assumptions are English sentences (AHPResult.describe), so the source is named in English
         notes.append(res.describe(ahp_file or tr("app.ahp_typed", "en")))
@@ -173,9 +174,11 @@ def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
         return settings, None
     settings = replace(settings, allocate=supply, room=rooms)
     try:
+        check_unique_keys(supply, name=tr("col.origin", lang))  # the command line's rule: a repeated key is refused
+        check_unique_keys(rooms, name=tr("col.destination", lang))
         alloc = cached_allocation(settings, up)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return replace(settings, allocate=(), room=()), None
     if alloc.shortfall > 0:
         st.warning(tr("app.alloc_short", lang, short=alloc.shortfall) + f" ({alloc.message})")

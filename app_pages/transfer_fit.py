@@ -18,6 +18,7 @@ from app_pages._common import (
     component_columns,
     current_basemap,
     current_lang,
+    escape_markdown,
     headers,
     region_name,
     unit_label,
@@ -70,7 +71,7 @@ def fit_view(lang: str, basemap: str) -> None:
         settings, up = fit_controls(lang)
         fit = cached_fit(settings, up)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     label = unit_label(cached_units(settings.level), lang)
     table = fit.table
@@ -95,7 +96,7 @@ def fit_view(lang: str, basemap: str) -> None:
                             persist_state="session", format_func=label)
         row = table.loc[table["adcode"] == dest].iloc[0]
         c1, c2 = st.columns([3, 2])
-        c1.markdown(str(row[f"reason_{lang}"]))
+        c1.markdown(escape_markdown(row[f"reason_{lang}"]))  # may name places from an uploaded table
         comp = pd.DataFrame({"value": [float(row[c]) for c in COMPONENTS]},
                             index=[tr(f"component.{c}", lang) for c in COMPONENTS])
         c2.bar_chart(comp, horizontal=True, height=220)
@@ -112,7 +113,7 @@ def fit_view(lang: str, basemap: str) -> None:
         try:
             sens = cached_sensitivity(settings, up)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             name = f"name_{lang}"
             bar = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
@@ -135,7 +136,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
                      column_config=headers(lang, "group"))
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
 
     st.subheader(tr("app.alloc", lang))
     settings, alloc = allocation_ui(settings, up, eligible, lang)
@@ -152,9 +153,9 @@ def fit_view(lang: str, basemap: str) -> None:
 
     with st.expander(tr("app.basis", lang)):
         st.markdown(f"**{tr('app.assumptions', lang)}**")
-        st.markdown("\n".join(f"- {a}" for a in fit.assumptions))
+        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in fit.assumptions))  # upload names in them
         st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {s}" for s in fit.sources))
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in fit.sources))
         st.markdown(f"**{tr('app.command', lang)}**")
         st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
     st.divider()
