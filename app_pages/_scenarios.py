@@ -15,19 +15,20 @@ import json
 import math
 import urllib.parse
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
+from app_pages._common import KEPT_KEYS
 from geo.errors import PlannerError
 from outputs.text import LANGS, tr
 from scenario.compare import Comparison, compare_stored
 from scenario.convert import ScenarioStudy, scenario_to_study, settings_to_scenario
 from scenario.store import ScenarioStore, default_store_path, open_store
 from scenario.study import StudySettings
-from app_pages._common import KEPT_KEYS
 
 #: The fit page's default origin per level (as its widgets start).
 DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}
@@ -143,11 +144,41 @@ def study_widgets(study: ScenarioStudy) -> dict[str, Any]:
     return dict(study.widgets) if study.widgets else widgets_from_settings(study.settings)
 
 
+#: Session key of the study the fit page last showed: its settings (allocation, AHP weights and
+#: notes included) and the files uploaded there, which a widget cannot give back after a page change.
+LAST_STUDY_KEY = "_last_study"
+
+
+def remember_study(settings: StudySettings, uploads: tuple[tuple[str, str, bytes], ...]) -> None:
+    """Called by the fit page each run, so a scenario saved elsewhere keeps what only that page holds."""
+    st.session_state[LAST_STUDY_KEY] = (settings, tuple(uploads))
+
+
+def _last_study(record: StudySettings | None) -> tuple[StudySettings, tuple[tuple[str, str, bytes], ...]] | None:
+    last = st.session_state.get(LAST_STUDY_KEY)
+    if last is None:
+        return None
+    shown = last[0]
+    if record is not None and (shown.stage, shown.origin, shown.level) != (record.stage, record.origin, record.level):
+        return None  # the widgets moved on since the fit page last ran: its files belong to another study
+    return last
+
+
 def save_current(store: ScenarioStore, name: str, *, author: str, overwrite: bool, lang: str) -> str:
-    """Save this session's choices under ``name``; returns the saved name (checked, NFC)."""
+    """Save this session's choices under ``name``, with the fit page's uploads and allocation tables
+    when it showed this study; returns the saved name (checked, NFC)."""
     widgets = current_widgets()
-    record = settings_from_widgets(widgets, lang=lang)
-    rec = settings_to_scenario(record, name=name, author=author, widgets=widgets)
+    try:
+        record: StudySettings | None = settings_from_widgets(widgets, lang=lang)
+    except PlannerError:
+        record = None  # AHP weights: the fit page's last study holds them (derived weights, their note)
+    last = _last_study(record)
+    files: tuple[tuple[str, str, bytes], ...] = ()
+    if last is not None:
+        record, files = replace(last[0], lang=lang), last[1]
+    if record is None:
+        raise PlannerError(tr("app.scn.ahp_not_kept", lang))
+    rec = settings_to_scenario(record, name=name, author=author, widgets=widgets, files=files)
     scenario_to_study(rec)  # everything it names exists
     return store.save(rec, overwrite=overwrite).name
 

@@ -25,6 +25,7 @@ from app_pages._common import (
 )
 from app_pages._downloads import downloads
 from app_pages._fit_controls import allocation_ui, fit_controls
+from app_pages._scenarios import remember_study
 from app_pages._study import (
     cached_completeness,
     cached_exclusion_areas,
@@ -49,8 +50,9 @@ FIT_MAP_CONTEXT = ("zones", "parks", "dyeing_parks")
 def ranked_table(fit: object, lang: str) -> pd.DataFrame:
     """The fit's table for display: names, regions and reasons in ``lang``."""
     name = f"name_{lang}"
-    cols = ["rank", name, "adcode", "region", "tier", "score", *COMPONENTS, "origin_hours", "policy_clauses",
-            "excluded_reason"]
+    # the reason a unit is not ranked stands next to its (empty) rank, not off-screen at the right
+    cols = ["rank", name, "excluded_reason", "adcode", "region", "tier", "score", *COMPONENTS, "origin_hours",
+            "policy_clauses"]
     out = fit.table[cols].rename(columns={name: "name"})
     out["tier"] = out["tier"].map(lambda v: tr(f"app.tier.{v}", lang))
     # the explanation sentence says why in the chosen language (excluded_reason is English only)
@@ -92,8 +94,17 @@ def fit_view(lang: str, basemap: str) -> None:
     dest = None  # the destination explained, and the one the completeness "after" moves to
     if len(eligible):
         st.subheader(tr("app.explain", lang))
-        dest = st.selectbox(tr("app.dest", lang), eligible["adcode"].tolist(), key=f"fit_dest_{settings.level}",
+        dest_key = f"fit_dest_{settings.level}"
+        # a new question (stage, origin, candidates) starts at its best answer, unless the destination was
+        # set with it (a reopened scenario or link); the same question keeps the planner's pick
+        question = (settings.stage, settings.origin, settings.candidates)
+        seen_question, seen_dest = st.session_state.get("_fit_dest_for", (None, None))
+        current = st.session_state.get(dest_key)
+        if current not in set(eligible["adcode"]) or (question != seen_question and current == seen_dest):
+            st.session_state[dest_key] = str(eligible["adcode"].iloc[0])
+        dest = st.selectbox(tr("app.dest", lang), eligible["adcode"].tolist(), key=dest_key,
                             persist_state="session", format_func=label)
+        st.session_state["_fit_dest_for"] = (question, dest)
         row = table.loc[table["adcode"] == dest].iloc[0]
         c1, c2 = st.columns([3, 2])
         c1.markdown(escape_markdown(row[f"reason_{lang}"]))  # may name places from an uploaded table
@@ -152,6 +163,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.caption(tr("app.map_caption", lang))
 
     with st.expander(tr("app.basis", lang)):
+        st.caption(tr("app.basis_words", lang))
         st.markdown(f"**{tr('app.assumptions', lang)}**")
         st.markdown("\n".join(f"- {escape_markdown(a)}" for a in fit.assumptions))  # upload names in them
         st.markdown(f"**{tr('app.sources', lang)}**")
@@ -159,6 +171,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.markdown(f"**{tr('app.command', lang)}**")
         st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
     st.divider()
+    remember_study(settings, up)  # a scenario saved on the scenarios page keeps these uploads and tables
     downloads(lang, settings, up)
 
 

@@ -236,3 +236,25 @@ def test_ahp_weights_are_not_saved_silently(store: Path) -> None:
 def test_view_links_round_trip() -> None:
     w = {"fit_stage": "apparel", "fit_exclude_county": ["440513"], "w_policy": 0.35, "lang": "en", "unknown": 1}
     assert decode_view(encode_view(w)) == {k: v for k, v in w.items() if k != "unknown"}
+
+
+def test_saving_keeps_the_fit_pages_uploads_and_allocation(store: Path) -> None:
+    at = _session()
+    at.switch_page(FIT_PAGE).run()
+    _ok(at)
+    shown = at.session_state["_last_study"][0]  # the fit page remembers the study it showed
+    assert shown.stage == "dyeing"
+    # what only the fit page holds: an uploaded file and the allocation tables
+    site = b"adcode,site\n445281,0.9\n"
+    study = (StudySettings(stage=shown.stage, origin=shown.origin, level=shown.level,
+                           allocate=(("440118", 100.0),), room=(("445281", 60.0),)),
+             (("--site", "my site.csv", site),))
+    at.switch_page(PAGE).run()
+    at.session_state["_last_study"] = study
+    at.text_input(key="scn_name").input("with files")
+    next(b for b in at.button if b.key.startswith("FormSubmitter:scn_save_form")).click().run()
+    _ok(at)
+    with open_store(store) as s:
+        rec = s.get("with files")
+    assert [(t.role, t.file_name, t.data) for t in rec.tables] == [("site", "my site.csv", site)]
+    assert rec.settings["allocate"] == [["440118", 100.0]] and rec.settings["room"] == [["445281", 60.0]]
