@@ -15,7 +15,6 @@ from analysis.inputs import NETWORKS
 from analysis.weights import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
-    DEFAULT_WEIGHTS_NOTE,
     ahp_weights,
     complete_reciprocal,
     normalise_weights,
@@ -61,7 +60,9 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
                     horizontal=True, format_func=lambda m: tr(f"app.weights_mode.{m}", lang))
     notes: list[str] = []
     if mode == "sliders":
-        st.caption(tr("app.weights_default_note", lang) + DEFAULT_WEIGHTS_NOTE)
+        sep = "、" if lang == "zh" else ", "
+        st.caption(tr("app.weights_default_text", lang, weights=sep.join(
+            f"{tr(f'component.{c}', lang)} {DEFAULT_WEIGHTS[c]:.2f}" for c in COMPONENTS)))
         raw = {c: st.slider(tr(f"component.{c}", lang), 0.0, 1.0, float(DEFAULT_WEIGHTS[c]), 0.05, key=f"w_{c}",
                             persist_state="session") for c in COMPONENTS}
         w = normalise_weights(raw)
@@ -72,18 +73,29 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
             return None, None, notes
     else:
         st.caption(tr("app.ahp_help", lang))
+        names = {c: tr(f"component.{c}", lang) for c in COMPONENTS}
         up = st.file_uploader(tr("app.ahp_upload", lang), type=["csv"], key="up_ahp")
         if up is not None:
             matrix = read_ahp_csv(io.BytesIO(up.getvalue()))  # UTF-8 or GBK, decoded by geo.io
             ahp_file = up.name
         else:
-            base = pd.DataFrame("1", index=list(COMPONENTS), columns=list(COMPONENTS))
-            matrix = complete_reciprocal(st.data_editor(base, key="ahp_editor", width="stretch"))
+            # rows and columns headed by the components' names in the planner's language; ids underneath
+            base = pd.DataFrame("1", index=[names[c] for c in COMPONENTS], columns=list(COMPONENTS))
+            edited = st.data_editor(base, key="ahp_editor", width="stretch",
+                                    column_config={c: st.column_config.TextColumn(names[c]) for c in COMPONENTS})
+            matrix = complete_reciprocal(edited.set_axis(list(COMPONENTS), axis=0))
             ahp_file = None
+        # the full matrix used, lower triangle the reciprocals of the upper one, as the help says
+        st.caption(tr("app.ahp_full", lang))
+        shown = pd.DataFrame(matrix).astype(float).round(3)
+        st.dataframe(shown.rename(index=lambda c: names.get(c, c), columns=lambda c: names.get(c, c)), width="stretch")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = ahp_weights(matrix)
         st.caption(tr("app.ahp_cr", lang, cr=res.cr, lam=res.lambda_max))
+        if res.warning:  # in the planner's language; the English sentence stays in the fit's assumptions
+            st.warning(tr("app.ahp_inconsistent", lang, cr=res.cr))
+            caught = [wm for wm in caught if str(wm.message) != res.warning]
         for wm in caught:
             st.warning(escape_markdown(wm.message))
         w = normalise_weights(res.weights)
@@ -147,7 +159,8 @@ def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
     """The origins/amounts and destinations/room tables and the allocation they give (None if none)."""
     key = f"{settings.level}_{settings.stage}_{settings.origin}"
     try:
-        park_ids = destination_places(settings.stage)["id"].tolist()  # named places, transfer parks, §19 centres
+        places = destination_places(settings.stage)  # named places, transfer parks, §19 centres
+        park_ids = [f"{name} ({pid})" for pid, name in zip(places["id"], places[f"name_{lang}"])]
     except ValueError:
         park_ids = []
     st.caption(tr("app.alloc_note", lang, ids=", ".join(park_ids) or "—"))

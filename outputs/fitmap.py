@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 
 from layers.boundaries import load_boundaries
+from outputs.explain import explain_result
 from outputs.text import check_lang, tr
 from outputs.webmap import Overlay
 
@@ -65,6 +66,8 @@ def score_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None 
     ('Transfer-fit score', 6, True)
     """
     check_lang(lang)
+    if not fit.table["reason_en"].astype(bool).any():  # a fit straight from the model: write its reasons
+        fit = explain_result(fit)
     table = fit.table
     gdf = _units(fit.level, units).merge(table, on="adcode", how="inner")
     gdf["_score_colour"] = score_colours(gdf["score"].to_numpy(dtype=float), gdf["eligible"].to_numpy(dtype=bool))
@@ -72,8 +75,7 @@ def score_overlay(fit: Any, *, lang: str = "zh", units: gpd.GeoDataFrame | None 
     gdf["_rank"] = gdf["rank"].astype("string").fillna("—")
     score = gdf["score"].to_numpy(dtype=float)
     gdf["_score"] = np.where(np.isnan(score), "—", np.char.mod("%.3f", np.nan_to_num(score)))
-    reason = gdf[f"reason_{lang}"].astype(str)
-    gdf["_reason"] = reason.where(gdf["eligible"].astype(bool), gdf["excluded_reason"].astype(str))
+    gdf["_reason"] = gdf[f"reason_{lang}"].astype(str)  # why, or why not, in ``lang``
     lows = [0.0] + [b for b, _ in SCORE_CLASSES[:-1]]
     legend = [(f"{lo:.1f}–{hi:.1f}", c) for lo, (hi, c) in zip(lows, SCORE_CLASSES)]
     legend.append((tr("maps.fit.ineligible", lang), _INELIGIBLE))

@@ -102,6 +102,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.weights_mode.sliders": ("滑块", "Sliders"),
     "app.weights_mode.ahp": ("层次分析法（AHP）", "AHP pairwise matrix"),
     "app.weights_default_note": ("默认权重为可修改的假设：", "The default weights are an editable assumption: "),
+    "app.weights_default_text": (
+        "假设：默认分项权重为 {weights}。政策与对口共建权重最高，因为§4、§14、§19 点名了地点，§4 要求与对口城市共建；"
+        "其次是产业链可达性（§5）；关联度较低，因为内置数据只记录有无、没有规模。可直接修改，或用层次分析法推导。",
+        "ASSUMPTION: default component weights {weights}. Policy and partner lead because §4/§14/§19 name the places "
+        "and §4 asks for co-building with partner cities; chain access next per §5; relatedness low because the "
+        "embedded data give presence, not magnitudes. Edit them or derive them by AHP.",
+    ),
+    "app.ahp_full": ("使用的完整矩阵（下三角为上三角的倒数）", "The full matrix used (lower triangle = reciprocals of the upper)"),
+    "app.ahp_inconsistent": (
+        "一致性比率 CR = {cr:.3f} 超过 0.1（Saaty 1980）：判断相互矛盾，请重新检查偏差最大的两两比较。",
+        "Consistency ratio CR = {cr:.3f} exceeds 0.1 (Saaty 1980): the judgements contradict each other; revisit "
+        "the comparisons that deviate most.",
+    ),
     "app.weights_used": ("归一化后的权重", "Normalised weights used"),
     "app.ahp_help": (
         "第 i 行第 j 列：分项 i 比分项 j 重要几倍（1–9 标度，可填 1/3）；只需填写上三角，下三角自动取倒数。也可上传 CSV。",
@@ -180,6 +193,9 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Give at least one origin (amount > 0) and one destination."),
     "app.basis": ("依据：假设、参数与数据来源", "Basis: assumptions, parameters and sources"),
     "app.assumptions": ("假设（可修改）", "Assumptions (editable)"),
+    "app.basis_words": ("以下假设与来源按模型记录的原文（英文）列出，与命令行和报告中的逐字一致。",
+                        "The assumptions and sources below are the model's own record, word for word as in the command "
+                        "line and the report."),
     "app.sources": ("数据来源（含版本）与条款", "Sources (with version) and clauses"),
     "app.command": ("复现命令", "Command that reproduces this"),
     # report and export
