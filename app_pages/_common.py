@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.assumptions import COMPONENTS
 from layers.boundaries import REGION_NAMES, load_boundaries
+from layers.places import load_places
 from layers.registry import LAYERS, get_layer_spec, load_layer
 from outputs.text import LANGS, pick, tr
 from outputs.webmap import BASEMAPS, basemap_label
@@ -95,6 +96,29 @@ def unit_label(units: pd.DataFrame, lang: str) -> Callable[[str], str]:
     """Label function for adcode widgets: ``name (adcode)`` in ``lang``."""
     names = units.set_index("adcode")[f"name_{lang}"].to_dict()
     return lambda code: f"{names.get(code, code)} ({code})"
+
+
+@st.cache_data(show_spinner=False)
+def _aliases(level: str) -> dict[str, str]:
+    """adcode -> the unit's name in the other language is added by the caller; here the clusters in it,
+    whose names carry the towns (新塘牛仔 Xintang denim, 虎门女装 Humen womenswear)."""
+    places = load_places(kinds=["cluster", "unnamed_cluster"])
+    col = "county_adcode" if level == "county" else "city_adcode"
+    short = places["name_en"].astype(str).str.split(",").str[0]
+    named = (places["name_zh"].astype(str) + " " + short).groupby(places[col].astype(str)).agg(" · ".join)
+    return {str(c): str(v) for c, v in named.items()}
+
+
+def unit_search_label(units: pd.DataFrame, lang: str) -> Callable[[str], str]:
+    """Label for adcode boxes a planner types into (the origin): ``name (adcode)`` followed by the
+    other language's name and the places in the unit, so typing 新塘, Xintang, Humen, a pinyin name
+    or a code finds it."""
+    by = units.set_index("adcode")
+    names, other = by[f"name_{lang}"].to_dict(), by["name_en" if lang == "zh" else "name_zh"].to_dict()
+    level = "city" if units["adcode"].astype(str).str.endswith("00").all() else "county"
+    extra = _aliases(level)
+    return lambda code: " · ".join(
+        x for x in (f"{names.get(code, code)} ({code})", other.get(code, ""), extra.get(code, "")) if x)
 
 
 def region_name(region: str, lang: str) -> str:

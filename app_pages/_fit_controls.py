@@ -20,7 +20,7 @@ from analysis.weights import (
     normalise_weights,
     read_ahp_csv,
 )
-from app_pages._common import LEVELS, cached_units, escape_markdown, headers, unit_label
+from app_pages._common import LEVELS, cached_units, escape_markdown, headers, unit_label, unit_search_label
 from app_pages._study import Uploads, cached_allocation
 from geo.validate import check_unique_keys
 from layers.stages import STAGES, stage_label
@@ -118,7 +118,8 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads]:
     prd = units.loc[units["region"] == "PRD", "adcode"].tolist()
     with c2:
         origin = st.selectbox(tr("app.origin", lang), prd, index=prd.index(LEVEL_DEFAULT_ORIGIN[level]),
-                              key=f"fit_origin_{level}", persist_state="session", format_func=label)
+                              key=f"fit_origin_{level}", persist_state="session",
+                              format_func=unit_search_label(units, lang))  # finds towns and pinyin too
         candidates = st.radio(tr("app.candidates", lang), ["receiving", "all"], key="fit_candidates",
                               persist_state="session", horizontal=True,
                               format_func=lambda c: tr(f"app.candidates.{c}", lang))

@@ -84,3 +84,14 @@ def test_ahp_matrix_is_headed_in_the_planners_language_and_shows_the_full_matrix
     assert list(full.index) == names
     assert (full.to_numpy() == 1.0).all()  # the all-ones start: consistent, CR = 0
     assert not fit.warning
+
+
+def test_the_origin_box_finds_towns_and_pinyin(fit: AppTest) -> None:
+    options = fit.selectbox(key="fit_origin_county").options
+    zengcheng = next(o for o in options if "(440118)" in o)
+    assert zengcheng.startswith("增城区 (440118)") and "Zengcheng" in zengcheng and "新塘" in zengcheng
+    assert "Xintang" in zengcheng
+    assert any("Humen" in o and "虎门" in o for o in options)  # Dongguan, by its womenswear town
+    fit.radio(key="fit_level").set_value("city").run()
+    _ok(fit)
+    assert any(o.startswith("广州市 (440100)") and "Guangzhou" in o for o in fit.selectbox(key="fit_origin_city").options)
