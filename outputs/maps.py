@@ -33,6 +33,7 @@ from pyproj import Transformer
 from geo.crs import ANALYSIS_CRS
 from geo.errors import FontMissingError, PlannerError
 from layers.registry import REGION_COLOURS, get_layer_spec, load_layer
+from outputs.fitmap import SCORE_CLASSES, score_colours
 from outputs.text import LANGS, tr
 
 __all__ = ["FontMissingError", "LAYOUT_LAYERS", "find_cjk_font", "plot_layout_map", "plot_score_map"]
@@ -262,17 +263,19 @@ def plot_score_map(
     column: str = "score",
     lang: str = "zh",
     title: str | None = None,
-    label_top: int = 5,
+    label_top: int = 3,
     origin: str | None = None,
-    cmap: str = "YlGnBu",
     size: tuple[float, float] = (8.0, 6.2),
     dpi: int = 130,
 ) -> bytes:
-    """A choropleth of the fit score per unit as PNG bytes.
+    """A choropleth of the fit score per unit as PNG bytes, in the app's fixed classes.
 
-    Units with no score (NaN) or ``eligible == False`` are drawn grey and hatched and get
-    their own legend entry; the ``label_top`` best are labelled with their rank and name;
-    the origin unit (``adcode == origin``) is outlined in red.
+    Scores fall into the web map's five fixed 0..1 classes (:data:`outputs.fitmap.SCORE_CLASSES`),
+    so a report's map and the app's colour a unit alike whatever the spread of the scores.
+    Units with no score (NaN) or ``eligible == False`` are drawn grey and hatched; the
+    ``label_top`` best carry their rank in a circle, with rank, name and score listed in a
+    key beside the map (names never overlap, however close the units); the origin unit
+    (``adcode == origin``) is outlined in red.
 
     Parameters
     ----------
@@ -284,7 +287,7 @@ def plot_score_map(
     lang : {"zh", "en"}
     title : str, optional
     label_top : int
-        How many of the best units to label.
+        How many of the best units to mark and list.
     origin : str, optional
         Adcode of the origin, outlined.
 
@@ -313,19 +316,18 @@ def plot_score_map(
     if (~ok).any():
         g[~ok].plot(ax=ax, color="#e0e0e0", edgecolor="#9e9e9e", linewidth=0.3, hatch="///", zorder=1)
     if ok.any():
-        lo, hi = float(np.nanmin(vals[ok])), float(np.nanmax(vals[ok]))
-        if hi - lo < 1e-12:
-            lo, hi = lo - 0.5, hi + 0.5
-        g[ok].plot(ax=ax, column=column, cmap=cmap, vmin=lo, vmax=hi, edgecolor="#616161", linewidth=0.3, zorder=2)
-        sm = matplotlib.cm.ScalarMappable(norm=matplotlib.colors.Normalize(lo, hi), cmap=cmap)
-        cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
-        cb.set_label(tr("maps.fit.score", lang), fontproperties=fp)
+        g[ok].plot(ax=ax, color=list(score_colours(vals[ok], np.ones(int(ok.sum()), dtype=bool))),
+                   edgecolor="#616161", linewidth=0.3, zorder=2)
     if origin is not None and "adcode" in g.columns and (g["adcode"] == origin).any():
         g[g["adcode"] == origin].boundary.plot(ax=ax, color="#d7191c", linewidth=1.6, zorder=5)
-    handles = [Patch(facecolor="#e0e0e0", edgecolor="#9e9e9e", hatch="///", label=tr("maps.static.none", lang))]
+    lows = [0.0] + [b for b, _ in SCORE_CLASSES[:-1]]
+    handles = [Patch(facecolor=c, edgecolor="#616161", label=f"{lo:.1f}–{hi:.1f}")
+               for lo, (hi, c) in reversed(list(zip(lows, SCORE_CLASSES)))]
+    handles.append(Patch(facecolor="#e0e0e0", edgecolor="#9e9e9e", hatch="///", label=tr("maps.static.none", lang)))
     if origin is not None:
         handles.append(Line2D([], [], color="#d7191c", lw=1.6, label=tr("col.origin", lang)))
     name_col = f"name_{lang}"
+    key: list[str] = []
     if label_top > 0 and ok.any():
         order = (g.loc[ok, "rank"].sort_values() if "rank" in g.columns
                  else g.loc[ok, column].sort_values(ascending=False))
@@ -333,12 +335,20 @@ def plot_score_map(
         pts = top.geometry.representative_point()
         for i, (x, y, (_, r)) in enumerate(zip(pts.x, pts.y, top.iterrows()), start=1):
             rank = int(r["rank"]) if "rank" in top.columns and np.isfinite(r["rank"]) else i
-            text = f"{rank}. {r[name_col]}" if name_col in top.columns else str(rank)
-            ax.annotate(text, (x, y), fontproperties=_sized(fp, 7), ha="center", va="center", zorder=12,
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#424242", "lw": 0.5, "alpha": 0.85})
+            ax.annotate(str(rank), (x, y), fontproperties=_sized(fp, 7), ha="center", va="center", zorder=12,
+                        color="white", fontweight="bold",
+                        bbox={"boxstyle": "circle,pad=0.25", "fc": "#c51b7d", "ec": "white", "lw": 0.8})
+            name = str(r[name_col]) if name_col in top.columns else str(r.get("adcode", ""))
+            key.append(f"{rank}  {name}  {float(r[column]):.2f}")
     ax.autoscale_view()
     _add_scale_bar(ax, fp, lang)
     _add_north_arrow(ax, fp, lang)
     ax.set_title(title or tr("maps.fit.score", lang), fontproperties=_sized(fp, 11))
-    ax.legend(handles=handles, loc="lower right", prop=_sized(fp, 7), framealpha=0.9)
+    legend = ax.legend(handles=handles, loc="lower right", prop=_sized(fp, 7), framealpha=0.9,
+                       title=tr("maps.fit.score", lang), title_fontproperties=_sized(fp, 7.5))
+    legend.set_zorder(20)
+    if key:
+        ax.text(0.01, 0.99, "\n".join([tr("maps.static.top", lang, n=len(key)), *key]), transform=ax.transAxes,
+                ha="left", va="top", fontproperties=_sized(fp, 7.5), zorder=20, linespacing=1.5,
+                bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#9e9e9e", "lw": 0.5, "alpha": 0.92})
     return _to_png(fig, dpi)

@@ -55,6 +55,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "maps.static.north": ("北", "N"),
     "maps.static.none": ("不符合条件 / 无数据", "Not eligible / no data"),
     "maps.static.km": ("公里", "km"),
+    "maps.static.top": ("得分最高的 {n} 个单位（排名、名称、得分）", "The {n} best units (rank, name, score)"),
     # raster suitability surface (outputs.suitability_map)
     "maps.suit.title": ("用地适宜性：{stage}（{res} 米栅格）", "Site suitability: {stage} ({res} m)"),
     "maps.suit.restricted": ("限制区（规则排除）", "Restricted (a rule removed it)"),
