@@ -143,8 +143,10 @@ def component_columns(lang: str) -> dict[str, object]:
     return cfg
 
 
-#: Characters Markdown (and Streamlit's LaTeX and HTML) would read as markup.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+#: Characters that start markup in Streamlit's Markdown: emphasis, code, links and images (``[``), HTML
+#: and autolinks (``<``), headings, tables, strikethrough, LaTeX (``$``) and the escape itself. Other
+#: punctuation (``.``, ``:``, ``-``) stays as typed, so the text reads the same in the page source.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 
 def escape_markdown(text: object) -> str:
@@ -156,7 +158,7 @@ def escape_markdown(text: object) -> str:
 
     Examples
     --------
-    >>> print(escape_markdown("红线 [x](javascript:1) **b**"))
-    红线 \[x\]\(javascript\:1\) \*\*b\*\*
+    >>> print(escape_markdown("红线 [x](javascript:1) **b** <img>"))
+    红线 \[x\](javascript:1) \*\*b\*\* \<img\>
     """
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")

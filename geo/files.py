@@ -103,7 +103,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
     On any exception the part is removed and ``target`` is untouched; an OS error (no
     space, no permission, a folder where the file should go) becomes one
-    :class:`geo.errors.PlannerError` naming ``target``. Parts left by killed runs beside
+    :class:`geo.errors.PlannerError` naming ``target``, and so does a target that is a
+    device, pipe or socket (a rename would replace it). Parts left by killed runs beside
     ``target`` are removed first (:func:`clean_stale_parts`).
 
     Examples
@@ -117,6 +118,10 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     target = Path(target)
     if target.is_dir():
         msg = f"could not write {str(target)!r}: it is a folder; give a file name inside it or another name"
+        raise PlannerError(msg)
+    if target.exists() and not target.is_file():  # a rename would put a file where a device or pipe was
+        msg = (f"could not write {str(target)!r}: it is not a regular file (a device, pipe or socket); "
+               "give the name of a file to write")
         raise PlannerError(msg)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -54,8 +54,9 @@ log = logging.getLogger(__name__)
 
 
 def _check_vector_size(path: Path, *, shown: str) -> None:
-    """Regular file (or a folder such as a FileGDB) within the cap; a shapefile counts with its parts."""
-    check_regular_file(path, name="the vector file", max_bytes=MAX_VECTOR_BYTES, folder_ok=True, shown=shown)
+    """Regular file (or a FileGDB folder) within the cap; a shapefile counts with its parts."""
+    check_regular_file(path, name="the vector file", max_bytes=MAX_VECTOR_BYTES, shown=shown,
+                       folder_ok=path.suffix.lower() == ".gdb")  # a FileGDB is a folder
     if path.suffix.lower() == ".shp":
         size = sum(f.stat().st_size for f in path.parent.glob(f"{glob.escape(path.stem)}.*") if f.is_file())
         if size > MAX_VECTOR_BYTES:
@@ -84,7 +85,7 @@ def _gdal_safe(path: Path) -> Iterator[Path]:
 def read_vector(path: str | os.PathLike, *, layer: str | None = None, shown: str | None = None) -> gpd.GeoDataFrame:
     """Read a vector file with pyogrio and insist on a CRS.
 
-    The file must be a regular file (or a folder such as a FileGDB) within
+    The file must be a regular file (or a FileGDB folder) holding geometry, within
     :data:`geo.validate.MAX_VECTOR_BYTES`; names holding ``!`` (which GDAL would read as
     archive syntax) are read as they are. Messages name the file as ``shown`` (default: its
     name) and never show the folder it was read from (an upload's server folder).
@@ -123,6 +124,10 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, shown: str
         text = text.replace("'\0'", "\0").replace("\0", label)
         msg = f"could not read {label}{f' layer {layer!r}' if layer else ''}: {text}"
         raise PlannerError(msg) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):  # GDAL reads a CSV or a bare .dbf as a table without geometry
+        msg = (f"{label} holds no geometry (a table, not a map layer); give a GeoPackage, a zipped Shapefile or a "
+               "GeoJSON")
+        raise PlannerError(msg)
     if gdf.crs is None:
         msg = (
             f"{label} has no CRS: the file carries no projection (a shapefile needs its .prj); "

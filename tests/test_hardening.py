@@ -336,6 +336,31 @@ def test_devices_and_pipes_are_refused_without_reading(capsys: pytest.CaptureFix
         signal.signal(signal.SIGALRM, old)
 
 
+def test_a_pipe_or_device_as_output_is_refused_not_replaced(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    fifo = tmp_path / "o.csv"
+    os.mkfifo(fifo)
+    rc, _o, err = _cli(capsys, "fit", "--stage", "dyeing", "--origin", "440118", "--out", str(fifo))
+    _one_line_error(rc, err)
+    assert "not a regular file" in err
+    with pytest.raises(PlannerError, match="not a regular file"):
+        with atomic_path(fifo) as tmp:
+            tmp.write_text("x")
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["o.csv"]  # the pipe is still a pipe
+
+
+def test_a_table_or_a_folder_as_exclusion_areas_is_a_message(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    table = tmp_path / "red.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    rc, _o, err = _cli(capsys, "fit", "--stage", "dyeing", "--origin", "440118", "--exclude-areas", str(table))
+    _one_line_error(rc, err)
+    assert "holds no geometry" in err
+    rc, _o, err = _cli(capsys, "fit", "--stage", "dyeing", "--origin", "440118", "--exclude-areas", str(tmp_path))
+    _one_line_error(rc, err)
+    assert "is a folder" in err
+
+
 def test_oversized_csv_is_refused_by_size(tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     with big.open("wb") as fh:
@@ -673,7 +698,7 @@ def test_every_csv_writer_defuses_formulas(capsys: pytest.CaptureFixture[str], t
 def test_user_strings_are_escaped_for_markdown() -> None:
     text = escape_markdown("红线 **bold** [x](javascript:alert(1)) <img src=x> `code` _i_ # h")
     unescaped = re.sub(r"\\.", "", text)  # drop every backslash-escaped character: no markup may be left
-    assert not set("*[]()<>`_#$") & set(unescaped), text
+    assert not set("*[]<>`_#$|~") & set(unescaped), text  # no link, emphasis, code, HTML, heading or LaTeX left
     assert "红线" in text and "\\<img" in text
     pages = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]
     bare = []
