@@ -305,26 +305,29 @@ def _placement_problems(areas: gpd.GeoDataFrame, geoms: np.ndarray, good: np.nda
     wgs = b if crs.is_geographic else _bounds_in_wgs84(geoms[good], crs)
     x0, y0, x1, y1 = GUANGDONG_BBOX
     finite = np.isfinite(wgs).all(axis=1)
-    outside = ~finite | (wgs[:, 2] < x0) | (wgs[:, 0] > x1) | (wgs[:, 3] < y0) | (wgs[:, 1] > y1)
+    beyond = (np.abs(b[:, [0, 2]]) > 180).any(axis=1) | (np.abs(b[:, [1, 3]]) > 90).any(axis=1)
+    not_degrees = crs.is_geographic & beyond  # even a feature spanning Guangdong: no place has such degrees
+    outside = ~finite | not_degrees | (wgs[:, 2] < x0) | (wgs[:, 0] > x1) | (wgs[:, 3] < y0) | (wgs[:, 1] > y1)
     if not outside.any():
         return []
     rows = np.zeros(len(areas), bool)
     rows[np.flatnonzero(good)[outside]] = True
     out = b[outside] if crs.is_geographic else wgs[outside]
-    swapped = bool((np.isfinite(out).all(axis=1) & (out[:, 3] >= x0) & (out[:, 1] <= x1)
-                    & (out[:, 2] >= y0) & (out[:, 0] <= y1)).all())
-    not_degrees = crs.is_geographic and bool((np.abs(out[:, [0, 2]]) > 180).any() or (np.abs(out[:, [1, 3]]) > 90).any())
+    # swapped: every such feature lies inside Guangdong once x and y trade places
+    swapped = bool((np.isfinite(out).all(axis=1) & (out[:, 1] >= x0) & (out[:, 3] <= x1)
+                    & (out[:, 0] >= y0) & (out[:, 2] <= y1)).all())
+    where = f"e.g. rows {_rows(areas.index, rows)}"
     if swapped:
-        hint = ("latitude and longitude look swapped (x holds latitudes near 23, y longitudes near 113); swap the "
-                "columns or fix the axis order and save again")
-    elif not_degrees:
-        hint = (f"its coordinates are not degrees (e.g. {out[0, 0]:.0f}, {out[0, 1]:.0f}) though the file says "
-                f"{crs.to_string()}: projected metres in a file without its coordinate system? Save it with its real "
-                "CRS (e.g. EPSG:4547) or in longitude/latitude (EPSG:4326)")
-    else:
-        hint = "check the coordinate system (a projected CRS read as degrees? data of another region?)"
+        return [f"{int(outside.sum())} of {int(good.sum())} feature(s) lie wholly outside Guangdong {GUANGDONG_BBOX}, "
+                f"{where}; latitude and longitude look swapped (x holds latitudes near 23, y longitudes near 113); "
+                "swap the columns or fix the axis order and save again"]
+    if not_degrees.any():
+        return [f"{int(outside.sum())} of {int(good.sum())} feature(s) have coordinates that are not degrees (e.g. "
+                f"{out[0, 0]:.6g}, {out[0, 1]:.6g}) though the file says {crs.to_string()}, {where}: projected metres in "
+                "a file without its coordinate system? Save it with its real CRS (e.g. EPSG:4547) or in "
+                "longitude/latitude (EPSG:4326)"]
     return [f"{int(outside.sum())} of {int(good.sum())} feature(s) lie wholly outside Guangdong {GUANGDONG_BBOX}, "
-            f"e.g. rows {_rows(areas.index, rows)}; {hint}"]
+            f"{where}; check the coordinate system (a projected CRS read as degrees? data of another region?)"]
 
 
 def _bounds_in_wgs84(geoms: np.ndarray, crs: object) -> np.ndarray:

@@ -388,6 +388,7 @@ _HOSTILE_AREAS = {
     "swapped": (_box_layer(shapely.box(23.0, 113.0, 23.2, 113.2)), "swapped"),
     "projected": (_box_layer(shapely.box(500_000, 2_500_000, 510_000, 2_510_000)), "not degrees"),
     "bowtie": (_box_layer(shapely.Polygon([(116, 23), (116.3, 23.3), (116.3, 23), (116, 23.3)])), "Self-intersection"),
+    "world": (_box_layer(shapely.box(-1e308, -1e308, 1e308, 1e308)), "not degrees"),  # spans Guangdong, means nothing
 }
 
 
