@@ -3,7 +3,6 @@ files and the capacity allocation tables. Not a page; widgets only, the model is
 """
 from __future__ import annotations
 
-import io
 import warnings
 from dataclasses import replace
 
@@ -22,6 +21,7 @@ from analysis.weights import (
 )
 from app_pages._common import LEVELS, cached_units, escape_markdown, headers, unit_label, unit_search_label
 from app_pages._study import Uploads, cached_allocation
+from geo.io import open_user_table
 from geo.validate import check_unique_keys
 from layers.stages import STAGES, stage_label
 from outputs.text import tr
@@ -76,7 +76,8 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
         names = {c: tr(f"component.{c}", lang) for c in COMPONENTS}
         up = st.file_uploader(tr("app.ahp_upload", lang), type=["csv"], key="up_ahp")
         if up is not None:
-            matrix = read_ahp_csv(io.BytesIO(up.getvalue()))  # UTF-8 or GBK, decoded by geo.io
+            # the command line's gate (cap, text, not empty, named as uploaded); UTF-8 or GBK, decoded by geo.io
+            matrix = read_ahp_csv(open_user_table("--ahp", up.name, up.getvalue()))
             ahp_file = up.name
         else:
             # rows and columns headed by the components' names in the planner's language; ids underneath
