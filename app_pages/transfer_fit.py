@@ -23,6 +23,7 @@ from app_pages._common import (
     region_name,
     unit_label,
 )
+from app_pages._charts import completeness_chart, components_chart, flow_chart, odds_chart, show_chart
 from app_pages._downloads import downloads
 from app_pages._fit_controls import allocation_ui, fit_controls
 from app_pages._scenarios import remember_study
@@ -90,6 +91,8 @@ def fit_view(lang: str, basemap: str) -> None:
     st.dataframe(ranked_table(fit, lang), hide_index=True, width="stretch", height=320,
                  column_config=headers(lang, "rank", "name", "adcode", "region", "tier", "origin_hours", "policy_clauses",
                                        "excluded_reason", **component_columns(lang)))
+    if len(eligible):  # what each score is made of, as a picture
+        show_chart(components_chart, settings, up, lang)
 
     dest = None  # the destination explained, and the one the completeness "after" moves to
     if len(eligible):
@@ -134,6 +137,7 @@ def fit_view(lang: str, basemap: str) -> None:
                              p_first=st.column_config.ProgressColumn(tr("col.p_first", lang), **bar),
                              p_top3=st.column_config.ProgressColumn(tr("col.p_top3", lang), **bar),
                              mean_rank=st.column_config.NumberColumn(tr("col.mean_rank", lang), format="%.1f")))
+            show_chart(odds_chart, settings, up, lang)
 
     st.subheader(tr("app.comp", lang))
     k1, k2 = st.columns(2)
@@ -146,11 +150,14 @@ def fit_view(lang: str, basemap: str) -> None:
         st.caption(tr("app.comp_note", lang, dest=label(dest) if dest else "—"))
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
                      column_config=headers(lang, "group"))
+        show_chart(completeness_chart, settings, up, lang, by)
     except ValueError as exc:
         st.error(escape_markdown(exc))
 
     st.subheader(tr("app.alloc", lang))
     settings, alloc = allocation_ui(settings, up, eligible, lang)
+    if alloc is not None and len(alloc.lines):
+        show_chart(flow_chart, settings, up, lang, tuple((o, label(o).split(" (")[0]) for o, _ in settings.allocate))
 
     overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
     overlays += [exclusion_overlay(areas, lang=lang) for areas in cached_exclusion_areas(up).values()]

@@ -19,6 +19,7 @@ the text catalogue's ``component.*`` keys, as in the app.
 """
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
@@ -41,6 +42,7 @@ from geo.io import atomic_path
 from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
+from outputs.charts import chart_images
 from outputs.report_comparison import ComparisonSection
 from outputs.report_evidence import build_evidence_section
 from outputs.report_suitability import build_suitability_section
@@ -244,6 +246,11 @@ def build_report(
     appendix = build_appendix_section(fit, lang=lang, clauses=clauses, sources=sources, command=cmd,
                                       sensitivity=sensitivity, completeness=completeness)
 
+    # the same pictures as the app's (outputs.charts), each as a data URI with its caption
+    pictures = chart_images(fit, lang=lang, sensitivity=sensitivity, completeness=completeness, allocation=allocation,
+                            names=names) if maps else {}
+    charts = {k: ("data:image/png;base64," + base64.b64encode(png).decode("ascii"), cap)
+              for k, (png, cap) in pictures.items()}
     suit = None if suitability is None else build_suitability_section(
         suitability, lang=lang, maps=maps, site_weight=dict(fit.weights or {}).get("site"))
     title = t("title")
@@ -254,13 +261,14 @@ def build_report(
         sensitivity=build_sensitivity_section(sensitivity, table, lang=lang) if sensitivity is not None else None,
         completeness=build_completeness_section(completeness, lang=lang) if completeness is not None else None,
         allocation=build_allocation_section(allocation, lang=lang, names=names) if allocation is not None else None,
-        appendix=appendix, comparison=comparison, suitability=suit,
+        appendix=appendix, comparison=comparison, suitability=suit, charts=charts,
         evidence=build_evidence_section(fit, lang=lang, top_n=top_n) if evidence else None,
     )
     if re.search(r"<\s*script", html, flags=re.I):  # belt and braces: autoescape makes this unreachable
         msg = "the rendered report contains a <script> element; refusing to produce it"
         raise PlannerError(msg)
-    images = {**drawn.png, **({"suitability": suit.png} if suit is not None and suit.png else {})}
+    images = {**drawn.png, **({"suitability": suit.png} if suit is not None and suit.png else {}),
+              **{f"chart_{k}": png for k, (png, _cap) in pictures.items()}}
     return Report(lang=lang, title=title, html=html, images=images, command=cmd, clauses=clauses)
 
 

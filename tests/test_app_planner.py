@@ -95,3 +95,19 @@ def test_the_origin_box_finds_towns_and_pinyin(fit: AppTest) -> None:
     fit.radio(key="fit_level").set_value("city").run()
     _ok(fit)
     assert any(o.startswith("广州市 (440100)") and "Guangzhou" in o for o in fit.selectbox(key="fit_origin_city").options)
+
+
+def _images(at: AppTest) -> int:
+    def walk(node: object) -> int:
+        kids = getattr(node, "children", None)
+        own = int(type(node).__name__ == "Image")
+        return own + (sum(walk(k) for k in kids.values()) if isinstance(kids, dict) else 0)
+
+    return walk(at._tree)
+
+
+def test_the_fit_page_shows_the_pictures(fit: AppTest) -> None:
+    assert _images(fit) == 4  # components, rank odds, completeness grid, flow map
+    fit.number_input(key="sens_draws").set_value(0).run()  # no sensitivity run, no odds chart
+    _ok(fit)
+    assert _images(fit) == 3

@@ -130,7 +130,8 @@ def test_html_parses_self_contained_no_script(zh_report: Report) -> None:
     html = zh_report.html
     p = _parse(html)
     assert "script" not in p.tags and not re.search(r"<\s*script", html, re.I)
-    assert p.tags.count("img") == 2 and {"html", "head", "body", "style", "table"} <= set(p.tags)
+    # two maps and the charts its inputs allow: components and P(rank 1)/P(top 3)
+    assert p.tags.count("img") == 4 and {"html", "head", "body", "style", "table"} <= set(p.tags)
     for tag, key, val in p.attrs:  # nothing is fetched: only data: URIs, no links
         if key in ("src", "href"):
             assert val is not None and val.startswith("data:image/png;base64,"), (tag, key, val[:40] if val else val)
@@ -288,7 +289,7 @@ def _units() -> gpd.GeoDataFrame:
 
 
 def test_maps_are_pngs_with_content(zh_report: Report) -> None:
-    assert set(zh_report.images) == {"layout", "score"}
+    assert set(zh_report.images) == {"layout", "score", "chart_components", "chart_odds"}
     for png in zh_report.images.values():
         assert png.startswith(b"\x89PNG") and _pixels_vary(png)
     png = plot_score_map(_units(), lang="en", origin="3")

@@ -56,6 +56,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "maps.static.none": ("不符合条件 / 无数据", "Not eligible / no data"),
     "maps.static.km": ("公里", "km"),
     "maps.static.top": ("得分最高的 {n} 个单位（排名、名称、得分）", "The {n} best units (rank, name, score)"),
+    # charts (outputs.charts)
+    "maps.chart.components": ("前 {n} 名承接地的得分构成（权重 × 分项）", "What the {n} best destinations' scores are made of (weight × component)"),
+    "maps.chart.components_x": ("综合得分（各段之和）", "Score (the segments add up to it)"),
+    "maps.chart.odds": ("权重扰动下排名第一与进入前三的比例（{n} 次抽样）",
+                        "Share of {n} perturbed-weight draws ranking each destination first and in the top three"),
+    "maps.chart.completeness": ("产业链完整度：转移后的状态（粗框：转移前→转移后有变化）",
+                                "Chain completeness after the transfer (bold frame: before → after changed)"),
+    "maps.chart.status.present": ("有", "present"),
+    "maps.chart.status.thin": ("弱", "thin"),
+    "maps.chart.status.missing": ("缺", "missing"),
+    "maps.chart.changed": ("有变化", "changed"),
+    "maps.chart.flows": ("产能分配流向：共 {total} 个单位，{n} 条流向（线宽与转移量成正比）",
+                         "Capacity allocation: {total} units in {n} flows (line width by amount)"),
+    "maps.chart.flows_key": ("从 {origin} 转出，承接地与转移量：", "Leaving {origin}; destinations and amounts:"),
+    "maps.chart.caption.components": ("图：前十名承接地的得分构成。每段为一个分项乘以其权重，各段之和即综合得分。",
+                                      "Figure: what the ten best destinations' scores are made of; each segment is a "
+                                      "component times its weight, and the segments add up to the score."),
+    "maps.chart.caption.odds": ("图：敏感性分析中各承接地排名第一与进入前三的比例。",
+                                "Figure: how often each destination ranks first and in the top three under perturbed "
+                                "weights."),
+    "maps.chart.caption.completeness": ("图：各区产业链各环节在转移后的状态，粗框标出因转移而改变的环节。",
+                                        "Figure: each zone's chain stages after the transfer; a bold frame marks a "
+                                        "stage the transfer changes."),
+    "maps.chart.caption.flows": ("图：产能分配流向，线宽与转移量成正比。",
+                                 "Figure: the capacity allocation; line width by amount."),
     # raster suitability surface (outputs.suitability_map)
     "maps.suit.title": ("用地适宜性：{stage}（{res} 米栅格）", "Site suitability: {stage} ({res} m)"),
     "maps.suit.restricted": ("限制区（规则排除）", "Restricted (a rule removed it)"),
