@@ -158,6 +158,9 @@ def validate_raster(
     if not p.exists():
         msg = f"raster {label!r} does not exist ({p}); check the file name"
         raise RasterError(msg)
+    if not p.is_file():  # GDAL would block on a pipe forever and read a device without end
+        msg = f"raster {label!r} is not a regular file (a pipe, device or folder); save the raster to a file and give that"
+        raise RasterError(msg)
     try:
         src = rasterio.open(p)
     except RasterioError as exc:

@@ -331,6 +331,9 @@ def test_devices_and_pipes_are_refused_without_reading(capsys: pytest.CaptureFix
         rc, _o, err = _cli(capsys, "fit", "--stage", "dyeing", "--origin", "440118", "--exclude-areas", str(fifo))
         _one_line_error(rc, err)
         assert "not a regular file" in err
+        rc, _o, err = _cli(capsys, "fit", "--stage", "dyeing", "--origin", "440118", "--dem", str(fifo))
+        _one_line_error(rc, err)
+        assert "not a regular file" in err
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
