@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -140,8 +141,6 @@ def _a_fit() -> object:
 @pytest.fixture(autouse=True)
 def _memory_guard() -> Iterator[None]:
     """Keep a regression from eating the machine: a few GB of address space at most."""
-    import resource
-
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = 6 * 1024**3
     if soft == resource.RLIM_INFINITY or soft > limit:
