@@ -19,7 +19,14 @@ from analysis.weights import (
     normalise_weights,
     read_ahp_csv,
 )
-from app_pages._common import LEVELS, cached_units, escape_markdown, headers, unit_label, unit_search_label
+from app_pages._common import (
+    LEVELS,
+    cached_units,
+    escape_markdown,
+    headers,
+    unit_label,
+    unit_search_label,
+)
 from app_pages._study import Uploads, cached_allocation
 from geo.io import open_user_table
 from geo.validate import check_unique_keys
@@ -36,6 +43,7 @@ UPLOADS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("--chain", "app.up.chain", ("csv",)),
     ("--evidence", "app.up.evidence", ("csv",)),
     ("--exclude-areas", "app.up.exclusion", ("zip", "gpkg", "geojson", "json", "fgb", "kml")),
+    ("--dem", "app.up.dem", ("tif", "tiff")),
 )
 
 Weights = tuple[tuple[str, float], ...]

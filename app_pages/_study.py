@@ -23,6 +23,7 @@ from scenario.study import (
     read_exclusion_areas,
     run_fit,
 )
+from scenario.suitability import RasterOptions, save_uploads, site_from_rasters
 
 #: Uploaded files as scenario.study reads them: ((CLI option, file name, bytes), ...) — hashable for the caches.
 Uploads = tuple[tuple[str, str, bytes], ...]
@@ -50,11 +51,33 @@ def _exclusion(s: StudySettings, uploads: Uploads) -> tuple[list[str], list[str]
     return combine_exclusions(s.exclude, cached_exclusion_areas(uploads), level=s.level, min_share=s.exclude_share)
 
 
+def _dem(uploads: Uploads) -> tuple[str, bytes] | None:
+    return next(((name, data) for opt, name, data in uploads if opt == "--dem"), None)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_raster_site(s: StudySettings, uploads: Uploads) -> tuple[object, object]:
+    """The inputs with the stage's site from the raster criteria on the planner's DEM, and the surface."""
+    name, data = _dem(uploads)  # type: ignore[misc]
+    path = save_uploads([(name, data)])[0]
+    return site_from_rasters(_inputs(s, uploads), s.stage, level=s.level, options=RasterOptions(dem=str(path)))
+
+
+def _fit_inputs(s: StudySettings, uploads: Uploads) -> object:
+    """The inputs the fit runs on: with an uploaded DEM, the stage's site comes from the rasters."""
+    return cached_raster_site(s, uploads)[0] if _dem(uploads) else _inputs(s, uploads)
+
+
+def study_surface(s: StudySettings, uploads: Uploads) -> object | None:
+    """The suitability surface behind the site when the planner uploaded a DEM (for the report), else None."""
+    return cached_raster_site(s, uploads)[1] if _dem(uploads) else None
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_fit(s: StudySettings, uploads: Uploads) -> object:
     """The study's fit (scenario.study.run_fit) on the uploaded inputs and exclusions."""
     exclude, notes = _exclusion(s, uploads)
-    return run_fit(s, _inputs(s, uploads), exclude=exclude, notes=notes)
+    return run_fit(s, _fit_inputs(s, uploads), exclude=exclude, notes=notes)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -76,14 +99,14 @@ def cached_completeness(s: StudySettings, uploads: Uploads) -> pd.DataFrame:
 def cached_allocation(s: StudySettings, uploads: Uploads) -> object:
     """The min-cost allocation of ``s.allocate`` into ``s.room``."""
     return allocate_for_fit(cached_fit(s, uploads), dict(s.allocate), dict(s.room),
-                            inputs=_inputs(s, uploads))
+                            inputs=_fit_inputs(s, uploads))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_alloc: bool, fmt: str) -> bytes:
     """The study's report as HTML or PDF bytes."""
     report = build_study_report(
-        s, cached_fit(s, uploads),
+        s, cached_fit(s, uploads), suitability=study_surface(s, uploads),
         sensitivity=cached_sensitivity(s, uploads) if with_sens and s.draws else None,
         completeness=cached_completeness(s, uploads),
         allocation=cached_allocation(s, uploads) if with_alloc and s.allocate and s.room else None,

@@ -137,6 +137,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.up.capability": ("产业能力 CSV（产值、就业或企业数，按单位和环节）",
                           "Capability CSV (output, employment or firms by unit and stage)"),
     "app.up.od": ("起讫成本矩阵 CSV（时间或费用）", "Origin-destination cost matrix CSV (time or cost)"),
+    "app.up.dem": ("高程 DEM GeoTIFF（任意坐标系；替代内置5′高程，坡度准则据此重算，用地条件随之改变）",
+                   "Elevation DEM GeoTIFF (any CRS; replaces the embedded 5' grid, so slope and the site component follow it)"),
     "app.up.site": ("用地条件 CSV（adcode,site，0–1；未列单位取中性值 0.5）",
                     "Site CSV (adcode,site in 0–1; units not listed keep the neutral 0.5)"),
     "app.up.chain": ("产业链权重 CSV（supplier,customer,weight,note；每个下游环节的权重之和为 1）",
