@@ -1,39 +1,37 @@
 """The fit page's pictures (outputs.charts), cached per choice like the numbers they show. Not a page.
 
-The report draws the same charts from the same functions (:func:`outputs.charts.chart_images`).
+The report draws the same charts from the same functions (:func:`outputs.charts.chart_images`); its
+flow map is the fit page's web map here, whose flow lines are as wide as their amounts. Drawn at a
+screen's resolution (``DPI``), not the report's.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._study import Uploads, cached_allocation, cached_completeness, cached_fit, cached_sensitivity
-from outputs.charts import plot_completeness_grid, plot_components, plot_flow_map, plot_rank_odds
+from app_pages._study import Uploads, cached_completeness, cached_fit, cached_sensitivity
+from outputs.charts import plot_completeness_grid, plot_components, plot_rank_odds
 from scenario.study import StudySettings
+
+DPI = 96
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def components_chart(s: StudySettings, uploads: Uploads, lang: str) -> bytes:
     """Stacked bars of weight x component for the ten best destinations."""
     fit = cached_fit(s, uploads)
-    return plot_components(fit.table, fit.weights, lang=lang)
+    return plot_components(fit.table, fit.weights, lang=lang, dpi=DPI)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def odds_chart(s: StudySettings, uploads: Uploads, lang: str) -> bytes:
     """P(rank 1) and P(top 3) from the sensitivity run."""
-    return plot_rank_odds(cached_sensitivity(s, uploads), lang=lang)
+    return plot_rank_odds(cached_sensitivity(s, uploads), lang=lang, dpi=DPI)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def completeness_chart(s: StudySettings, uploads: Uploads, lang: str, by: str) -> bytes:
     """The completeness grid, after the transfer, changes marked."""
-    return plot_completeness_grid(cached_completeness(s, uploads), lang=lang, by=by)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def flow_chart(s: StudySettings, uploads: Uploads, lang: str, origin_names: tuple[tuple[str, str], ...]) -> bytes:
-    """The allocation as a flow map, widths by amount."""
-    return plot_flow_map(cached_allocation(s, uploads), lang=lang, names=dict(origin_names))
+    return plot_completeness_grid(cached_completeness(s, uploads), lang=lang, by=by, dpi=DPI)
 
 
 def show_chart(make: object, *args: object) -> None:

@@ -23,7 +23,7 @@ from app_pages._common import (
     region_name,
     unit_label,
 )
-from app_pages._charts import completeness_chart, components_chart, flow_chart, odds_chart, show_chart
+from app_pages._charts import completeness_chart, components_chart, odds_chart, show_chart
 from app_pages._downloads import downloads
 from app_pages._fit_controls import allocation_ui, fit_controls
 from app_pages._scenarios import remember_study
@@ -156,8 +156,6 @@ def fit_view(lang: str, basemap: str) -> None:
 
     st.subheader(tr("app.alloc", lang))
     settings, alloc = allocation_ui(settings, up, eligible, lang)
-    if alloc is not None and len(alloc.lines):
-        show_chart(flow_chart, settings, up, lang, tuple((o, label(o).split(" (")[0]) for o, _ in settings.allocate))
 
     overlays = [score_overlay(fit, lang=lang), origin_overlay(fit, lang=lang)]
     overlays += [exclusion_overlay(areas, lang=lang) for areas in cached_exclusion_areas(up).values()]

@@ -201,8 +201,20 @@ def plot_layout_map(
     True
     """
     lang = _check_lang(lang)
-    if layers is None:
-        layers = _load_layout_layers(LAYOUT_LAYERS)
+    if layers is None:  # the shipped layout: the same picture every time, drawn once per process
+        return _shipped_layout_png(lang, title, label_cities, tuple(size), int(dpi))
+    return _draw_layout(layers, lang=lang, title=title, label_cities=label_cities, size=size, dpi=dpi)
+
+
+@lru_cache(maxsize=8)
+def _shipped_layout_png(lang: str, title: str | None, label_cities: bool, size: tuple[float, float],
+                        dpi: int) -> bytes:
+    return _draw_layout(_load_layout_layers(LAYOUT_LAYERS), lang=lang, title=title, label_cities=label_cities,
+                        size=size, dpi=dpi)
+
+
+def _draw_layout(layers: Mapping[str, gpd.GeoDataFrame], *, lang: str, title: str | None, label_cities: bool,
+                 size: tuple[float, float], dpi: int) -> bytes:
     if not layers:
         msg = "`layers` is empty; pass e.g. {'zones': load_layer('zones')} or None to load the layout"
         raise PlannerError(msg)

@@ -14,6 +14,7 @@ without a basemap nothing is shifted.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -314,15 +315,41 @@ def _layer_json(layer_id: str, tolerance_m: float, lang: str, basemap: str) -> s
     return '{"meta":' + json.dumps(meta) + ',"data":' + _geojson(props, disp.geometry.values, basemap) + "}"
 
 
+#: Display geometry of overlays as GeoJSON text, by (sha1 of the WKB, tolerance, basemap): a score
+#: map redrawn for new weights reuses the same county outlines instead of simplifying them again.
+_OVERLAY_GEOMS: dict[tuple[str, float, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _overlay_geometry(gdf: gpd.GeoDataFrame, tolerance_m: float, basemap: str) -> tuple[np.ndarray, np.ndarray]:
+    """(GeoJSON text per feature, dimension per feature) of an overlay's display geometry, cached."""
+    wkb = shapely.to_wkb(gdf.to_crs(4326).geometry.values if gdf.crs is not None else gdf.geometry.values)
+    key = (hashlib.sha1(b"".join(wkb)).hexdigest(), tolerance_m, basemap)
+    if key not in _OVERLAY_GEOMS:
+        if len(_OVERLAY_GEOMS) > 64:
+            _OVERLAY_GEOMS.clear()
+        geoms = _shift(simplify_for_display(gdf, tolerance_m=tolerance_m).geometry.values, basemap)
+        if len(geoms) and shapely.get_dimensions(geoms).max() > 0:
+            geoms = shapely.set_precision(geoms, 1e-6, mode="pointwise")
+        _OVERLAY_GEOMS[key] = (shapely.to_geojson(geoms), shapely.get_dimensions(geoms))
+    return _OVERLAY_GEOMS[key]
+
+
+def _features(props: pd.DataFrame, geometry: np.ndarray) -> str:
+    rows = props.to_dict("records")
+    return ('{"type":"FeatureCollection","features":['
+            + ",".join('{"type":"Feature","properties":' + json.dumps(r) + ',"geometry":' + str(g) + "}"
+                       for r, g in zip(rows, geometry))
+            + "]}")
+
+
 def _overlay_json(ov: Overlay, tolerance_m: float, basemap: str) -> str:
-    disp = simplify_for_display(ov.gdf, tolerance_m=tolerance_m)
+    geometry, dims = _overlay_geometry(ov.gdf, tolerance_m, basemap)
     cols = list(ov.fields)
     props = _as_text(pd.DataFrame(ov.gdf.drop(columns=ov.gdf.geometry.name))[cols]) if cols else \
         pd.DataFrame(index=ov.gdf.index)
     props["_colour"] = ov.gdf[ov.colour_column].to_numpy() if ov.colour_column else ov.colour
     if ov.weight_column:
         props["_weight"] = ov.gdf[ov.weight_column].to_numpy(dtype=float)
-    dims = shapely.get_dimensions(disp.geometry.values)
     kind = "line" if len(dims) and dims.max() == 1 else ("point" if len(dims) and dims.max() == 0 else "polygon")
     if kind == "line":
         swatch = _line_svg(ov.colour, ov.weight)
@@ -337,7 +364,7 @@ def _overlay_json(ov: Overlay, tolerance_m: float, basemap: str) -> str:
             "style": {"color": ov.colour, "fill": ov.colour, "fill_opacity": ov.fill_opacity, "weight": ov.weight,
                       "radius": 6},
             "symbol": _SHAPES["circle"], "swatch": swatch, "legend": rows}
-    return '{"meta":' + json.dumps(meta) + ',"data":' + _geojson(props, disp.geometry.values, basemap) + "}"
+    return '{"meta":' + json.dumps(meta) + ',"data":' + _features(props.reset_index(drop=True), geometry) + "}"
 
 
 @lru_cache(maxsize=8)

@@ -107,7 +107,7 @@ def _images(at: AppTest) -> int:
 
 
 def test_the_fit_page_shows_the_pictures(fit: AppTest) -> None:
-    assert _images(fit) == 4  # components, rank odds, completeness grid, flow map
+    assert _images(fit) == 3  # components, rank odds, completeness grid (the flows are on the web map)
     fit.number_input(key="sens_draws").set_value(0).run()  # no sensitivity run, no odds chart
     _ok(fit)
-    assert _images(fit) == 3
+    assert _images(fit) == 2

@@ -1,0 +1,172 @@
+"""Benchmark the app as a planner meets it: in Debian's headless Chromium against ``streamlit run``.
+
+Times, on this machine, (1) the first map drawn after opening the app (a fresh server, then a
+warm one), (2) a stage change on the transfer-fit page until the new ranking and its map are
+drawn, (3) a moved weight slider until the page has answered, and (4) the report download
+until the file is on disk. Each is the median of a few tries; writes the table into README.md
+with ``--write-readme`` (block ``bench:browser``).
+
+Run: ``python benchmarks/bench_browser.py [--write-readme]`` (needs chromium and chromium-driver).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._readme import publish_table  # noqa: E402
+from scripts.screenshots import _free_port, open_browser, start_app  # noqa: E402
+
+log = logging.getLogger("bench_browser")
+TARGETS = {"first": "under 3 s", "stage": "under 1 s", "slider": "under 1 s", "download": "under 3 s"}
+
+
+def _idle(drv: object) -> bool:
+    """Streamlit is not running the script and every map on the page has drawn its layers."""
+    if drv.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
+        return False
+    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
+    if not frames:
+        return False
+    try:
+        for frame in frames:
+            drv.switch_to.frame(frame)
+            if not drv.execute_script("return !!(window.gdMap && window.gdMap._gdItems)"):
+                return False
+            drv.switch_to.default_content()
+    except Exception:  # a frame replaced while Streamlit reruns
+        return False
+    finally:
+        drv.switch_to.default_content()
+    return True
+
+
+def _wait(drv: object, cond: object, timeout: float = 120) -> float:
+    t0 = time.perf_counter()
+    WebDriverWait(drv, timeout, poll_frequency=0.05).until(cond)
+    return time.perf_counter() - t0
+
+
+def first_map(drv: object, url: str) -> float:
+    """Seconds from opening the app to its layout map drawn."""
+    t0 = time.perf_counter()
+    drv.get(url)
+    WebDriverWait(drv, 120, poll_frequency=0.05).until(_idle)
+    return time.perf_counter() - t0
+
+
+def _summary(drv: object) -> str:
+    return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
+
+
+def stage_change(drv: object, stage_id: str) -> float:
+    """Seconds from picking a stage to its ranking and map drawn."""
+    box = drv.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., '转出环节')]//input")
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(f"({stage_id})")
+    option = WebDriverWait(drv, 20).until(
+        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if f"({stage_id})" in o.text])[0]
+    before = _summary(drv)
+    t0 = time.perf_counter()
+    option.click()
+    WebDriverWait(drv, 120, poll_frequency=0.05).until(lambda d: _summary(d) != before and _idle(d))
+    return time.perf_counter() - t0
+
+
+def slider_move(drv: object) -> float:
+    """Seconds from a weight slider moved one step to the page answered (normalised weights shown anew)."""
+    path = "//*[@data-testid='stSlider'][contains(., '政策契合')]//input[@type='range']"
+    label = "//*[@data-testid='stSlider'][contains(., '政策契合')]"
+    if not [e for e in drv.find_elements(By.XPATH, label) if e.is_displayed()]:  # the weights expander is folded
+        summary = drv.find_element(By.XPATH, "//summary[contains(., '权重') and not(contains(., '替换'))]")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", summary)
+        WebDriverWait(drv, 20).until(lambda d: [e for e in d.find_elements(By.XPATH, label) if e.is_displayed()])
+    thumb = drv.find_element(By.XPATH, path)
+    caption = "//*[@data-testid='stCaptionContainer'][contains(., '归一化后的权重')]"
+    before = drv.find_element(By.XPATH, caption).text
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", thumb)
+    t0 = time.perf_counter()
+    drv.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)  # one step, as a planner's arrow key does
+    WebDriverWait(drv, 120, poll_frequency=0.05).until(
+        lambda d: d.find_element(By.XPATH, caption).text != before and _idle(d))
+    return time.perf_counter() - t0
+
+
+def download(drv: object, folder: Path) -> float:
+    """Seconds from pressing the report (HTML) button to the file on disk."""
+    drv.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    button = drv.find_element(By.XPATH, "//button[contains(., '下载报告 HTML')]")
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    t0 = time.perf_counter()
+    drv.execute_script("arguments[0].click();", button)
+    while time.perf_counter() - t0 < 120:
+        done = [p for p in folder.iterdir() if p.suffix == ".html"]
+        if done and not list(folder.glob("*.crdownload")):
+            for p in done:
+                p.unlink()
+            return time.perf_counter() - t0
+        time.sleep(0.02)
+    msg = "no report downloaded within 120 s"
+    raise TimeoutError(msg)
+
+
+def run(tries: int = 3) -> list[tuple[str, str, str]]:
+    port = _free_port()
+    proc = start_app(port)
+    url = f"http://127.0.0.1:{port}"
+    drv = open_browser(1600, 1000)
+    try:
+        cold = first_map(drv, url)
+        warm = statistics.median(first_map(drv, url) for _ in range(tries))
+        drv.get(f"{url}/transfer_fit")
+        WebDriverWait(drv, 120).until(lambda d: "增城区" in _summary(d) and _idle(d))
+        stages = [stage_change(drv, s) for s in ("apparel", "down", "dyeing")[:tries]]
+        stages_again = [stage_change(drv, s) for s in ("apparel", "down", "dyeing")[:tries]]  # cached answers
+        sliders = [slider_move(drv) for _ in range(tries)]
+        with tempfile.TemporaryDirectory() as tmp:
+            downloads = [download(drv, Path(tmp))]
+            downloads += [download(drv, Path(tmp)) for _ in range(tries - 1)]
+    finally:
+        drv.quit()
+        proc.terminate()
+        proc.wait(timeout=10)
+
+    def s(x: float) -> str:
+        return f"{x:.2f} s"
+
+    return [
+        ("First map drawn after opening the app (fresh server / warm)", f"{s(cold)} / {s(warm)}", TARGETS["first"]),
+        ("Stage change until the new ranking and map are drawn (new stage / seen before)",
+         f"{s(statistics.median(stages))} / {s(statistics.median(stages_again))}", TARGETS["stage"]),
+        ("Weight slider moved one step until the page answers", s(statistics.median(sliders)), TARGETS["slider"]),
+        ("Report (HTML) download until the file is on disk (first / again)",
+         f"{s(downloads[0])} / {s(statistics.median(downloads[1:] or downloads))}", TARGETS["download"]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write-readme", action="store_true")
+    ap.add_argument("--tries", type=int, default=3)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    rows = run(args.tries)
+    publish_table(rows, block="bench:browser", header=("operation (headless Chromium, 1600×1000)", "measured", "target"),
+                  write=args.write_readme)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
