@@ -121,7 +121,14 @@ def _cmd_completeness(args: argparse.Namespace) -> int:
 
 def _read_room_csv(path: str) -> list[tuple[str, object]]:
     """(destination, room) rows of ``--room-csv`` as written (checked with the --room items by the caller)."""
-    df = read_csv_table(open_user_table("--room-csv", path, path), name="--room-csv", dtype={"destination": str})
+    try:
+        df = read_csv_table(open_user_table("--room-csv", path, path), name="--room-csv", dtype={"destination": str})
+    except ValueError as exc:  # pandas' parser errors; geo's own messages pass as they are
+        if isinstance(exc, PlannerError):
+            raise
+        msg = (f"`--room-csv` {Path(path).name!r} is not a readable CSV table ({' '.join(str(exc).split())}); "
+               "check the quoting of commas in text cells")
+        raise PlannerError(msg) from None
     if not {"destination", "room"} <= set(df.columns):
         msg = f"`--room-csv` needs columns destination, room; {Path(path).name} has {list(df.columns)}"
         raise PlannerError(msg)

@@ -490,8 +490,9 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
     Raises
     ------
     PlannerError
-        From :func:`read_csv_text`; an empty table or one pandas cannot split into rows
-        (``EmptyDataError``, ``ParserError``), naming the file.
+        From :func:`read_csv_text`. Parser errors of pandas (``pandas.errors.ParserError``,
+        ``EmptyDataError``, both ``ValueError``) pass through for the caller to word
+        (:func:`read_commented_csv` words them itself).
 
     Examples
     --------
@@ -506,12 +507,7 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
         msg = f"`encoding` is not needed by read_csv_table (got {read_csv_kwargs['encoding']!r}): it finds UTF-8 or GB18030; drop it"
         raise PlannerError(msg)
     text = read_csv_text(source, name=name)
-    try:
-        return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
-    except pd.errors.EmptyDataError:
-        raise PlannerError(_empty(f"{name} {_shown(source)}")) from None
-    except pd.errors.ParserError as exc:
-        raise PlannerError(_unparsable(f"{name} {_shown(source)}", exc)) from None
+    return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
 
 
 def _empty(label: str) -> str:
@@ -545,7 +541,8 @@ def read_commented_csv(
     Raises
     ------
     PlannerError
-        A missing or unreadable file, or one that is neither UTF-8 nor GB18030.
+        A missing or unreadable file, one that is neither UTF-8 nor GB18030, or a table that
+        is empty or that pandas cannot split into rows (named, with the fix).
 
     Examples
     --------
