@@ -26,6 +26,7 @@ from app_pages._common import (
 from app_pages._charts import completeness_chart, components_chart, odds_chart, show_chart
 from app_pages._downloads import downloads
 from app_pages._fit_controls import allocation_ui, fit_controls
+from app_pages._uploads import usable_uploads
 from app_pages._scenarios import remember_study
 from app_pages._study import (
     cached_completeness,
@@ -72,6 +73,7 @@ def fit_view(lang: str, basemap: str) -> None:
     st.caption(tr("app.fit_intro", lang))
     try:
         settings, up = fit_controls(lang)
+        settings, up = usable_uploads(settings, up, lang)  # a bad file is named and left out, the rest answers
         fit = cached_fit(settings, up)
     except ValueError as exc:
         st.error(escape_markdown(exc))

@@ -438,7 +438,22 @@ def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.C
         EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
     )
     assert "999999" in err.text and "knitting" in err.text
+    # which upload, which file, and what to do; the rest of the page still answers without it
+    assert "产业能力 CSV" in err.text and "bad.csv" in err.text and "重新上传" in err.text
+    assert "增城区" in _summary(browser)  # the ranking's summary, on the defaults
+    assert browser.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")  # the map
+    assert len(browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDownloadButton']")) >= 2
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    # a second bad file (empty) is named too, and the page still stands
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    browser.find_element(By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '起讫成本矩阵')]//input[@type='file']"
+                         ).send_keys(str(empty))
+    WebDriverWait(browser, 60).until(lambda d: any(
+        "empty.csv" in e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")))
+    errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")]
+    assert any("起讫成本矩阵" in e and "empty.csv" in e for e in errors), errors
+    assert "增城区" in _summary(browser)
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "fit_bad_upload.png"))
 

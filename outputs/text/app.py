@@ -147,6 +147,13 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Industry evidence CSV (place,adcode,level,stages,measure,value,unit,year,source,quality)"),
     "app.up.exclusion": ("排除区域（如生态保护红线；zip 打包的 Shapefile、GeoPackage、GeoJSON）",
                          "Exclusion areas (e.g. ecological red line; zipped Shapefile, GeoPackage, GeoJSON)"),
+    "app.up_failed": (
+        "上传的“{what}”（{file}）无法使用，已不计入，其余结果按其他文件和默认数据计算。问题：{err}　"
+        "请按上述说明修正该文件后重新上传，或点击文件旁的 × 移除它。",
+        "The upload '{what}' ({file}) cannot be used and is left out; the results below use the other files and "
+        "the defaults. What is wrong: {err} Fix the file as the message says and upload it again, or remove it "
+        "with the × beside it.",
+    ),
     "app.excl_share": ("单位面积落入排除区域达到此比例即排除（假设）",
                        "Exclude a unit when this share of its area is inside (assumption)"),
     # results
