@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._common import keep_choices, sidebar_language_and_basemap
+from app_pages._common import COMPACT_FRAME, keep_choices, sidebar_language_and_basemap
 from app_pages._scenarios import apply_link
 from outputs.text import tr
 
@@ -36,6 +36,7 @@ def main() -> None:
     pages = [st.Page(HERE / path, title=tr(key, lang), url_path=url, default=i == 0)
              for i, (path, url, key) in enumerate(PAGES)]
     page = st.navigation(pages, position="top")
+    st.html(COMPACT_FRAME)  # a smaller title and top margin: the map starts on the first screen
     st.title(tr("app.title", lang))
     st.caption(tr("app.subtitle", lang))
     page.run()

@@ -37,6 +37,16 @@ KEPT_KEYS: tuple[str, ...] = (
 )
 
 
+#: Page style: a title of normal heading size and less empty space above it, so that at 1280x800
+#: the map (layout page) starts on the first screen. Only style tags: Streamlit adds no element.
+COMPACT_FRAME = (
+    "<style>"
+    "[data-testid='stMainBlockContainer'] {padding-top: 3.2rem;}"
+    "[data-testid='stMainBlockContainer'] h1 {font-size: 1.75rem; padding: 0.2rem 0 0.1rem 0;}"
+    "</style>"
+)
+
+
 def keep_choices() -> None:
     """Write every kept choice back into session state at the start of a full run (``app.py``).
 
