@@ -22,6 +22,7 @@ __all__ = [
     "STAGE_CONSTRAINTS",
     "DEFAULT_DECAY_KM",
     "DEFAULT_HALF_LIFE_H",
+    "HALF_LIFE_RANGE_H",
     "DYEING_CAPACITY_FLOOR",
     "EVIDENCE_LEVEL",
     "OD_SPEED_KMH",
@@ -95,6 +96,8 @@ PARTNER_VALUES: dict[str, float] = {
 #: then differ (1 h: 0.71, 3 h: 0.35, 5 h: 0.18) where exp(-km/60) made every East and West
 #: unit about 0.
 DEFAULT_HALF_LIFE_H: float = 2.0
+#: Half-lives the model accepts, in hours: from a quarter of an hour to a day's travel.
+HALF_LIFE_RANGE_H: tuple[float, float] = (0.25, 24.0)
 
 #: ASSUMPTION (editable): speed that turns a planner's km-only OD matrix into hours.
 OD_SPEED_KMH: float = 60.0

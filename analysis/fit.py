@@ -48,6 +48,7 @@ from analysis.assumptions import (
     COMPONENTS,
     DEFAULT_HALF_LIFE_H,
     DEFAULT_WEIGHTS,
+    HALF_LIFE_RANGE_H,
     SITE_PLACEHOLDER,
     STAGE_CONSTRAINTS,
 )
@@ -270,8 +271,10 @@ def _policy_matrix(inputs: FitInputs) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def _check_options(half_life_h: float, candidates: str, weights: Mapping[str, float] | None) -> dict[str, float]:
-    if not np.isfinite(half_life_h) or half_life_h <= 0:
-        msg = f"`half_life_h` must be a positive number of hours, got {half_life_h!r}; {DEFAULT_HALF_LIFE_H:g} is the default"
+    lo, hi = HALF_LIFE_RANGE_H
+    if not (isinstance(half_life_h, (int, float)) and np.isfinite(half_life_h) and lo <= half_life_h <= hi):
+        msg = (f"`half_life_h` must be a number of hours from {lo:g} to {hi:g}, got {half_life_h!r}; "
+               f"{DEFAULT_HALF_LIFE_H:g} is the default")
         raise PlannerError(msg)
     if candidates not in ("receiving", "all"):
         msg = f"`candidates` must be 'receiving' (East, West, North only) or 'all', got {candidates!r}"

@@ -16,18 +16,28 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from analysis.assumptions import DEFAULT_HALF_LIFE_H, SITE_PLACEHOLDER
+from analysis.assumptions import (
+    DEFAULT_HALF_LIFE_H,
+    HALF_LIFE_RANGE_H,
+    SITE_PLACEHOLDER,
+)
 from analysis.exclusion import combine_exclusions
 from analysis.inputs import NETWORKS
 from analysis.sensitivity import check_draws, check_seed
-from analysis.weights import ahp_weights, check_amounts, normalise_weights, parse_weights, read_ahp_csv
+from analysis.weights import (
+    ahp_weights,
+    check_amounts,
+    normalise_weights,
+    parse_weights,
+    read_ahp_csv,
+)
+from cli.raster_options import ProgressBar, add_raster_options, study_raster_options
+from cli.stored import apply_scenario
 from geo.errors import PlannerError, UnknownNameError
 from geo.io import atomic_path, open_user_table
 from geo.validate import check_unique_keys
 from geo.writers import guard_formulas
 from layers.boundaries import lookup_unit
-from cli.raster_options import ProgressBar, add_raster_options, study_raster_options
-from cli.stored import apply_scenario
 from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
 from scenario.suitability import site_from_rasters
 
@@ -82,7 +92,6 @@ def finite_float(option: str) -> Callable[[str], float]:
 
 #: Half-lives the app's widget offers (hours by road); the command line takes the same range, so both
 #: refuse alike (a half-life of 1e-320 h overflows the decay, 1e9 h makes every distance equal).
-HALF_LIFE_RANGE_H: tuple[float, float] = (0.25, 24.0)
 
 
 def half_life_type(option: str = "--half-life-h") -> Callable[[str], float]:

@@ -282,3 +282,9 @@ def test_read_site_csv_collects_every_problem() -> None:
         read_site_csv("/no/such/site.csv")
     with pytest.raises(PlannerError, match="`level`"):
         read_site_csv(io.StringIO("adcode,site\n445281,0.5\n"), level="town")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [1e-320, 0.1, 25.0, float("inf"), float("nan")])
+def test_half_life_outside_the_stated_range_is_refused(bad: float) -> None:
+    with pytest.raises(PlannerError, match=r"half_life_h` must be a number of hours from 0.25 to 24"):
+        _fit(half_life_h=bad)
