@@ -22,8 +22,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cli.raster_options import ProgressBar, add_raster_options, raster_options
 from geo.errors import PlannerError
+from geo.io import atomic_path
+from geo.writers import guard_formulas
+from layers.places import load_places
 from scenario.suitability import RasterOptions, study_suitability
 
 __all__ = ["register", "run_suitability"]
@@ -59,6 +64,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", required=True, metavar="FILE.tif", help="the coded suitability surface (COG GeoTIFF)")
     p.add_argument("--zonal-out", metavar="FILE.csv", help="site_mean and site_share per unit of --level")
     p.add_argument("--criteria-out", metavar="FILE.tif", help="the raw criterion rasters, one band each (COG GeoTIFF)")
+    p.add_argument("--parks-out", metavar="FILE.csv",
+                   help="site_mean and site_share within 10 km of each named place (id, names, kind, clause)")
     p.set_defaults(func=run_suitability)
 
 
@@ -66,6 +73,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
     problems = []
     if Path(args.out).suffix.lower() not in (".tif", ".tiff"):
         problems.append(f"`--out` must end in .tif, got {Path(args.out).name!r}")
+    if args.parks_out and Path(args.parks_out).suffix.lower() != ".csv":
+        problems.append(f"`--parks-out` must end in .csv, got {Path(args.parks_out).name!r}")
     if args.zonal_out and Path(args.zonal_out).suffix.lower() != ".csv":
         problems.append(f"`--zonal-out` must end in .csv, got {Path(args.zonal_out).name!r}")
     if args.criteria_out and Path(args.criteria_out).suffix.lower() not in (".tif", ".tiff"):
@@ -85,7 +94,9 @@ def _scheduler(address: str | None) -> Iterator[None]:
         yield
         return
     try:
-        from dask.distributed import Client  # noqa: PLC0415 - optional, only for --scheduler
+        from dask.distributed import (
+            Client,  # noqa: PLC0415 - optional, only for --scheduler
+        )
     except ImportError as exc:
         msg = "`--scheduler` needs dask.distributed: pip install 'distributed==2026.8.0'"
         raise PlannerError(msg) from exc
@@ -96,6 +107,15 @@ def _scheduler(address: str | None) -> Iterator[None]:
         raise PlannerError(msg) from exc
     with client:
         yield
+
+
+def _write_parks(result: object, path: str) -> Path:
+    """The park-buffer statistics with each place's names, kind and clause, written whole then renamed."""
+    places = pd.DataFrame(load_places()[["id", "name_zh", "name_en", "kind", "clause"]])
+    table = places.merge(result.park_zonal, on="id", how="inner")  # type: ignore[attr-defined]
+    with atomic_path(path) as tmp:
+        guard_formulas(table).to_csv(tmp, index=False, encoding="utf-8")
+    return Path(path)
 
 
 def run_suitability(args: argparse.Namespace) -> int:
@@ -113,6 +133,8 @@ def run_suitability(args: argparse.Namespace) -> int:
             written.append(result.write_criteria(args.criteria_out, progress=lambda f, m: bar(0.9 + 0.1 * f, m)))
     if args.zonal_out:
         written.append(result.write_zonal(args.zonal_out))
+    if args.parks_out:
+        written.append(_write_parks(result, args.parks_out))
     bar(1.0, "done")
     for p in written:
         sys.stdout.write(f"wrote {p}\n")

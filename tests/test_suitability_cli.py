@@ -224,3 +224,15 @@ def test_scheduler_option_runs_the_chunked_path_on_a_cluster(tmp_path: Path, cap
     assert np.allclose(z["site_mean"], ref.zonal.set_index("adcode")["site_mean"].reindex(z.index), atol=1e-5)
     with rasterio.open(out) as src:
         assert np.allclose(src.read(1), ref.coded(), atol=1e-6)
+
+
+def test_park_buffer_statistics_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "parks.csv"
+    assert main(["suitability", "--stage", "down", "--resolution", "2000", "--out", str(tmp_path / "s.tif"),
+                 "--parks-out", str(out)]) == 0
+    t = pd.read_csv(out, dtype={"id": str})
+    assert {"id", "name_zh", "kind", "clause", "site_mean", "site_share"} <= set(t.columns)
+    row = t.set_index("id").loc["park_wuchuan_down"]
+    assert 0 <= row["site_mean"] <= 1 and row["cells"] > 0
+    assert main(["suitability", "--stage", "down", "--out", str(tmp_path / "s.tif"), "--parks-out", "p.txt"]) == 2
+    assert "`--parks-out` must end in .csv" in capsys.readouterr().err
