@@ -248,7 +248,9 @@ def build_summary_section(
     ok = table[eligible]
     level_text = t("level_city") if level == "city" else t("level_county")
     summary = [t("s_intro", stage=stage, origin=origin, n=len(table), level=level_text)]
-    reasons = ", ".join(sorted({str(r) for r in table.loc[~eligible, "excluded_reason"].dropna() if str(r)})) or "–"
+    why = "excluded_reason_zh" if lang == "zh" and "excluded_reason_zh" in table.columns and \
+        table.loc[~eligible, "excluded_reason_zh"].fillna("").astype(str).ne("").any() else "excluded_reason"
+    reasons = ", ".join(sorted({str(r) for r in table.loc[~eligible, why].dropna() if str(r)})) or "–"
     if len(ok):
         names = [t("name_score", name=r[name_col], score=_fmt(r["score"])) for _, r in ok.head(3).iterrows()]
         summary.append(t("s_top", top=names[0], rest=t("sep.and").join(names[1:])) if len(names) > 1
@@ -266,7 +268,7 @@ def build_summary_section(
     if allocation is not None:
         flows = allocation.flows
         total = float(pd.to_numeric(flows["amount"], errors="coerce").sum()) if "amount" in flows.columns else 0.0
-        summary.append(t("s_alloc", total=_fmt(total, 2), m=len(flows), msg=str(allocation.message or "") or "–"))
+        summary.append(t("s_alloc", total=_fmt(total, 2), m=len(flows), msg=allocation_words(allocation, lang=lang)))
     summary.append(t("s_basis"))
     return summary
 
@@ -398,6 +400,26 @@ def build_completeness_section(completeness: pd.DataFrame, *, lang: str) -> Comp
     return CompletenessSection(head=[t("group"), *map(str, wide.columns[1:])], rows=rows)
 
 
+def allocation_words(allocation: AllocationResult, *, lang: str) -> str:
+    """What the allocation placed and what it could not, in ``lang``.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"origin": ["440118"], "destination": ["445281"], "amount": [60.0], "cost": [0.19]})
+    >>> a = AllocationResult(flows=flows, lines=gpd.GeoDataFrame(geometry=[]), shortfall=40.0, message="short")
+    >>> allocation_words(a, lang="zh")
+    '容量不足：100 个单位中有 40 个找不到有容量的合格承接地（已安排 60 个到 1 个承接地）；请增加容量、增加承接地或放宽排除条件'
+    """
+    t = make_report_text(lang)
+    flows = allocation.flows
+    placed = float(pd.to_numeric(flows["amount"], errors="coerce").sum()) if "amount" in flows.columns else 0.0
+    k = int(flows["destination"].nunique()) if "destination" in flows.columns else 0
+    short = float(allocation.shortfall or 0.0)
+    if short > 0:
+        return t("alloc_short", short=f"{short:g}", total=f"{placed + short:g}", placed=f"{placed:g}", k=k)
+    return t("alloc_all", placed=f"{placed:g}", k=k)
+
+
 def build_allocation_section(allocation: AllocationResult, *, lang: str, names: Mapping[str, str]) -> AllocationSection:
     """The flows (origin, destination, amount, cost), what was not placed, and the allocation's own sentence.
 
@@ -417,7 +439,8 @@ def build_allocation_section(allocation: AllocationResult, *, lang: str, names: 
         rows.append({"origin": f"{names.get(origin, origin)} ({r['origin']})",
                      "destination": f"{dest or names.get(destination, destination)} ({r['destination']})",
                      "amount": _fmt(r.get("amount"), 2), "cost": _fmt(r.get("cost"), 3)})
-    return AllocationSection(rows=rows, shortfall=_fmt(allocation.shortfall, 2), message=str(allocation.message or ""))
+    return AllocationSection(rows=rows, shortfall=_fmt(allocation.shortfall, 2),
+                             message=allocation_words(allocation, lang=lang))
 
 
 def collect_clauses(fit: FitResult, table: pd.DataFrame, *, lang: str, completeness: pd.DataFrame | None = None,

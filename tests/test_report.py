@@ -158,7 +158,8 @@ def test_html_content_zh(zh_report: Report) -> None:
     assert "PRD keeps the high-end links (§4)" in text  # why the excluded unit is out
     assert "70%" in text and "98%" in text  # sensitivity of the top destination
     assert "在500次权重扰动中" in text and "Dirichlet(50 x w)" in text
-    assert "60.00" in text and "全部产能已安置" in text  # allocation
+    assert "60.00" in text and "全部 100 个单位已安排到 2 个承接地" in text  # allocation, in the report's language
+    assert "all capacity placed" not in text
     assert "dyeing；apparel" in text  # completeness list cell
     assert zh_report.clauses == ["§4", "§14", "§19"]
     assert "印染与洗水" in text  # clause theme of §19

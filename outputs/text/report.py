@@ -124,6 +124,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Across {draws} perturbations of the weights, {top} ranks first in {p1} of draws and in the top three in {p3}.",
     ),
     "report.s_alloc": ("产能分配：共安排{total}，{m}条流向；{msg}", "Allocation: {total} placed in {m} flows; {msg}"),
+    # the allocation's outcome in words (analysis.allocation writes English for the log and the command line)
+    "report.alloc_all": ("全部 {placed} 个单位已安排到 {k} 个承接地", "placed all {placed} units in {k} destination(s)"),
+    "report.alloc_short": (
+        "容量不足：{total} 个单位中有 {short} 个找不到有容量的合格承接地（已安排 {placed} 个到 {k} 个承接地）；"
+        "请增加容量、增加承接地或放宽排除条件",
+        "room is short: {short} of {total} units found no eligible destination with room (placed {placed} in {k} "
+        "destination(s)); add room, add destinations or relax exclusions",
+    ),
     "report.s_basis": (
         "每项结论均可追溯到政策条款（§）、带版本的数据源或附录中列明的可修改假设。",
         "Every figure traces to a policy clause (§), a versioned data source or an editable assumption listed in the appendix.",
