@@ -111,3 +111,17 @@ def test_the_fit_page_shows_the_pictures(fit: AppTest) -> None:
     fit.number_input(key="sens_draws").set_value(0).run()  # no sensitivity run, no odds chart
     _ok(fit)
     assert _images(fit) == 2
+
+
+def test_chinese_mode_shows_no_english_sentences_outside_the_models_own_record(fit: AppTest) -> None:
+    sentence = re.compile(r"[A-Za-z]{4,}[ ,;:]+[a-z]{3,}[ ,;:]+[a-z]{3,}")
+    seen = [(kind, str(e.value)) for kind in ("info", "warning", "error", "success", "caption", "subheader")
+            for e in fit.get(kind)]
+    seen += [("markdown", m.value) for m in fit.markdown if not m.value.startswith("- ")]  # the Basis lists: English
+    for d in fit.dataframe:
+        for col in d.value.columns:
+            seen += [(f"table {col}", str(v)) for v in d.value[col].astype(str).unique()]
+    english = [(k, v[:120]) for k, v in seen if sentence.search(v)]
+    assert not english, english
+    # the model's record is introduced as such, in Chinese
+    assert any(c.value == tr("app.basis_words", "zh") for c in fit.caption)
