@@ -130,7 +130,7 @@ window.GD_MAP = function (map, D) {
     content.style.overflowY = "auto";
   }
   function onClick(e) {
-    L.DomEvent.stopPropagation(e);
+    // the click goes on to the map too, where a page may read it (streamlit-folium's last_clicked)
     var hit = e.target._gd, ll = hit.pt ? hit.latlng : e.latlng;
     openList(under(hit, ll), ll);
   }

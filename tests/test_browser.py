@@ -232,7 +232,8 @@ def test_click_inside_guangzhou_lists_the_zone_the_pole_and_the_city(server: str
     browser.get(server)
     _enter_map_iframe(browser)
     _wait_drawn(browser)
-    browser.execute_script("window.gdMap.setView([23.55, 113.55], 9);")  # Conghua/Zengcheng, away from symbols
+    browser.execute_script("window.gdMap.setView([23.55, 113.55], 9);"  # Conghua/Zengcheng, away from symbols
+                           "window.gdMap.on('click', function (e) { window._gdMapClick = [e.latlng.lat, e.latlng.lng]; });")
     time.sleep(0.5)
     x, y = browser.execute_script("var p = window.gdMap.latLngToContainerPoint([23.55, 113.55]); return [p.x, p.y];")
     container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
@@ -243,6 +244,9 @@ def test_click_inside_guangzhou_lists_the_zone_the_pole_and_the_city(server: str
     names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .gd-name")]
     assert any(k.startswith("两极") for k in kinds) and any(k.startswith("三区") for k in kinds), kinds
     assert "广州市" in names and any(k.startswith("四大区域") for k in kinds), (names, kinds)
+    # and the map itself hears the click (a page reading the clicked point still gets it)
+    lat, lng = browser.execute_script("return window._gdMapClick")
+    assert abs(lat - 23.55) < 0.02 and abs(lng - 113.55) < 0.02
 
 
 def test_search_finds_a_town_by_chinese_name_and_pinyin_and_zooms_to_it(server: str,
