@@ -288,6 +288,29 @@ window.GD_MAP = function (map, D) {
     search.addTo(map);
   }
 
+  // --------------------------------------------------------------------- images on GCJ-02 tiles
+  // Layers drawn here come shifted from Python; an image another module adds to the map (a raster
+  // overlay) is moved here, its corners by the GCJ-02 offset interpolated on D.gcj's grid.
+  function gcjShift(ll) {
+    var g = D.gcj, fx = (ll.lng - g.lon0) / g.step, fy = (ll.lat - g.lat0) / g.step;
+    var x = Math.max(0, Math.min(g.nx - 2, Math.floor(fx))), y = Math.max(0, Math.min(g.ny - 2, Math.floor(fy)));
+    var tx = Math.max(0, Math.min(1, fx - x)), ty = Math.max(0, Math.min(1, fy - y));
+    function at(a) {
+      return (a[y][x] * (1 - tx) + a[y][x + 1] * tx) * (1 - ty) + (a[y + 1][x] * (1 - tx) + a[y + 1][x + 1] * tx) * ty;
+    }
+    return L.latLng(ll.lat + at(g.dlat), ll.lng + at(g.dlon));
+  }
+  if (D.gcj) {
+    map.on("layeradd", function (e) {
+      var lyr = e.layer;
+      if (lyr instanceof L.ImageOverlay && !lyr._gdShifted) {
+        var b = lyr.getBounds();
+        lyr._gdShifted = true;
+        lyr.setBounds(L.latLngBounds(gcjShift(b.getSouthWest()), gcjShift(b.getNorthEast())));
+      }
+    });
+  }
+
   // --------------------------------------------------------------------- first view: the province
   // (room kept beside it for the open legend where the map is wide enough, so the legend hides
   // no part of the province, Chaoshan included)

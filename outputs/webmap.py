@@ -381,6 +381,17 @@ def _province_bounds(basemap: str) -> list[list[float]]:
     return [[float(b[:, 1].min()), float(b[:, 0].min())], [float(b[:, 3].max()), float(b[:, 2].max())]]
 
 
+@lru_cache(maxsize=1)
+def _gcj_grid() -> dict[str, object]:
+    """GCJ-02 offsets (degrees) on a 0.25-degree grid over Guangdong, for images drawn on the map by others
+    (a raster overlay): webmap.js moves their corners by the offset interpolated here."""
+    lons, lats = np.arange(109.0, 118.01, 0.25), np.arange(19.5, 26.01, 0.25)
+    glon, glat = np.meshgrid(lons, lats)
+    slon, slat = wgs84_to_gcj02(glon, glat)
+    return {"lon0": float(lons[0]), "lat0": float(lats[0]), "step": 0.25, "nx": len(lons), "ny": len(lats),
+            "dlon": np.round(slon - glon, 7).tolist(), "dlat": np.round(slat - glat, 7).tolist()}
+
+
 def _squash(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.lower().str.replace(r"[\s'’·,，()（）\-]", "", regex=True)
 
@@ -520,6 +531,7 @@ def build_map(
             + '"labels":' + json.dumps(_city_labels(lang, basemap) if labels else []) + ","
             + '"search":' + json.dumps(search_index(lang, basemap) if search else []) + ","
             + '"bounds":' + json.dumps(_province_bounds(basemap)) + ","
+            + '"gcj":' + json.dumps(_gcj_grid() if BASEMAP_DATUM[basemap] == "GCJ-02" else None) + ","
             + '"control":' + json.dumps(bool(layer_control)) + ","
             + '"legend_collapsed":' + json.dumps(bool(legend_collapsed)) + ","
             + '"text":' + json.dumps(text) + ',"css":' + json.dumps(_CSS) + "}")

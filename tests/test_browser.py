@@ -499,3 +499,30 @@ def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "fit_exclusion.png"))
     assert second != top
+
+
+def test_an_image_added_by_another_module_is_moved_to_gcj02_on_gaode(browser: webdriver.Chrome,
+                                                                      tmp_path: Path) -> None:
+    import folium
+
+    from geo.gcj02 import wgs84_to_gcj02
+    from outputs.webmap import build_map
+
+    south_west, north_east = (22.0, 112.0), (24.0, 115.0)
+    for basemap in ("gaode", "osm"):
+        m = build_map(["zones"], basemap=basemap, leaflet_prefix=(ROOT / "static" / "leaflet").as_uri())
+        png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        folium.raster_layers.ImageOverlay(image="data:image/png;base64," + png, bounds=[south_west, north_east]
+                                          ).add_to(m)  # as the suitability page adds its surface
+        page = tmp_path / f"{basemap}.html"
+        page.write_text(m.get_root().render(), encoding="utf-8")
+        browser.get(page.as_uri())
+        _wait_drawn(browser)
+        b = browser.execute_script(
+            "var out = null; window.gdMap.eachLayer(function (l) { if (l instanceof L.ImageOverlay) {"
+            " var b = l.getBounds(); out = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; } }); return out;")
+        if basemap == "gaode":
+            (w, e), (s, n) = wgs84_to_gcj02([112.0, 115.0], [22.0, 24.0])
+            assert b == pytest.approx([float(s), float(w), float(n), float(e)], abs=2e-5)  # the grid's interpolation
+        else:
+            assert b == pytest.approx([22.0, 112.0, 24.0, 115.0], abs=1e-9)

@@ -154,3 +154,11 @@ def test_the_input_is_not_modified() -> None:
     shift_to_basemap(g, "gaode")
     build_map([], basemap="gaode", overlays=[Overlay("a", "A", g, fields={"name": "Name"})])
     assert g.geometry.equals(before.geometry)
+
+
+def test_the_gcj_grid_for_images_drawn_by_others_is_only_sent_for_gaode() -> None:
+    assert _data(build_map([], basemap="osm"))["gcj"] is None
+    g = _data(build_map([], basemap="gaode"))["gcj"]
+    i, j = round((23.0 - g["lat0"]) / g["step"]), round((113.25 - g["lon0"]) / g["step"])
+    lon, lat = wgs84_to_gcj02(113.25, 23.0)
+    assert (g["dlon"][i][j], g["dlat"][i][j]) == pytest.approx((float(lon) - 113.25, float(lat) - 23.0), abs=1e-7)
