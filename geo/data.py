@@ -36,6 +36,7 @@ DATASETS: dict[str, tuple[str, str]] = {
     "site_criteria": ("model/site_criteria.csv", "site criteria per stage: weight, rescaling, limit (ASSUMPTION)"),
     "site_scores_county": ("site/site_scores_county.csv", "site component per county and stage: zonal suitability at 1 km"),
     "site_scores_city": ("site/site_scores_city.csv", "site component per city and stage: zonal suitability at 1 km"),
+    "pinyin": ("names/pinyin.csv", "pinyin and initials of every Chinese name the map's search knows (pypinyin 0.55.0)"),
     "travel_county": ("network/travel_county.csv", "road km and hours between the 124 county-level units"),
     "travel_city": ("network/travel_city.csv", "road km and hours between the 21 cities"),
     "travel_seats": ("network/seats.csv", "where each unit's seat is and how it joins the road network"),

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
+from geo.data import get_path
 from geo.errors import UnknownNameError
 from geo.gcj02 import wgs84_to_gcj02
 from geo.geometry import simplify_for_display
@@ -392,6 +393,13 @@ def _gcj_grid() -> dict[str, object]:
             "dlon": np.round(slon - glon, 7).tolist(), "dlat": np.round(slat - glat, 7).tolist()}
 
 
+@lru_cache(maxsize=1)
+def _pinyin() -> dict[str, str]:
+    """name_zh -> its pinyin and initials, from the shipped table (scripts/build_pinyin.py)."""
+    table = pd.read_csv(get_path("pinyin"), dtype=str, encoding="utf-8").fillna("")
+    return dict(zip(table["name_zh"], table["pinyin"] + " " + table["initials"]))
+
+
 def _squash(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.lower().str.replace(r"[\s'’·,，()（）\-]", "", regex=True)
 
@@ -400,10 +408,11 @@ def _squash(s: pd.Series) -> pd.Series:
 def search_index(lang: str = "zh", basemap: str = "none") -> tuple[tuple[str, str, tuple[float, ...]], ...]:
     """What the map's search box finds: ``(label, text searched, (south, west, north, east))`` rows.
 
-    Counties and cities by Chinese or English name and adcode; every point of the registry
-    (parks, clusters with their towns such as 新塘 / Xintang or 虎门 / Humen, transfer parks,
-    dyeing centres...) by name, id and the county it lies in. Text is lower case without
-    spaces or punctuation, so "Xin tang" finds "Xintang".
+    Counties and cities by Chinese or English name, pinyin (``data/names/pinyin.csv``) and
+    adcode; every point of the registry (parks, clusters with their towns such as 新塘 / Xintang
+    or 虎门 / Humen, transfer parks, dyeing centres...) by name, pinyin, id and the county it
+    lies in. Text is lower case without spaces or punctuation, so "Xin tang" finds "Xintang"
+    and "guangxiu" finds 广绣.
 
     Examples
     --------
@@ -422,6 +431,7 @@ def search_index(lang: str = "zh", basemap: str = "none") -> tuple[tuple[str, st
         county_names.update(dict(zip(units["adcode"], units["name_zh"] + units["name_en"])))
         frames.append(pd.DataFrame({
             "label": units[f"name_{lang}"] + " (" + units["adcode"] + ") · " + tr(f"app.level.{level}", lang),
+            "name_zh": units["name_zh"].astype(str),
             "text": _squash(units["adcode"] + units["name_zh"] + units["name_en"]),
             "s": b[:, 1], "w": b[:, 0], "n": b[:, 3], "e": b[:, 2]}))
     for spec in LAYERS:
@@ -434,10 +444,12 @@ def search_index(lang: str = "zh", basemap: str = "none") -> tuple[tuple[str, st
         where = gdf.get("county_adcode", pd.Series("", index=gdf.index)).map(county_names).fillna("")
         frames.append(pd.DataFrame({
             "label": gdf[f"name_{lang}"].astype(str) + " · " + spec.title(lang),
+            "name_zh": gdf["name_zh"].astype(str),
             "text": _squash(gdf["name_zh"].astype(str) + gdf["name_en"].astype(str) + gdf.get("id", "").astype(str)
                             + where),
             "s": xy[:, 1], "w": xy[:, 0], "n": xy[:, 1], "e": xy[:, 0]}))
     df = pd.concat(frames, ignore_index=True)
+    df["text"] = df["text"] + df["name_zh"].map(_pinyin()).fillna("")  # pinyin and initials of the Chinese name
     box = df[["s", "w", "n", "e"]].round(5).to_numpy()
     return tuple((str(lab), str(text), tuple(float(v) for v in row))
                  for lab, text, row in zip(df["label"], df["text"], box))

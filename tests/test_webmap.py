@@ -119,6 +119,7 @@ def test_city_labels_and_province_view() -> None:
 @pytest.mark.parametrize(("query", "expect"), [
     ("新塘", "新塘牛仔"), ("xintang", "新塘牛仔"), ("Humen", "虎门女装"), ("440118", "增城区 (440118)"),
     ("zengcheng", "增城区"), ("shantou", "汕头市"), ("潮南", "潮南区"),
+    ("guangxiu", "广绣"), ("Guang Xiu", "广绣"), ("zengchengqu", "增城区"),  # pinyin of names translated in English
 ])
 def test_search_finds_by_chinese_pinyin_adcode_and_town(query: str, expect: str) -> None:
     q = re.sub(r"\s", "", query.lower())
@@ -162,3 +163,17 @@ def test_the_gcj_grid_for_images_drawn_by_others_is_only_sent_for_gaode() -> Non
     i, j = round((23.0 - g["lat0"]) / g["step"]), round((113.25 - g["lon0"]) / g["step"])
     lon, lat = wgs84_to_gcj02(113.25, 23.0)
     assert (g["dlon"][i][j], g["dlat"][i][j]) == pytest.approx((float(lon) - 113.25, float(lat) - 23.0), abs=1e-7)
+
+
+def test_the_shipped_pinyin_table_covers_every_name_the_search_knows() -> None:
+    import pandas as pd
+
+    from geo.data import get_path
+    from layers.boundaries import load_boundaries
+
+    table = pd.read_csv(get_path("pinyin"), dtype=str)
+    assert table["pinyin"].str.fullmatch(r"[a-z]+").all() and table["name_zh"].is_unique
+    names = {n for lv in ("county", "city") for n in load_boundaries(lv)["name_zh"]}
+    names |= {n for s in LAYERS if s.geom == "point" for n in s.loader()["name_zh"]}
+    missing = sorted(names - set(table["name_zh"]))
+    assert not missing, f"rerun scripts/build_pinyin.py: {missing}"
