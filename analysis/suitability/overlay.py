@@ -57,7 +57,7 @@ CODE_TAGS: dict[str, str] = {
 }
 #: File endings read as rasters (anything else is read as a vector file).
 RASTER_SUFFIXES: tuple[str, ...] = (".tif", ".tiff", ".vrt", ".img", ".asc", ".nc")
-_BLOCK = 256 * 1024  # cells per overlay block: inputs + output of a block stay in the CPU cache
+_BLOCK = 64 * 1024  # cells per overlay block (256 KB a layer): a block of every layer and the output stay in L2 cache
 
 
 def accumulate(acc: np.ndarray, score: np.ndarray, weight: float, *, scratch: np.ndarray | None = None) -> None:
