@@ -33,6 +33,7 @@ def _build(out_dir: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--write-readme", action="store_true", help="replace the bench:travel block in README.md")
     args = ap.parse_args()
 
     from layers import travel
@@ -58,7 +59,7 @@ def main() -> None:
     t0 = time.perf_counter()
     travel.describe_travel_source()
     rows.append(("describe_travel_source()", _fmt(time.perf_counter() - t0), "ms"))
-    publish_table(rows, block="bench:travel", header=("operation", "time (median)", "target"), write=False)
+    publish_table(rows, block="bench:travel", header=("operation", "time (median)", "target"), write=args.write_readme)
 
 
 if __name__ == "__main__":
