@@ -317,7 +317,7 @@ window.GD_MAP = function (map, D) {
   if (D.bounds) {
     var room = legendOpen ? legend.getContainer().offsetWidth + 14 : 0;
     if (map.getSize().x - room < 420) room = 0;
-    map.fitBounds(D.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8 + room, 8]});
+    map.fitBounds(D.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8 + room, 8], animate: false});
   }
   labelZoom();
   map._gdItems = items;

@@ -194,6 +194,7 @@ def test_every_stacked_point_can_be_clicked_and_a_click_lists_everything_there(s
     )
     key, size = stacks[0]
     assert size >= 5, stacks[:3]  # Guangzhou's city seat holds several places
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".leaflet-zoom-anim"))
     shapes = browser.execute_script(
         """
         return window.gdMap._gdItems.filter(function (i) {
@@ -323,6 +324,17 @@ def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
         lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if option in o.text])[0].click()
 
 
+def _settled(drv: webdriver.Chrome, timeout: float = 90) -> None:
+    """Until Streamlit has finished the run (no running status) and the page's map is on it.
+
+    A planner acts on a page that has answered; a choice made while a run is still going can be
+    lost in Streamlit's own rerun queue (a fragment rerun asked for during a full run).
+    """
+    drv.switch_to.default_content()
+    WebDriverWait(drv, timeout).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+                                      and d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
+
+
 def _click_radio(drv: webdriver.Chrome, group: str, option: str, *, sidebar: bool = False) -> None:
     where = "//section[@data-testid='stSidebar']" if sidebar else ""
     drv.switch_to.default_content()
@@ -336,10 +348,13 @@ def test_language_switch_and_page_change_keep_the_choices(server: str, browser: 
     browser.switch_to.default_content()
     browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., '转移承接适配')]").click()
     WebDriverWait(browser, 90).until(lambda d: "增城区" in _summary(d))
+    _settled(browser)
     _choose(browser, "转出环节", "(apparel)")
     WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("服装"))
+    _settled(browser)
     _click_radio(browser, "语言", "English", sidebar=True)
     WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("Apparel leaving"))
+    _settled(browser)
     # the next widget touched used to send the stage's Chinese label back and reset it to dyeing
     _click_radio(browser, "Units", "City")
     WebDriverWait(browser, 60).until(lambda d: "Guangzhou" in _summary(d))
