@@ -102,7 +102,13 @@ def _stage_value(drv: webdriver.Chrome) -> str:
     return box[0].get_attribute("value") if box else ""
 
 
+def _idle(drv: webdriver.Chrome, timeout: float = 120) -> None:
+    """Until Streamlit has finished its run: a choice made mid-run can be lost in its rerun queue."""
+    WebDriverWait(drv, timeout).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
+
+
 def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
+    _idle(drv)
     box = WebDriverWait(drv, 60).until(lambda d: d.find_element(
         By.XPATH, f"//*[@data-testid='stSelectbox'][contains(., '{label}')]//input"))
     box.click()
@@ -114,6 +120,7 @@ def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
 
 def _nav(drv: webdriver.Chrome, title: str) -> None:
     """Change page through the top navigation (the same session; a new URL would be a new one)."""
+    _idle(drv)
     drv.find_element(By.XPATH, f"//a[@data-testid='stTopNavLink'][contains(., '{title}')]").click()
 
 
@@ -131,6 +138,7 @@ def test_a_scenario_saved_in_one_session_is_listed_and_reopens_in_another(server
         _nav(first, "方案")
         field = WebDriverWait(first, 60).until(lambda d: d.find_element(
             By.XPATH, "//*[@data-testid='stTextInput'][contains(., '方案名称')]//input"))
+        _idle(first)
         field.send_keys(NAME)
         first.find_element(By.XPATH, "//button[contains(., '保存方案')]").click()
         WebDriverWait(first, 60).until(lambda d: d.find_elements(
@@ -148,6 +156,7 @@ def test_a_scenario_saved_in_one_session_is_listed_and_reopens_in_another(server
         WebDriverWait(second, 90).until(lambda d: d.find_elements(By.XPATH, "//button[contains(., '重新打开')]"))
         pick = second.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., '方案')]//input")
         assert pick.get_attribute("value") == NAME  # listed in a session that never saw it saved
+        _idle(second)
         second.find_element(By.XPATH, "//button[contains(., '重新打开')]").click()
         WebDriverWait(second, 90).until(lambda d: _summary(d).startswith("服装从增城区"))
         assert _stage_value(second) == "服装 (apparel)"
