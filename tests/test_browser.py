@@ -23,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -309,7 +310,11 @@ def _open_fit_page(drv: webdriver.Chrome, url: str) -> None:
 
 
 def _summary(drv: webdriver.Chrome) -> str:
-    return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
+    """The info boxes' text; "" while Streamlit is replacing them (an element read mid-rerun goes stale)."""
+    try:
+        return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
+    except StaleElementReferenceException:
+        return ""
 
 
 def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
@@ -358,6 +363,7 @@ def test_language_switch_and_page_change_keep_the_choices(server: str, browser: 
     # the next widget touched used to send the stage's Chinese label back and reset it to dyeing
     _click_radio(browser, "Units", "City")
     WebDriverWait(browser, 60).until(lambda d: "Guangzhou" in _summary(d))
+    _settled(browser)
     assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
     stage = browser.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., 'Stage')]//input")
     assert stage.get_attribute("value") == "Apparel (apparel)"
@@ -367,6 +373,7 @@ def test_language_switch_and_page_change_keep_the_choices(server: str, browser: 
         By.XPATH, "//*[@data-testid='stMultiSelect'][contains(., 'Layers')]"))
     browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., 'Transfer fit')]").click()
     WebDriverWait(browser, 60).until(lambda d: _summary(d))
+    _settled(browser)
     assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     SHOTS.mkdir(parents=True, exist_ok=True)
