@@ -13,16 +13,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.errors import PlannerError
-from layers.stages import stage_label
-from outputs.comparemap import difference_overlay
-from outputs.export import sanitize_name
-from outputs.report import report_bytes
-from outputs.text import tr
-from outputs.webmap import build_map
-from scenario.compare import build_comparison_report, difference_frame, rank_changes
-from scenario.exchange import scenario_file_bytes
-from app_pages._common import cached_units, current_basemap, current_lang, escape_markdown, unit_label
+from app_pages._common import (
+    cached_units,
+    current_basemap,
+    current_lang,
+    escape_markdown,
+    unit_label,
+)
 from app_pages._scenarios import (
     cached_comparison,
     current_widgets,
@@ -36,6 +33,15 @@ from app_pages._scenarios import (
     store_path,
     study_widgets,
 )
+from geo.errors import PlannerError
+from geo.writers import sanitize_name
+from layers.stages import stage_label
+from outputs.comparemap import difference_overlay
+from outputs.report import report_bytes
+from outputs.text import tr
+from outputs.webmap import build_map
+from scenario.compare import build_comparison_report, difference_frame, rank_changes
+from scenario.exchange import scenario_file_bytes
 
 FIT_PAGE = "app_pages/transfer_fit.py"
 

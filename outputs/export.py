@@ -24,19 +24,11 @@ from pyproj import CRS
 from geo.crs import EXPORT_CRS
 from geo.errors import ExportError
 from geo.io import atomic_path, scratch_dir
-
-# The single-format writers and name helpers are re-exported here for the caller that still
-# imports them from this module (scenario/bundle.py); new code imports geo.writers.
 from geo.writers import (
     DEFAULT_CRS,
     ZIP_LEVEL,
     RasterSpec,
     check_layers,
-    export_csv,
-    export_geojson,
-    export_geopackage,
-    export_geotiff,
-    export_shapefiles,
     resolve_export_crs,
     sanitize_name,
     target_path,
@@ -47,14 +39,6 @@ __all__ = [
     "DEFAULT_CRS",
     "RasterSpec",
     "export_everything",
-    # re-exported from geo.writers (see above)
-    "export_csv",
-    "export_geojson",
-    "export_geopackage",
-    "export_geotiff",
-    "export_shapefiles",
-    "resolve_export_crs",
-    "sanitize_name",
 ]
 
 log = logging.getLogger(__name__)

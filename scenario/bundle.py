@@ -18,12 +18,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+import geo.writers as ex  # the one format table and its writers
 from geo.errors import PlannerError
 from geo.io import atomic_folder, atomic_path, scratch_dir
+from geo.writers import resolve_export_crs, sanitize_name
 from layers.boundaries import load_boundaries
 from layers.registry import list_layers, load_layer
-from outputs import export as ex
-from outputs.export import resolve_export_crs, sanitize_name
+from outputs.export import export_everything
 from outputs.raster import rasterize_scores
 from scenario.suitability import check_resolution, write_suitability_files
 
@@ -155,7 +156,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
         return [out / f.relative_to(d) for f in files]
     with scratch_dir(".export_cog") as td:
         cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td)}
-        return [ex.export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
+        return [export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
                                      files=cogs)]
 
 
