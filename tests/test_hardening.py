@@ -605,14 +605,14 @@ def test_a_killed_write_leaves_a_temp_file_that_the_next_run_cleans(tmp_path: Pa
 
 
 def test_folders_are_written_atomically(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import outputs.export
+    import geo.writers
 
     bundle = collect_export(layer_ids=["zones", "poles"])
     out = tmp_path / "gj"
     out.mkdir()
     (out / "old.geojson").write_text("{}")
     before = _listing(tmp_path)
-    real = outputs.export.export_geojson
+    real = geo.writers.export_geojson
     calls = []
 
     def fail_second(*a: object, **k: object) -> Path:
@@ -621,11 +621,11 @@ def test_folders_are_written_atomically(monkeypatch: pytest.MonkeyPatch, tmp_pat
             raise PlannerError("disk full")
         return real(*a, **k)
 
-    monkeypatch.setattr(outputs.export, "export_geojson", fail_second)
+    monkeypatch.setattr(geo.writers, "export_geojson", fail_second)
     with pytest.raises(PlannerError, match="disk full"):
         write_export(bundle, "geojson", out)
     assert _listing(tmp_path) == before  # the old folder as it was, nothing beside it
-    monkeypatch.setattr(outputs.export, "export_geojson", real)
+    monkeypatch.setattr(geo.writers, "export_geojson", real)
     files = write_export(bundle, "geojson", out)
     # files the folder already held stay (a folder may hold the planner's own files)
     assert sorted(p.name for p in out.iterdir()) == ["old.geojson", "poles.geojson", "zones.geojson"]
