@@ -33,6 +33,18 @@ def test_regions_partition_the_province() -> None:
     assert r.set_index("region").loc["East", "member_adcodes"].split(";") == ["440500", "441500", "445100", "445200"]
 
 
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_boundaries_are_a_coverage_so_the_coverage_union_is_the_union(level: str) -> None:
+    g = load_boundaries(level)
+    assert shapely.coverage_is_valid(g.geometry.values)
+    regions = load_regions().set_index("region")
+    cities = load_boundaries("city")
+    for region, geom in regions.geometry.items():
+        full = shapely.union_all(cities.loc[cities["region"] == region].geometry.values)
+        assert shapely.symmetric_difference(geom, full).area < 1e-9 * full.area
+        assert shapely.get_num_geometries(geom) == shapely.get_num_geometries(full)
+
+
 def test_poles_are_guangzhou_and_shenzhen() -> None:
     p = load_poles().set_index("id")
     assert p.loc["pole_guangzhou", "adcode"] == "440100"
