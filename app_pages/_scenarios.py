@@ -25,7 +25,6 @@ from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
 from app_pages._common import KEPT_KEYS
 from geo.errors import PlannerError
 from outputs.text import LANGS, tr
-from scenario.compare import Comparison, compare_stored
 from scenario.convert import ScenarioStudy, scenario_to_study, settings_to_scenario
 from scenario.store import ScenarioStore, default_store_path, open_store
 from scenario.study import StudySettings
@@ -53,12 +52,6 @@ def cached_store(path: str) -> ScenarioStore:
 def get_store() -> ScenarioStore:
     """The open store of this app (raises ScenarioStoreError, with what to do, when it cannot be opened)."""
     return cached_store(store_path())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_comparison(path: str, names: tuple[str, ...], stamps: tuple[str, ...]) -> Comparison:
-    """The comparison of ``names``; ``stamps`` (their update times) make an edited scenario recompute."""
-    return compare_stored(cached_store(path), list(names))
 
 
 # ----------------------------------------------------------------------------- widgets <-> settings

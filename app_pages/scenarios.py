@@ -21,7 +21,7 @@ from app_pages._common import (
     unit_label,
 )
 from app_pages._scenarios import (
-    cached_comparison,
+    cached_store,
     current_widgets,
     encode_view,
     get_store,
@@ -38,12 +38,19 @@ from geo.writers import sanitize_name
 from layers.stages import stage_label
 from outputs.comparemap import difference_overlay
 from outputs.report import report_bytes
+from scenario.compare import Comparison, compare_stored
 from outputs.text import tr
 from outputs.webmap import build_map
 from scenario.compare import build_comparison_report, difference_frame, rank_changes
 from scenario.exchange import scenario_file_bytes
 
 FIT_PAGE = "app_pages/transfer_fit.py"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_comparison(path: str, names: tuple[str, ...], stamps: tuple[str, ...]) -> Comparison:
+    """The comparison of ``names``; ``stamps`` (their update times) make an edited scenario recompute."""
+    return compare_stored(cached_store(path), list(names))
 
 
 def _one_line(exc: Exception) -> str:
