@@ -54,7 +54,6 @@ from outputs.report_sections import (
     build_maps_section,
     build_name_lookup,
     build_ranking_section,
-    build_report_command,
     build_sensitivity_section,
     build_summary_section,
     collect_clauses,
@@ -94,7 +93,7 @@ class Report:
     images : dict of str -> bytes
         The PNG maps inlined in the page (``layout``, ``score``), for reuse.
     command : str
-        The command that reproduces the report.
+        The command that reproduces the report ("" when none was given).
     clauses : list of str
         Every clause the result rests on, e.g. ``["§4", "§19"]``.
     """
@@ -181,7 +180,9 @@ def build_report(
     lang : {"zh", "en"}
         Chinese (default) or English.
     command : str, optional
-        The command that reproduced this; built from ``fit`` when None.
+        The command that reproduces this report, made by :func:`scenario.study.build_command`
+        (the one place it is made: a fit alone does not hold the files and choices behind it).
+        None: the report shows no command.
     units : GeoDataFrame, optional
         Polygons with ``adcode`` for the score map; the boundaries of ``fit.level`` when None.
     layout_layers : mapping, optional
@@ -241,7 +242,7 @@ def build_report(
     policy = t("policy_document")
     if not any("粤工信消费函" in s for s in sources):
         sources.append(policy)
-    cmd = command if command is not None else build_report_command(fit, lang=lang, sensitivity=sensitivity)
+    cmd = command or ""
     clauses = collect_clauses(fit, table, lang=lang, completeness=completeness, top_n=top_n)
     appendix = build_appendix_section(fit, lang=lang, clauses=clauses, sources=sources, command=cmd,
                                       sensitivity=sensitivity, completeness=completeness)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import math
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +49,6 @@ __all__ = [
     "build_maps_section",
     "build_name_lookup",
     "build_ranking_section",
-    "build_report_command",
     "build_sensitivity_section",
     "build_summary_section",
     "collect_clauses",
@@ -502,34 +500,3 @@ def build_appendix_section(
         command_note=make_report_text(lang)("command_note", inputs=", ".join(user_inputs)) if user_inputs else "",
     )
 
-
-def build_report_command(fit: FitResult, *, lang: str, sensitivity: pd.DataFrame | None = None) -> str:
-    """The ``python -m analysis report`` command that reproduces a report of ``fit`` (and its sensitivity).
-
-    Examples
-    --------
-    >>> f = FitResult(table=pd.DataFrame(), stage="dyeing", origin="440118", level="county", weights={"policy": 1.0},
-    ...               params={"half_life_h": 2.0}, assumptions=[], sources=[])
-    >>> build_report_command(f, lang="en").split(" --weights ")[1]
-    'policy=1 --half-life-h 2 --lang en --html report.html --pdf report.pdf'
-    """
-    parts = ["python", "-m", "analysis", "report", "--stage", str(fit.stage), "--origin", str(fit.origin),
-             "--level", str(fit.level)]
-    weights = dict(fit.weights or {})
-    if weights:
-        parts += ["--weights", ",".join(f"{k}={float(v):g}" for k, v in weights.items())]
-    params = dict(fit.params or {})
-    if "half_life_h" in params:
-        parts += ["--half-life-h", f"{float(params['half_life_h']):g}"]
-    if params.get("candidates"):
-        parts += ["--candidates", str(params["candidates"])]
-    if params.get("exclude"):
-        parts += ["--exclude", ",".join(map(str, params["exclude"]))]
-    draws = _sens_param(sensitivity, "n")
-    if draws:
-        parts += ["--draws", str(int(draws))]
-        seed = _sens_param(sensitivity, "seed")
-        if seed is not None:
-            parts += ["--seed", str(int(seed))]
-    parts += ["--lang", lang, "--html", "report.html", "--pdf", "report.pdf"]
-    return " ".join(shlex.quote(p) for p in parts)

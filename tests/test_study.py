@@ -1,7 +1,9 @@
 """The study module shared by the app and the CLI, and the app's map overlays."""
 from __future__ import annotations
 
+import html
 import io
+import re
 import shlex
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import pytest
 from analysis.allocation import allocate_capacity
 from analysis.completeness import pivot_completeness
 from analysis.fit import score_transfer_fit
+from analysis.sensitivity import run_sensitivity
 from analysis.weights import complete_reciprocal
 from geo.errors import PlannerError
 from layers.stages import stage_label
@@ -80,6 +83,36 @@ def test_ahp_file_replaces_the_weights_in_the_command() -> None:
     s = StudySettings(stage="dyeing", origin="440118", weights=(("policy", 1.0),), files=(("--ahp", "pairs.csv"),))
     cmd = build_command(s)
     assert "--ahp pairs.csv" in cmd and "--weights" not in cmd
+
+
+def test_the_command_a_report_prints_reproduces_its_ranking_through_the_cli(tmp_path: Path) -> None:
+    from cli.main import main
+    from scenario.study import load_study_inputs, run_fit
+
+    site = tmp_path / "site.csv"
+    site.write_text("adcode,site\n445281,0.1\n440513,1.0\n441881,0.95\n", encoding="utf-8")
+    s = StudySettings(stage="dyeing", origin="440118", weights=(("policy", 0.3), ("upstream", 0.3), ("site", 0.4)),
+                      half_life_h=3.5, network="adjacency", dyeing_parks=("441881",), candidates="all",
+                      exclude=("440514",), draws=40, seed=3, lang="en", files=(("--site", str(site)),))
+    fit = run_fit(s, load_study_inputs([("--site", str(site), str(site))], network=s.network,
+                                       dyeing_parks=s.dyeing_parks))
+    sens = run_sensitivity(fit, n=s.draws, seed=s.seed)
+    report = build_study_report(s, fit, sensitivity=sens, maps=False, html=str(tmp_path / "cli.html"), pdf=None)
+    printed = html.unescape(re.search(r'<pre class="command">(.*?)</pre>', report.html, re.S).group(1))
+    assert printed == report.command
+    argv = shlex.split(printed)
+    assert argv[:3] == ["python", "-m", "analysis"] and "--site" in argv and "--network" in argv
+
+    assert main([*argv[3:], "--no-maps"]) == 0
+    again = (tmp_path / "cli.html").read_text(encoding="utf-8")
+
+    def section(page: str, name: str) -> str:
+        return re.search(rf'<section id="{name}">.*?</section>', page, re.S).group(0)
+
+    for name in ("ranking", "sensitivity"):  # the same order, scores and sensitivity, digit for digit
+        assert section(again, name) == section(report.html, name)
+    ranked = re.findall(r'<span class="code">(\d{6})</span>', section(report.html, "ranking"))
+    assert ranked[:3] != list(score_transfer_fit("dyeing", "440118").top(3)["adcode"])  # the options mattered
 
 
 def test_unknown_command_kind_refused() -> None:
