@@ -3,7 +3,8 @@
 The files themselves are written by :mod:`geo.writers` (GeoPackage, zipped Shapefiles,
 GeoJSON, CSV, GeoTIFF, behind its one format table); this module bundles them: it has
 :func:`geo.writers.write_formats` write every format into a temporary folder, adds
-``README.txt`` naming the CRS, the files and every source, and zips the lot atomically
+``README.txt`` naming the CRS, the files and every source (in English or Chinese, its words from
+the catalogue :mod:`outputs.text.export`), and zips the lot atomically
 (:func:`geo.io.atomic_path`), so an interrupted export leaves nothing half-written. The working
 folder is a scratch folder of :func:`geo.io.scratch_dir`: one left by a killed export is removed
 by the next.
@@ -34,6 +35,7 @@ from geo.writers import (
     target_path,
     write_formats,
 )
+from outputs.text import check_lang, pick, tr
 
 __all__ = [
     "DEFAULT_CRS",
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 def _readme_text(
     *, crs_key: str, files: list[str], layers: Mapping[str, gpd.GeoDataFrame],
     tables: Mapping[str, pd.DataFrame], rasters: Mapping[str, RasterSpec], sources: Sequence[str],
-    cogs: Sequence[str] = (),
+    cogs: Sequence[str] = (), lang: str = "en",
 ) -> str:
     _c, en, zh = EXPORT_CRS[crs_key]
     found: list[str] = list(sources)
@@ -56,36 +58,30 @@ def _readme_text(
             found += [str(s) for s in obj["source"].dropna().unique()]
     found = list(dict.fromkeys(s for s in found if s))
     lines = [
-        "Guangdong textile & apparel layout planner - export",
-        "广东纺织服装产业布局规划工具 - 数据导出",
+        tr("export.title", lang),
         "",
-        f"Written (UTC): {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')}",
+        tr("export.written", lang, when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")),
         "",
-        "Coordinate reference system / 坐标系",
-        f"  Vector layers (GeoPackage, Shapefile, GeoJSON, CSV): {crs_key} - {en} / {zh}",
+        tr("export.crs", lang),
+        "  " + tr("export.crs_vector", lang, key=crs_key, name=pick((zh, en), lang)),
     ]
     for name in rasters:
-        lines.append(f"  Raster {sanitize_name(name)}.tif: {crs_key}, warped from the equal-area analysis grid "
-                     "(nearest neighbour: every cell keeps a unit's value)")
+        lines.append("  " + tr("export.crs_raster", lang, file=f"{sanitize_name(name)}.tif", key=crs_key))
     for name in cogs:
-        lines.append(f"  {name}: Cloud-Optimised GeoTIFF on the equal-area analysis grid (not warped, so cells keep "
-                     "their area); suitability 0..1, -1 = restricted (a rule removed the cell), -9999 = no data; "
-                     "criteria_*.tif: one band per raw criterion (km, degrees, share)")
+        lines.append("  " + tr("export.crs_cog", lang, file=name))
     lines += [
         "",
-        "Files / 文件",
+        tr("export.files", lang),
         *[f"  {f}" for f in files],
         "",
-        "Shapefiles: one zip per layer; .cpg declares UTF-8; field names are cut to 10",
-        "characters - <layer>_fields.csv in each zip maps them back to the full names.",
-        "CSV files are UTF-8 with BOM so Excel opens Chinese correctly.",
-        "GeoTIFF: float32, nodata -9999.",
+        tr("export.shapefile", lang),
+        tr("export.csv", lang),
+        tr("export.geotiff", lang),
         "",
-        "Sources / 数据来源",
+        tr("export.sources", lang),
         *[f"  - {s}" for s in found],
         "",
-        "Layers and their clauses cite 粤工信消费函〔2023〕2号《关于进一步推动纺织服装产业高质量发展的实施意见》",
-        "as §N (column `clause`).",
+        tr("export.clauses", lang, policy=tr("report.policy_document", lang)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -99,6 +95,7 @@ def export_everything(
     crs: str | int | CRS = DEFAULT_CRS,
     sources: Sequence[str] = (),
     files: Mapping[str, str | os.PathLike] | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write every layer, table and raster into one zip with a README.
 
@@ -123,6 +120,9 @@ def export_everything(
     files : mapping of str -> path, optional
         Files already written, stored as they are under their name in the zip (e.g.
         ``raster/suitability_dyeing.tif``, a Cloud-Optimised GeoTIFF in the analysis CRS).
+    lang : {"en", "zh"}
+        Language of ``README.txt`` (text from the catalogue, ``export.*`` keys of
+        :mod:`outputs.text.export`); English by default.
 
     Examples
     --------
@@ -132,7 +132,11 @@ def export_everything(
     >>> z = export_everything({"towns": g}, out_zip=pathlib.Path(tempfile.mkdtemp()) / "all.zip")
     >>> sorted(zipfile.ZipFile(z).namelist())
     ['README.txt', 'csv/towns.csv', 'geojson/towns.geojson', 'layers.gpkg', 'shapefile/towns.zip']
+    >>> z = export_everything({"towns": g}, out_zip=z.with_name("zh.zip"), lang="zh")
+    >>> zipfile.ZipFile(z).read("README.txt").decode("utf-8").splitlines()[0]
+    '广东纺织服装产业布局规划工具 - 数据导出'
     """
+    check_lang(lang)  # before any file is written
     key, _target_crs = resolve_export_crs(crs)
     layers = check_layers(layers, argument="layers")
     tables = dict(tables or {})
@@ -147,7 +151,7 @@ def export_everything(
         rel = sorted(p.relative_to(d).as_posix() for p in written)
         extra = dict(files or {})
         readme = _readme_text(crs_key=key, files=sorted(rel + list(extra)), layers=layers, tables=tables, rasters=rasters,
-                              sources=sources, cogs=list(extra))
+                              sources=sources, cogs=list(extra), lang=lang)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
             zf.writestr("README.txt", readme.encode("utf-8"))
             for r in rel:

