@@ -137,7 +137,7 @@ def section_zonal() -> dict:
     from rasterstats import zonal_stats
 
     from analysis.suitability import compute_site_scores
-    from geo.raster import write_cog
+    from geo.writers import export_geotiff
     from layers.boundaries import load_boundaries
 
     r = compute_site_scores(STAGE, origin=ORIGIN, resolution_m=RES, keep_criteria=False)
@@ -147,7 +147,7 @@ def section_zonal() -> dict:
     ours = r.zonal.set_index("adcode")["site_mean"]
     t = {}
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_cog(Path(tmp) / "s.tif", surface, transform=g.transform, crs=g.crs)
+        path = export_geotiff(surface, g.transform, g.crs, Path(tmp) / "s.tif")
         s0 = time.perf_counter()
         rs = zonal_stats(counties, np.nan_to_num(surface, nan=-9999.0), affine=g.transform, nodata=-9999.0,
                          stats=["mean"])

@@ -1,6 +1,6 @@
-"""Raster files: validate a planner's raster, read it onto a grid, write Cloud-Optimised GeoTIFFs.
+"""Raster files in: validate a planner's raster, read it onto a grid.
 
-Three jobs, all by windows so a raster larger than memory never has to be held whole:
+Two jobs, both by windows so a raster larger than memory never has to be held whole:
 
 - :func:`validate_raster` opens a file once and collects every problem (unreadable, no CRS,
   no overlap with Guangdong, more cells than :data:`MAX_RASTER_CELLS`, no such band) into one
@@ -12,11 +12,9 @@ Three jobs, all by windows so a raster larger than memory never has to be held w
 - :func:`read_raster_to_grid` reprojects and resamples the file on the fly onto a target grid
   (any CRS in, the caller's grid out) with :class:`rasterio.vrt.WarpedVRT`, reading window by
   window into one float32 array; no data becomes NaN.
-- :func:`write_cog` writes float32 bands as a Cloud-Optimised GeoTIFF (tiled 512 x 512,
-  DEFLATE with the floating-point predictor, CRS and nodata set, internal overviews), window
-  by window into a temporary tiled GeoTIFF, then converted by GDAL's COG driver into a second
-  temporary file that is renamed onto the target only when complete. Overviews use nearest
-  resampling so that coded values (e.g. a "restricted" code beside 0..1 scores) never blend.
+
+Rasters out are written by the one GeoTIFF writer behind the format table,
+:func:`geo.writers.export_geotiff` (a Cloud-Optimised GeoTIFF, atomically, by windows).
 """
 from __future__ import annotations
 
@@ -24,13 +22,11 @@ import dataclasses
 import logging
 import math
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import rasterio
-import rasterio.shutil
 from affine import Affine
 from pyproj import CRS
 from rasterio.enums import Resampling
@@ -40,7 +36,8 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from geo.errors import RasterError
-from geo.io import GUANGDONG_BBOX, atomic_path
+from geo.io import GUANGDONG_BBOX
+from geo.writers import GEOTIFF_NODATA
 
 __all__ = [
     "RASTER_NODATA",
@@ -49,13 +46,12 @@ __all__ = [
     "RasterInfo",
     "validate_raster",
     "read_raster_to_grid",
-    "write_cog",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Nodata value written into float32 GeoTIFFs.
-RASTER_NODATA: float = -9999.0
+#: Nodata value of the float32 GeoTIFFs the tool writes (:data:`geo.writers.GEOTIFF_NODATA`).
+RASTER_NODATA: float = GEOTIFF_NODATA
 #: Largest raster accepted (cells of one band at full resolution): 2e9, room for a 30 m DEM of the
 #: whole province (about 0.6e9 cells in its bounding box) but not for a global 30 m mosaic.
 MAX_RASTER_CELLS: int = 2_000_000_000
@@ -148,8 +144,9 @@ def validate_raster(
     --------
     >>> import tempfile, pathlib, numpy as np
     >>> from affine import Affine
+    >>> from geo.writers import export_geotiff
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "dem.tif"
-    >>> _ = write_cog(p, np.zeros((4, 4), np.float32), transform=Affine(0.1, 0, 113, 0, -0.1, 23), crs=CRS.from_epsg(4326))
+    >>> _ = export_geotiff(np.zeros((4, 4)), Affine(0.1, 0, 113, 0, -0.1, 23), CRS.from_epsg(4326), p)
     >>> validate_raster(p).nodata
     -9999.0
     """
@@ -271,8 +268,9 @@ def read_raster_to_grid(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from geo.writers import export_geotiff
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.tif"
-    >>> _ = write_cog(p, np.full((10, 10), 5, np.float32), transform=Affine(0.1, 0, 113, 0, -0.1, 23), crs=CRS.from_epsg(4326))
+    >>> _ = export_geotiff(np.full((10, 10), 5.0), Affine(0.1, 0, 113, 0, -0.1, 23), CRS.from_epsg(4326), p)
     >>> a = read_raster_to_grid(p, transform=Affine(0.2, 0, 113, 0, -0.2, 23.2), shape=(3, 3), crs=CRS.from_epsg(4326))
     >>> a.dtype.name, bool(np.isnan(a[0, 0])), float(a[1, 1])
     ('float32', True, 5.0)
@@ -320,103 +318,3 @@ def read_raster_to_grid(
         # resampling can carry the exact nodata value through; make it NaN
         np.copyto(out, np.float32(np.nan), where=out == np.float32(info.nodata))
     return out
-
-
-def _blocks(n: int, step: int) -> list[tuple[int, int]]:
-    return [(r, min(n, r + step)) for r in range(0, n, step)]
-
-
-def write_cog(
-    path: str | os.PathLike,
-    data: Any,
-    *,
-    transform: Affine,
-    crs: CRS,
-    nodata: float = RASTER_NODATA,
-    tags: Mapping[str, str] | None = None,
-    descriptions: Sequence[str] | None = None,
-    block_size: int = 512,
-    overview_resampling: str = "nearest",
-    progress: Callable[[float, str], None] | None = None,
-) -> Path:
-    """Write float32 bands as a Cloud-Optimised GeoTIFF, atomically and by windows.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Target file; written only when complete (nothing half-written is left on error).
-    data : array-like
-        (rows, cols) or (bands, rows, cols): a numpy array, a memory map or a dask array;
-        read ``block_size`` rows at a time. NaN is written as ``nodata``.
-    transform : affine.Affine
-    crs : pyproj.CRS
-    nodata : float
-        Nodata value (default -9999).
-    tags : mapping, optional
-        Dataset metadata (e.g. the meaning of coded values, the source of each band).
-    descriptions : sequence of str, optional
-        One description per band.
-    block_size : int
-        Tile size in cells (a multiple of 16).
-    overview_resampling : str
-        GDAL resampling of the overviews; ``nearest`` keeps coded values apart.
-    progress : callable, optional
-        Called as ``progress(fraction, message)``.
-
-    Returns
-    -------
-    pathlib.Path
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.tif"
-    >>> a = np.linspace(0, 1, 600 * 600, dtype=np.float32).reshape(600, 600)
-    >>> _ = write_cog(p, a, transform=Affine(100, 0, 0, 0, -100, 60000), crs=CRS.from_epsg(32649), block_size=256)
-    >>> with rasterio.open(p) as ds:
-    ...     ds.profile["tiled"], ds.profile["compress"], ds.nodata, ds.overviews(1)
-    (True, 'deflate', -9999.0, [2, 4])
-    """
-    if block_size % 16 or block_size < 16:
-        msg = f"`block_size` must be a positive multiple of 16, got {block_size}"
-        raise RasterError(msg)
-    shape = tuple(int(s) for s in getattr(data, "shape", ()))
-    if len(shape) not in (2, 3) or 0 in shape:
-        msg = f"`data` must be a non-empty 2-D (rows, cols) or 3-D (bands, rows, cols) array, got shape {shape}"
-        raise RasterError(msg)
-    count, rows, cols = (1, *shape) if len(shape) == 2 else shape
-    if descriptions is not None and len(descriptions) != count:
-        msg = f"`descriptions` has {len(descriptions)} name(s) for {count} band(s); give one per band"
-        raise RasterError(msg)
-    path = Path(path)
-    fill = np.float32(nodata)
-    with atomic_path(path) as tmp:
-        src_tmp = tmp.with_name(tmp.stem + ".src.tif")
-        try:
-            with rasterio.open(
-                src_tmp, "w", driver="GTiff", width=cols, height=rows, count=count, dtype="float32",
-                crs=crs, transform=transform, nodata=nodata, tiled=True, blockxsize=block_size,
-                blockysize=block_size, compress="deflate", predictor=3, BIGTIFF="IF_SAFER",
-            ) as dst:
-                spans = _blocks(rows, block_size)
-                for i, (r0, r1) in enumerate(spans):
-                    part = data[r0:r1] if len(shape) == 2 else data[:, r0:r1]
-                    block = np.array(part, dtype=np.float32, copy=True).reshape(count, r1 - r0, cols)
-                    np.copyto(block, fill, where=np.isnan(block))
-                    dst.write(block, window=Window(0, r0, cols, r1 - r0))
-                    if progress is not None:
-                        progress(0.8 * (i + 1) / len(spans), f"writing {path.name}")
-                if tags:
-                    dst.update_tags(**{str(k): str(v) for k, v in tags.items()})
-                for b, d in enumerate(descriptions or (), start=1):
-                    dst.set_band_description(b, str(d))
-            rasterio.shutil.copy(
-                src_tmp, tmp, driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES", BLOCKSIZE=block_size,
-                OVERVIEWS="AUTO", OVERVIEW_RESAMPLING=overview_resampling.upper(), BIGTIFF="IF_SAFER",
-            )
-        finally:
-            src_tmp.unlink(missing_ok=True)
-    if progress is not None:
-        progress(1.0, f"wrote {path.name}")
-    log.info("wrote %s (%d band(s), %d x %d)", path, count, rows, cols)
-    return path

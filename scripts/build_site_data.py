@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.crs import ANALYSIS_CRS, STORAGE_CRS  # noqa: E402
 from geo.io import GUANGDONG_BBOX, atomic_path  # noqa: E402
-from geo.raster import write_cog  # noqa: E402
+from geo.writers import export_geotiff  # noqa: E402
 from layers.boundaries import load_boundaries  # noqa: E402
 
 log = logging.getLogger("build_site_data")
@@ -138,7 +138,7 @@ def build_elevation() -> dict[str, object]:
     metres[clip == 255] = np.nan
     transform = world @ Affine.translation(c0, r0)
     version = _version("pvlib")
-    write_cog(OUT / "elevation_5min.tif", metres, transform=transform, crs=STORAGE_CRS, block_size=128, tags={
+    export_geotiff(metres, transform, STORAGE_CRS, OUT / "elevation_5min.tif", block_size=128, tags={
         "SOURCE": f"pvlib {version} pvlib/data/Altitude.h5 (Mapzen terrain tiles: SRTM, GMTED2010, ETOPO1)",
         "RESOLUTION": "5 arc-minutes (about 9 km); values in 28 m steps (metres = value * 28 - 450)",
         "UNITS": "metres above sea level",

@@ -36,7 +36,8 @@ from analysis.suitability.criteria import distance_km, distance_to_features, slo
 from analysis.suitability.overlay import exclusion_mask
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError, RasterError
-from geo.raster import read_raster_to_grid, validate_raster, write_cog
+from geo.raster import read_raster_to_grid, validate_raster
+from geo.writers import export_geotiff
 
 WGS84 = CRS.from_epsg(4326)
 UTM49 = CRS.from_epsg(32649)
@@ -251,8 +252,8 @@ def test_cog_is_read_back_by_gdalinfo(tmp_path):
         pytest.skip("gdalinfo (Debian gdal-bin) is not installed; `bash scripts/setup.sh --test` installs it")
     a = np.random.default_rng(0).random((700, 600), dtype=np.float32)
     a[:5] = np.nan
-    p = write_cog(tmp_path / "s.tif", a, transform=Affine(250, 0, -400_000, 0, -250, 300_000), crs=ANALYSIS_CRS,
-                  tags={"CODE_RESTRICTED": "-1"}, descriptions=["suitability"], block_size=256)
+    p = export_geotiff(a, Affine(250, 0, -400_000, 0, -250, 300_000), ANALYSIS_CRS, tmp_path / "s.tif",
+                       tags={"CODE_RESTRICTED": "-1"}, descriptions=["suitability"], block_size=256)
     info = json.loads(subprocess.run(["gdalinfo", "-json", str(p)], check=True, capture_output=True, text=True).stdout)
     band = info["bands"][0]
     assert band["block"] == [256, 256]
@@ -280,7 +281,7 @@ def test_no_half_written_file_after_an_error(tmp_path):
     target = tmp_path / "out.tif"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError, match="mid-way"):
-        write_cog(target, Breaks(), transform=Affine(100, 0, 0, 0, -100, 0), crs=ANALYSIS_CRS, block_size=256)
+        export_geotiff(Breaks(), Affine(100, 0, 0, 0, -100, 0), ANALYSIS_CRS, target, block_size=256)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
 

@@ -302,8 +302,9 @@ def test_geotiff_round_trip_windowed(tmp_path: Path) -> None:
     info = json.loads(_run("gdalinfo", "-json", str(out)))
     band = info["bands"][0]
     assert info["size"] == [700, 1300] and band["type"] == "Float32" and band["noDataValue"] == -9999
-    assert band["block"] == [256, 256]
+    assert band["block"] == [512, 512] and band["overviews"]  # a Cloud-Optimised GeoTIFF, like every raster written
     assert info["metadata"]["IMAGE_STRUCTURE"]["COMPRESSION"] == "DEFLATE"
+    assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG"
     assert CRS.from_wkt(info["coordinateSystem"]["wkt"]).equals(ANALYSIS_CRS)
     assert info["geoTransform"] == [-400000.0, 1000.0, 0.0, 280000.0, 0.0, -1000.0]
     with rasterio.open(out) as src:
@@ -321,8 +322,75 @@ def test_geotiff_bad_input(tmp_path: Path) -> None:
     with pytest.raises(PlannerError, match="`nodata` must be a finite number"):
         export_geotiff(np.zeros((2, 2)), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif", nodata=float("nan"))
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ExportError, match="`block_size` must be a positive multiple of 16, got 100"):
+        export_geotiff(np.zeros((2, 2)), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif", block_size=100)
+    with pytest.raises(ExportError, match=r"`descriptions` has 1 name\(s\) for 2 band\(s\)"):
+        export_geotiff(np.zeros((2, 3, 3)), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif", descriptions=["a"])
+    with pytest.raises(ExportError, match="`overview_resampling` must be one of"):
+        export_geotiff(np.zeros((2, 2)), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif", overview_resampling="blur")
+    with pytest.raises(ExportError, match="got shape \\(2, 2\\) dtype bool"):
+        export_geotiff(np.zeros((2, 2), bool), Affine.identity(), ANALYSIS_CRS, tmp_path / "x.tif")
+    assert list(tmp_path.iterdir()) == []
 
 
+def _coded_grid() -> tuple[np.ndarray, Affine]:
+    """A 300 x 400 grid over Guangdong (1 km, analysis CRS): scores 0..1, a restricted block (-1), a no-data band."""
+    a = np.tile(np.linspace(0, 1, 400, dtype=np.float32), (300, 1))
+    a[100:140, 200:260] = -1.0
+    a[:, :30] = np.nan
+    return a, Affine(1000, 0, -200_000, 0, -1000, 2_800_000)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4547", "EPSG:4326"])
+def test_geotiff_warp_keeps_codes_and_nodata_apart(tmp_path: Path, crs: str) -> None:
+    a, t = _coded_grid()
+    out = export_geotiff(np.stack([a, a * 2]), t, ANALYSIS_CRS, tmp_path / "coded.TIFF", to_crs=crs,
+                         tags={"CODE_RESTRICTED": "-1"}, descriptions=["surface", "double"], block_size=256)
+    assert out.name == "coded.tiff"
+    info = json.loads(_run("gdalinfo", "-json", str(out)))
+    assert CRS.from_wkt(info["coordinateSystem"]["wkt"]).to_epsg() == int(crs.split(":")[1])
+    assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG" and info["metadata"][""]["CODE_RESTRICTED"] == "-1"
+    assert [b["description"] for b in info["bands"]] == ["surface", "double"]
+    assert all(b["noDataValue"] == -9999 and b["overviews"] for b in info["bands"])
+    with rasterio.open(out) as src:
+        got = src.read(1)
+        centre = gpd.GeoSeries([Point(-200_000 + 230_000, 2_800_000 - 120_000)], crs=ANALYSIS_CRS).to_crs(crs).iloc[0]
+        col, row = ~src.transform @ (centre.x, centre.y)
+        assert got[int(row), int(col)] == np.float32(-1)  # the middle of the restricted block
+        cell_km2 = abs(src.transform.a * src.transform.e) / (1e6 if crs == "EPSG:4547" else 1)
+    # nearest neighbour: only values of the input, the codes never blend into scores or into each other
+    inside = got[(got != -9999) & (got != -1)]
+    assert inside.min() >= 0 and inside.max() <= 1 and (got == -9999).any()
+    if crs == "EPSG:4547":  # the 2,400 km2 restricted block comes through whole, in cells of close to 1 km
+        assert 0.9 < cell_km2 < 1.1 and abs(int((got == -1).sum()) * cell_km2 - 2400) < 100
+    assert np.isnan(a[0, 0]) and a[120, 230] == -1  # the caller's grid is untouched
+
+
+def test_geotiff_writes_by_windows_and_leaves_nothing_on_error(tmp_path: Path) -> None:
+    seen: list[slice] = []
+
+    class Rows:
+        """A grid that is only ever read a window of rows at a time (as a memory map or a dask array is)."""
+
+        shape = (600, 50)
+
+        def __getitem__(self, key: slice) -> np.ndarray:
+            seen.append(key)
+            if key.start >= 512 and fail:
+                raise RuntimeError("source failed mid-way")
+            return np.full((key.stop - key.start, 50), key.start, np.float32)
+
+    fail = False
+    out = export_geotiff(Rows(), Affine(1000, 0, 0, 0, -1000, 2_800_000), ANALYSIS_CRS, tmp_path / "r.tif",
+                         to_crs="EPSG:4547")
+    assert [(k.start, k.stop) for k in seen] == [(0, 512), (512, 600)]
+    with rasterio.open(out) as src:
+        assert src.crs.to_epsg() == 4547 and set(np.unique(src.read(1))) <= {0, 512, -9999}
+    before = out.read_bytes()
+    fail = True
+    with pytest.raises(RuntimeError, match="mid-way"):
+        export_geotiff(Rows(), Affine(1000, 0, 0, 0, -1000, 2_800_000), ANALYSIS_CRS, out, to_crs="EPSG:4547")
+    assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["r.tif"]
 
 
 # --------------------------------------------------------------------------- the format table

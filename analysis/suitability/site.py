@@ -29,7 +29,8 @@ from analysis.suitability.rules import CRITERIA, read_site_criteria, rules_for_s
 from analysis.suitability.zonal import DEFAULT_THRESHOLD, Zones, zones_from_buffers, zones_from_polygons
 from geo.errors import PlannerError, UnknownNameError
 from geo.io import atomic_path
-from geo.raster import read_raster_to_grid, write_cog
+from geo.raster import read_raster_to_grid
+from geo.writers import export_geotiff
 from layers.boundaries import load_boundaries
 from layers.places import load_places
 
@@ -101,15 +102,27 @@ class SuitabilityResult:
             raise PlannerError(msg)
         return self.zonal.set_index("adcode")[column].rename("site")
 
-    def write(self, path: str | os.PathLike, *, progress: Progress | None = None) -> Path:
-        """Write the coded surface as a Cloud-Optimised GeoTIFF (codes and sources in its metadata)."""
+    def write(self, path: str | os.PathLike, *, crs: str | None = None, progress: Progress | None = None) -> Path:
+        """Write the coded surface as a Cloud-Optimised GeoTIFF (codes and sources in its metadata).
+
+        Without ``crs`` the file stays on the equal-area analysis grid (cells keep their area).
+        With ``crs`` (an export CRS, :data:`geo.crs.EXPORT_CRS`) it is warped into that CRS with
+        **nearest-neighbour** resampling: each cell takes the value of one analysis cell, so the
+        codes stay exact and apart (-1 restricted, -9999 no data never blend with each other or
+        with a 0..1 score, as bilinear or average resampling would make them) and no score is
+        invented between cells.
+        """
         tags = {**CODE_TAGS, "STAGE": self.stage, "ORIGIN": self.origin or "",
                 "SOURCES": " | ".join(self.sources), "ASSUMPTIONS": " | ".join(self.assumptions)}
-        return write_cog(path, self.coded(), transform=self.grid.transform, crs=self.grid.crs, tags=tags,
-                         descriptions=[f"suitability {self.stage}"], progress=progress)
+        return export_geotiff(self.coded(), self.grid.transform, self.grid.crs, path, to_crs=crs, tags=tags,
+                              descriptions=[f"suitability {self.stage}"], progress=progress)
 
-    def write_criteria(self, path: str | os.PathLike, *, progress: Progress | None = None) -> Path:
-        """Write the kept criterion rasters as one multi-band GeoTIFF (band descriptions = criterion ids)."""
+    def write_criteria(self, path: str | os.PathLike, *, crs: str | None = None,
+                       progress: Progress | None = None) -> Path:
+        """Write the kept criterion rasters as one multi-band COG GeoTIFF (band descriptions = criterion ids).
+
+        ``crs`` as in :meth:`write`: nearest neighbour, so every cell holds a value measured on the grid.
+        """
         if not self.criteria:
             msg = "no criterion rasters were kept; run compute_site_scores(..., keep_criteria=True)"
             raise PlannerError(msg)
@@ -117,8 +130,8 @@ class SuitabilityResult:
         stack = _Stack([self.criteria[n] for n in names])
         src = self.table.set_index("criterion")["source"]
         tags = {f"SOURCE_{n.upper()}": str(src.get(n, "")) for n in names}
-        return write_cog(path, stack, transform=self.grid.transform, crs=self.grid.crs, tags=tags,
-                         descriptions=names, progress=progress)
+        return export_geotiff(stack, self.grid.transform, self.grid.crs, path, to_crs=crs, tags=tags,
+                              descriptions=names, progress=progress)
 
     def write_zonal(self, path: str | os.PathLike) -> Path:
         """Write the zonal table as UTF-8 CSV (written whole, then renamed into place)."""

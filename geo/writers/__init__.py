@@ -4,14 +4,17 @@ Formats (:data:`FORMATS`, id -> suffix, GDAL driver, writer function, the way ge
 maps file extensions to drivers): GeoPackage (every layer in one file), zipped Shapefiles
 (one set per layer, with ``.prj``, a ``.cpg`` declaring UTF-8, field names within 10
 characters and a CSV mapping them back to the full names), GeoJSON, CSV (UTF-8 with a
-byte-order mark, formulas defused by :func:`guard_formulas`) and GeoTIFF (float32, tiled, compressed, written in
-windows). :func:`write_formats` writes layers, tables and rasters in every format at once
-into a folder, reprojecting each layer only once; bundling those files (which layers, a
+byte-order mark, formulas defused by :func:`guard_formulas`) and GeoTIFF: every raster the
+tool writes, score rasters and suitability surfaces alike, is a float32 Cloud-Optimised GeoTIFF
+(tiled, DEFLATE, CRS and nodata set, overviews) written in windows by the one
+:func:`export_geotiff`. :func:`write_formats` writes layers, tables and rasters in every format
+at once into a folder, reprojecting each layer only once; bundling those files (which layers, a
 README, a zip) is :mod:`outputs.export`'s job.
 
 Vector exports are reprojected on request to one of :data:`geo.crs.EXPORT_CRS`
 (EPSG:4326 by default, CGCS2000 EPSG:4490, CGCS2000 / 3-degree Gauss-Kruger CM 114E
-EPSG:4547); any other CRS is refused with the list of choices.
+EPSG:4547), rasters warped to it (nearest neighbour); any other CRS is refused with the list
+of choices.
 
 Every file is written to a temporary name beside the target and renamed into place only
 when complete (:func:`geo.io.atomic_path`), so an interrupted export leaves nothing
@@ -53,7 +56,7 @@ from geo.writers._common import (
     target_path,
     unique_names,
 )
-from geo.writers._raster import GTIFF, export_geotiff
+from geo.writers._raster import GEOTIFF_NODATA, GTIFF, export_geotiff
 from geo.writers._table import CSV, export_csv, guard_formulas, layer_table, write_csv
 from geo.writers._vector import (
     GEOJSON,
@@ -71,6 +74,7 @@ from geo.writers._vector import (
 __all__ = [
     "DEFAULT_CRS",
     "FORMATS",
+    "GEOTIFF_NODATA",
     "ZIP_LEVEL",
     "ExportFormat",
     "RasterSpec",
@@ -175,7 +179,7 @@ def write_formats(
 
     ``layers.gpkg`` (every layer), ``shapefile/<layer>.zip``, ``geojson/<layer>.geojson``,
     ``csv/<layer>.csv`` for point layers (with lon/lat, or x/y in metres),
-    ``csv/<table>.csv`` and ``raster/<name>.tif`` (warped into ``crs``, nearest neighbour).
+    ``csv/<table>.csv`` and ``raster/<name>.tif`` (a COG warped into ``crs``, nearest neighbour).
     Each layer is reprojected once and that copy is shared by every format; the files are
     those :func:`export_geopackage`, :func:`export_shapefiles`, :func:`export_geojson`,
     :func:`export_csv` and :func:`export_geotiff` write from the same arguments.
