@@ -68,7 +68,7 @@ def _readme_text(
     for name in rasters:
         lines.append("  " + tr("export.crs_raster", lang, file=f"{sanitize_name(name)}.tif", key=crs_key))
     for name in cogs:
-        lines.append("  " + tr("export.crs_cog", lang, file=name))
+        lines.append("  " + tr("export.crs_cog", lang, file=name, key=crs_key))
     lines += [
         "",
         tr("export.files", lang),

@@ -51,7 +51,7 @@ class ExportBundle:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     rasters: dict[str, tuple] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
-    #: suitability results written as Cloud-Optimised GeoTIFFs in the analysis CRS (surface and criterion bands)
+    #: suitability results written as Cloud-Optimised GeoTIFFs in the export CRS (surface and criterion bands)
     suitability: list[Any] = field(default_factory=list)
 
 
@@ -81,7 +81,7 @@ def collect_export(
         Build the score raster (only the ``tif`` and ``all`` formats hold it; a GeoPackage
         export need not pay for it).
     suitability : analysis.suitability.SuitabilityResult, optional
-        Adds its surface and criterion rasters (COG GeoTIFF, analysis CRS) and its zonal table.
+        Adds its surface and criterion rasters (COG GeoTIFF, warped to the export CRS) and its zonal table.
 
     Examples
     --------
@@ -123,8 +123,10 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
 
     ``gpkg``, ``shp`` and ``all`` write the file ``out``; ``geojson`` and ``csv`` write one
     file per layer or table into the folder ``out``; ``tif`` writes ``out`` (one raster) or
-    one file per raster into the folder ``out``. Suitability surfaces go into ``tif`` (the
-    folder) and ``all`` (``raster/``) as Cloud-Optimised GeoTIFFs in the analysis CRS.
+    one file per raster into the folder ``out``. Every raster is a Cloud-Optimised GeoTIFF warped
+    into ``crs`` with nearest-neighbour resampling (scores stay per unit; the suitability codes
+    -1 restricted and -9999 no data stay exact and apart); suitability surfaces go into ``tif``
+    (the folder) and ``all`` (``raster/``).
 
     Examples
     --------
@@ -155,7 +157,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
             files = _folder_files(bundle, fmt, d, crs=crs)
         return [out / f.relative_to(d) for f in files]
     with scratch_dir(".export_cog") as td:
-        cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td)}
+        cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td, crs=crs)}
         return [export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
                                      files=cogs)]
 
@@ -168,7 +170,7 @@ def _folder_files(bundle: ExportBundle, fmt: str, d: Path, *, crs: str) -> list[
         return [ex.export_csv(g, d / f"{ex.sanitize_name(n)}.csv", crs=crs)
                 for n, g in {**bundle.layers, **bundle.tables}.items()]
     return [ex.export_geotiff(*spec, d / f"{ex.sanitize_name(n)}.tif", to_crs=crs) for n, spec in bundle.rasters.items()] \
-        + [p for r in bundle.suitability for p in write_suitability_files(r, d)]
+        + [p for r in bundle.suitability for p in write_suitability_files(r, d, crs=crs)]
 
 
 def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> str:

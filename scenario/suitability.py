@@ -11,7 +11,7 @@ Shared by the command line (``python -m analysis suitability``, and ``--dem`` / 
 - :func:`suitability_for_fit` — the surface behind a fit's site (None when it came from a
   planner's CSV or is the placeholder);
 - :func:`criterion_breakdown` — what each criterion gives one unit;
-- :func:`write_suitability_files` — the suitability and criterion rasters as COG GeoTIFFs.
+- :func:`write_suitability_files` — the suitability and criterion rasters as COG GeoTIFFs (in an export CRS on request).
 
 Examples
 --------
@@ -362,9 +362,14 @@ def unit_at(lon: float, lat: float, *, level: str = "county") -> str | None:
 
 # ----------------------------------------------------------------------------- files
 def write_suitability_files(result: SuitabilityResult, directory: str | os.PathLike, *, criteria: bool = True,
+                            crs: str | None = None,
                             progress: Callable[[float, str], None] | None = None) -> list[Path]:
     """``suitability_<stage>.tif`` (coded: 0..1, -1 restricted, -9999 no data) and, when kept,
     ``criteria_<stage>.tif`` (one band per raw criterion) as Cloud-Optimised GeoTIFFs in ``directory``.
+
+    ``crs`` (an export CRS, e.g. ``"EPSG:4547"``) warps both into it with nearest-neighbour
+    resampling, so the restricted and no-data codes come through exact and apart (averaging
+    would blend -1 and -9999 into scores); None keeps the equal-area analysis grid.
 
     Examples
     --------
@@ -375,9 +380,9 @@ def write_suitability_files(result: SuitabilityResult, directory: str | os.PathL
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     stem = sanitize_name(str(result.stage))
-    out = [result.write(d / f"suitability_{stem}.tif", progress=progress)]
+    out = [result.write(d / f"suitability_{stem}.tif", crs=crs, progress=progress)]
     if criteria and result.criteria:
-        out.append(result.write_criteria(d / f"criteria_{stem}.tif"))
+        out.append(result.write_criteria(d / f"criteria_{stem}.tif", crs=crs))
     return out
 
 

@@ -15,10 +15,11 @@ import pytest
 import rasterio
 from affine import Affine
 from PIL import Image
-from shapely.geometry import box
+from pyproj import CRS
+from shapely.geometry import Point, box
 
 from analysis.fit import score_transfer_fit
-from analysis.suitability import compute_site_scores
+from analysis.suitability import NODATA, RESTRICTED, compute_site_scores
 from cli.main import main
 from outputs.report_suitability import build_suitability_section
 from outputs.suitability_map import (
@@ -30,7 +31,8 @@ from outputs.suitability_map import (
     suitability_png,
 )
 from scenario.study import StudySettings, build_study_report
-from scenario.suitability import study_suitability
+from scenario.bundle import ExportBundle, collect_export, write_export
+from scenario.suitability import study_suitability, write_suitability_files
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +131,57 @@ def test_export_bundle_holds_the_suitability_cogs(tmp_path: Path, capsys: pytest
                                                        "suitability_dyeing.tif"]
     assert main(["export", "--layers", "zones", "--suitability", "--out", str(tmp_path / "x.zip")]) == 2
     assert "`--suitability` needs --stage" in capsys.readouterr().err
+
+
+def _value_at(src: rasterio.DatasetReader, lon: float, lat: float) -> float:
+    """The cell value under a WGS84 point in a raster of any CRS."""
+    x, y = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(src.crs).iloc[0].coords[0]
+    col, row = ~src.transform @ (x, y)
+    return float(src.read(1)[int(row), int(col)])
+
+
+@pytest.mark.skipif(shutil.which("gdalinfo") is None, reason="gdalinfo (GDAL command line) not installed")
+@pytest.mark.parametrize("crs", ["EPSG:4547", "EPSG:4490"])
+def test_suitability_cogs_are_warped_to_the_export_crs(restricted: object, tmp_path: Path, crs: str) -> None:
+    files = write_suitability_files(restricted, tmp_path, crs=crs)
+    assert [p.name for p in files] == ["suitability_dyeing.tif", "criteria_dyeing.tif"]
+    for p in files:
+        info = json.loads(subprocess.run(["gdalinfo", "-json", str(p)], capture_output=True, text=True,
+                                         check=True).stdout)
+        assert CRS.from_wkt(info["coordinateSystem"]["wkt"]).to_epsg() == int(crs.split(":")[1])
+        assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG" and info["bands"][0]["noDataValue"] == NODATA
+    with rasterio.open(files[0]) as src:
+        a = src.read(1)
+        assert _value_at(src, 113.5, 24.0) == RESTRICTED  # inside the exclusion box
+        assert _value_at(src, 113.0, 21.0) == NODATA  # the South China Sea, outside the province
+        assert 0 <= _value_at(src, 116.3, 23.3) <= 1  # Puning, a score
+        km2 = abs(src.transform.a * src.transform.e) / 1e6
+        assert src.tags()["STAGE"] == "dyeing" and "restricted" in src.tags()["CODE_RESTRICTED"]
+    # nearest neighbour: only 0..1 scores and the two codes, never a blend of them
+    scores = a[(a != np.float32(RESTRICTED)) & (a != np.float32(NODATA))]
+    assert scores.size and scores.min() >= 0 and scores.max() <= 1 and (a == np.float32(NODATA)).any()
+    if crs == "EPSG:4547":  # metres: the restricted land keeps its area within 3%
+        before = int((restricted.coded() == np.float32(RESTRICTED)).sum()) * 25.0
+        assert int((a == np.float32(RESTRICTED)).sum()) * km2 == pytest.approx(before, rel=0.03)
+
+
+def test_export_warps_suitability_to_crs(restricted: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write_export(ExportBundle(suitability=[restricted]), "tif", tmp_path / "tifs", crs="EPSG:4547")
+    for p in folder:
+        with rasterio.open(p) as src:
+            assert src.crs.to_epsg() == 4547
+    zipped = write_export(collect_export(layer_ids=["zones"], suitability=restricted), "all", tmp_path / "a.zip",
+                          crs="EPSG:4547")[0]
+    with zipfile.ZipFile(zipped) as zf:
+        readme = zf.read("README.txt").decode("utf-8")
+        zf.extract("raster/suitability_dyeing.tif", tmp_path)
+    assert "raster/suitability_dyeing.tif: Cloud-Optimised GeoTIFF, EPSG:4547, warped" in readme
+    with rasterio.open(tmp_path / "raster" / "suitability_dyeing.tif") as src:
+        assert src.crs.to_epsg() == 4547 and _value_at(src, 113.5, 24.0) == RESTRICTED
+    out = tmp_path / "cli"
+    assert main(["export", "--stage", "dyeing", "--origin", "440118", "--suitability", "--format", "tif",
+                 "--crs", "EPSG:4547", "--out", str(out)]) == 0
+    capsys.readouterr()
+    for name in ("suitability_dyeing.tif", "criteria_dyeing.tif", "fit_dyeing_440118.tif"):
+        with rasterio.open(out / name) as src:
+            assert src.crs.to_epsg() == 4547, name

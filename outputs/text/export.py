@@ -15,11 +15,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "export.crs_raster": ("栅格 {file}：{key}，由等积分析网格重投影而来（最邻近法：每个栅格保留所在单位的值）",
                           "Raster {file}: {key}, warped from the equal-area analysis grid "
                           "(nearest neighbour: every cell keeps a unit's value)"),
-    "export.crs_cog": ("{file}：等积分析网格上的云优化 GeoTIFF（未重投影，栅格面积不变）；适宜性 0..1，"
+    "export.crs_cog": ("{file}：云优化 GeoTIFF，{key}，由等积分析网格重投影而来（最邻近法：编码值保持不变）；适宜性 0..1，"
                        "-1 = 受限（被某条规则排除），-9999 = 无数据；criteria_*.tif：每个原始准则一个波段（公里、度、比例）",
-                       "{file}: Cloud-Optimised GeoTIFF on the equal-area analysis grid (not warped, so cells keep "
-                       "their area); suitability 0..1, -1 = restricted (a rule removed the cell), -9999 = no data; "
-                       "criteria_*.tif: one band per raw criterion (km, degrees, share)"),
+                       "{file}: Cloud-Optimised GeoTIFF, {key}, warped from the equal-area analysis grid (nearest "
+                       "neighbour: the codes stay exact); suitability 0..1, -1 = restricted (a rule removed the cell), "
+                       "-9999 = no data; criteria_*.tif: one band per raw criterion (km, degrees, share)"),
     "export.files": ("文件", "Files"),
     "export.shapefile": ("Shapefile：每个图层一个 zip；.cpg 声明 UTF-8 编码；字段名截为 10 个字符，\n"
                          "每个 zip 中的 <layer>_fields.csv 给出与完整字段名的对应关系。",
