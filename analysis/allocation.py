@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from analysis.fit import FitResult, score_transfer_fit
+from analysis.notes import Note
 from analysis.weights import check_amounts
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError, UnknownNameError
@@ -65,7 +66,8 @@ class AllocationResult:
     shortfall : float
         Capacity that found no room (0 when everything was placed).
     message : str
-        One sentence for the planner (mentions the shortfall when there is one).
+        One sentence for the planner (mentions the shortfall when there is one), a
+        :class:`~analysis.notes.Note` (outputs put it into the reader's language).
     """
 
     flows: pd.DataFrame
@@ -237,12 +239,9 @@ def allocate_capacity(
 
     placed = sum(amounts.values()) - shortfall
     if shortfall > 0:
-        message = (
-            f"room is short: {shortfall:g} of {sum(amounts.values()):g} units of {stage} capacity found no eligible "
-            f"destination with room (placed {placed:g} in {flows['destination'].nunique()} destination(s)); "
-            "add room, add destinations or relax exclusions"
-        )
+        message = Note("allocation.short", short=float(shortfall), total=float(sum(amounts.values())), stage=stage,
+                       placed=float(placed), k=int(flows["destination"].nunique()))
         log.warning(message)
     else:
-        message = f"placed all {placed:g} units of {stage} capacity in {flows['destination'].nunique()} destination(s)"
+        message = Note("allocation.placed", placed=float(placed), stage=stage, k=int(flows["destination"].nunique()))
     return AllocationResult(flows=flows, lines=lines, shortfall=float(shortfall), message=message)

@@ -3,7 +3,8 @@
 Each value here is an ASSUMPTION of this project unless its comment names a clause or a
 dataset; the fit states the ones it used in its ``assumptions``, and the app and the report
 print them. Change a value here (or pass the matching keyword) and every room below the app
-follows. Nothing in this module imports the rest of the model, so any module may import it.
+follows. Nothing in this module imports the rest of the model (only the sentence type of
+:mod:`analysis.notes`, which imports nothing of it), so any module may import it.
 
 Examples
 --------
@@ -11,6 +12,8 @@ Examples
 1.0
 """
 from __future__ import annotations
+
+from analysis.notes import Note
 
 __all__ = [
     "COMPONENTS",
@@ -50,12 +53,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "policy": 0.25,
     "site": 0.10,
 }
-DEFAULT_WEIGHTS_NOTE = (
-    "ASSUMPTION: default component weights upstream 0.15, downstream 0.15, relatedness 0.05, "
-    "origin_tie 0.15, partner 0.15, policy 0.25, site 0.10 (policy and partner lead because §4/§14/§19 "
-    "name the places and §4 asks for co-building with partner cities; chain access next per §5; "
-    "relatedness low because the embedded data give presence, not magnitudes); edit them or derive them by AHP"
-)
+#: The sentence the fit's assumptions state when the default weights are used.
+DEFAULT_WEIGHTS_NOTE = Note("weights.default", weights=dict(DEFAULT_WEIGHTS))
 
 #: ASSUMPTION (editable): policy value of a designation, by kind of place. A park, base,
 #: cluster, city title or dyeing park the notice names for the stage counts fully; a

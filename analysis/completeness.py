@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.notes import Note
 from geo.errors import PlannerError, UnknownNameError
 from layers.boundaries import REGION_NAMES, REGIONS, load_boundaries
 from layers.layout import ZONES
@@ -187,10 +188,7 @@ def assess_chain_completeness(
     out["clause"] = np.where(out["target"], "§5 补链 target", "§5")
     if by == "zone":
         out["clause"] = "§3; " + out["clause"]
-    out.attrs["assumptions"] = [
-        f"ASSUMPTION: present if the group's {aggregate} level >= {thin_threshold:g}, thin if above 0 and below, "
-        "missing if 0; thin and missing stages are 补链 targets (§5)"
-    ]
+    out.attrs["assumptions"] = [Note("completeness.status", aggregate=aggregate, thin=float(thin_threshold))]
     return out[list(COMPLETENESS_COLUMNS)]
 
 

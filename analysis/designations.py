@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import CITY_WIDE_FACTOR, DYEING_CAPACITY_FLOOR, POLICY_GRADES
+from analysis.notes import Note
 from geo.errors import PlannerError
 
 __all__ = ["DESIGNATION_COLUMNS", "add_planner_parks", "designations_from_places", "direct_designations",
@@ -138,8 +139,7 @@ def add_planner_parks(des: pd.DataFrame, adcodes: Sequence[str], order: list[str
         raise PlannerError(msg)
     rows = pd.DataFrame({"adcode": codes, "stage": "dyeing", "kind": "dyeing_park", "value": DYEING_CAPACITY_FLOOR,
                          "clause": "§19", "name_zh": "规划者认定的集中治污印染园区", "name_en": "dyeing park with central treatment (planner)"})
-    notes.append(f"ASSUMPTION (planner): {', '.join(codes)} hold a dyeing park with central treatment that qualifies "
-                 "under §19 ('汕头、揭阳等地': and other places); valued at the floor")
+    notes.append(Note("dyeing.planner", codes=codes))
     return pd.concat([des, rows], ignore_index=True)
 
 

@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 
 from analysis.assumptions import DEFAULT_MIN_SHARE
+from analysis.notes import Note
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, PlannerError
 from geo.validate import validate_exclusion_areas
@@ -145,7 +146,7 @@ def _covered_area(ugeom: np.ndarray, polys: np.ndarray, *, area: np.ndarray, min
     return covered
 
 
-def exclusion_note(excluded: pd.DataFrame, *, min_share: float, source: str) -> str:
+def exclusion_note(excluded: pd.DataFrame, *, min_share: float, source: str) -> Note:
     """The assumption sentence for a derived exclusion list (goes into the fit's assumptions).
 
     Examples
@@ -153,10 +154,9 @@ def exclusion_note(excluded: pd.DataFrame, *, min_share: float, source: str) -> 
     >>> exclusion_note(pd.DataFrame({"adcode": ["440118"], "share": [0.8]}), min_share=0.5, source="redline.gpkg")
     "ASSUMPTION: units with at least 50% of their area inside the exclusion areas of 'redline.gpkg' are excluded (1 unit: 440118)"
     """
-    codes = ", ".join(excluded["adcode"].astype(str))
-    n = len(excluded)
-    return (f"ASSUMPTION: units with at least {min_share:.0%} of their area inside the exclusion areas of {source!r} "
-            f"are excluded ({n} unit{'s' if n != 1 else ''}: {codes or 'none'})")
+    codes = excluded["adcode"].astype(str).tolist()
+    code = {0: "exclusion.units.none", 1: "exclusion.units.one"}.get(len(codes), "exclusion.units")
+    return Note(code, min_share=float(min_share), source=source, n=len(codes), codes=codes)
 
 
 def combine_exclusions(

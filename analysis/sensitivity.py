@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.fit import FitResult
+from analysis.notes import Note
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
 from geo.errors import PlannerError
 
@@ -163,8 +164,5 @@ def run_sensitivity(
     })
     out = out.sort_values(["p_first", "mean_rank", "adcode"], ascending=[False, True, True]).reset_index(drop=True)
     out.attrs["params"] = {"n": int(n), "seed": seed, "concentration": conc, "weights": w}
-    out.attrs["assumptions"] = [
-        f"ASSUMPTION: weights drawn from Dirichlet({conc:g} x w) around the chosen weights; "
-        "components with weight 0 stay 0"
-    ]
+    out.attrs["assumptions"] = [Note("sensitivity.dirichlet", concentration=float(conc))]
     return out

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import SITE_PLACEHOLDER
+from analysis.notes import Note, note_from_json
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import CsvSource, read_commented_csv, read_csv_text
@@ -55,7 +56,8 @@ class SiteScores:
     share : DataFrame
         ``site_share`` (share of known land at or above the suitability threshold), same shape.
     sources, assumptions : list of str
-        From the file's ``# source:`` and ``# assumption:`` lines.
+        From the file's ``# source:`` and ``# assumption:`` lines; each a :class:`~analysis.notes.Note`
+        where the matching ``# source-note:`` / ``# assumption-note:`` line codes the same sentence.
     name : str
         The file the table came from.
     """
@@ -70,6 +72,25 @@ class SiteScores:
 def _comments(text: str, tag: str) -> list[str]:
     head = f"# {tag}:"
     return [ln.strip()[len(head):].strip() for ln in text.splitlines() if ln.strip().startswith(head)]
+
+
+def _records(text: str, tag: str) -> list[str]:
+    """The ``# <tag>:`` sentences, each as the Note of its ``# <tag>-note:`` line when that says the same.
+
+    The build script writes both (the sentence for people, the code for the app's languages);
+    a sentence edited by hand, or a file without codes, keeps its words as given.
+    """
+    words, codes = _comments(text, tag), _comments(text, f"{tag}-note")
+    if len(codes) != len(words):
+        return words
+    out: list[str] = []
+    for w, c in zip(words, codes, strict=True):
+        try:
+            note = note_from_json(c)
+        except (ValueError, KeyError, TypeError, IndexError):  # not JSON, or a code or field this version lacks
+            note = None
+        out.append(note if note is not None and str(note) == w else w)
+    return out
 
 
 def read_site_scores(path: CsvSource, *, name: str | None = None) -> SiteScores:
@@ -103,7 +124,7 @@ def read_site_scores(path: CsvSource, *, name: str | None = None) -> SiteScores:
     long = df.assign(site_mean=vals["site_mean"], site_share=vals["site_share"])
     wide = {c: long.pivot(index="adcode", columns="stage", values=c).rename_axis(index="adcode", columns=None)
             for c in ("site_mean", "site_share")}
-    return SiteScores(wide["site_mean"], wide["site_share"], _comments(text, "source"), _comments(text, "assumption"),
+    return SiteScores(wide["site_mean"], wide["site_share"], _records(text, "source"), _records(text, "assumption"),
                       label)
 
 
@@ -175,8 +196,7 @@ def resolve_site(
     notes: list[str] = []
     problems: list[str] = []
     if site is None and not own_units:
-        notes.append(f"ASSUMPTION: site component is a neutral placeholder {SITE_PLACEHOLDER} for every unit: the "
-                     "raster site scores cover the project's own counties and cities, not these units")
+        notes.append(Note("site.placeholder_all", value=SITE_PLACEHOLDER))
         return pd.Series(SITE_PLACEHOLDER, index=list(order), dtype=float), sources, notes, problems, \
             "default (neutral placeholder)"
     if site is None:
@@ -185,10 +205,9 @@ def resolve_site(
         gaps = frame.isna()
         if gaps.to_numpy().any():
             units = sorted(frame.index[gaps.any(axis=1)])
-            notes.append(f"ASSUMPTION: {int(gaps.to_numpy().sum())} (unit, stage) pair(s) without a raster site score "
-                         f"(no unrestricted land with data, or a stage the table lacks; units {units[:6]}) keep the "
-                         f"neutral placeholder {SITE_PLACEHOLDER}")
-        sources += [f"site: {s}" for s in scores.sources]
+            notes.append(Note("site.gaps", n=int(gaps.to_numpy().sum()), units=[str(u) for u in units[:6]],
+                              value=SITE_PLACEHOLDER))
+        sources += [Note("source.site", source=s) for s in scores.sources]
         notes += scores.assumptions
         return frame.fillna(SITE_PLACEHOLDER), sources, notes, problems, f"default (raster suitability, {scores.name})"
     values = site.to_numpy(dtype=float) if isinstance(site, (pd.Series, pd.DataFrame)) else np.asarray(site, float)
@@ -197,17 +216,16 @@ def resolve_site(
     if isinstance(site, pd.DataFrame):
         frame, absent = _as_frame(site, order, stages)
         if absent or frame.isna().to_numpy().any():
-            notes.append(f"ASSUMPTION: site values were given for {len(order) - absent} of {len(order)} unit(s); "
-                         f"(unit, stage) pairs not given keep the neutral placeholder {SITE_PLACEHOLDER}")
-        return frame.fillna(SITE_PLACEHOLDER), ["site: user-supplied per-unit and per-stage values (0..1)"], notes, \
+            notes.append(Note("site.partial_stages", given=len(order) - absent, total=len(order), value=SITE_PLACEHOLDER))
+        return frame.fillna(SITE_PLACEHOLDER), [Note("source.site.user_stages")], notes, \
             problems, "user"
     s = pd.Series(site, dtype=float).copy()
     s.index = s.index.astype(str)
     n_miss = sum(a not in s.index for a in order)
     if n_miss:
-        notes.append(f"ASSUMPTION: site values were given for {len(order) - n_miss} of {len(order)} unit(s); the "
-                     f"{n_miss} unit(s) not given keep the neutral placeholder {SITE_PLACEHOLDER}")
-    return s.reindex(list(order)).fillna(SITE_PLACEHOLDER), ["site: user-supplied per-unit values (0..1)"], notes, \
+        notes.append(Note("site.partial", given=len(order) - n_miss, total=len(order), missing=n_miss,
+                          value=SITE_PLACEHOLDER))
+    return s.reindex(list(order)).fillna(SITE_PLACEHOLDER), [Note("source.site.user")], notes, \
         problems, "user"
 
 

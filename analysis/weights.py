@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE
+from analysis.notes import Note
 from geo.errors import PlannerError
 from geo.io import CsvSource, read_csv_text
 from geo.validate import check_unique_keys
@@ -206,17 +207,21 @@ class AHPResult:
             "random_index_source": "Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill",
         }
 
-    def describe(self, source: str) -> str:
+    def describe(self, source: str) -> Note:
         """One sentence for a result's assumptions: where the weights came from and how consistent.
+
+        ``source`` names the matrix: a file name as given, or a Note (e.g. ``weights.ahp_typed``).
 
         Examples
         --------
         >>> ahp_weights(np.ones((3, 3))).describe("pairs.csv")
         "weights by AHP (principal eigenvector) from 'pairs.csv': CR = 0.000, λmax = 3.000"
         """
-        cr = "n/a (fewer than 3 criteria)" if np.isnan(self.cr) else f"{self.cr:.3f}"
-        tail = " — above 0.1, the judgements contradict each other" if (not np.isnan(self.cr) and self.cr > 0.1) else ""
-        return f"weights by AHP (principal eigenvector) from {source!r}: CR = {cr}, λmax = {self.lambda_max:.3f}{tail}"
+        lam = float(self.lambda_max)
+        if np.isnan(self.cr):
+            return Note("weights.ahp.small", source=source, lambda_max=lam)
+        code = "weights.ahp.inconsistent" if self.cr > 0.1 else "weights.ahp"
+        return Note(code, source=source, cr=float(self.cr), lambda_max=lam)
 
 
 def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPResult:

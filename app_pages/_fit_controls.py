@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.inputs import NETWORKS
+from analysis.notes import Note
 from analysis.weights import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
@@ -108,8 +109,8 @@ def weights_ui(lang: str) -> tuple[Weights | None, str | None, list[str]]:
         for wm in caught:
             st.warning(escape_markdown(wm.message))
         w = normalise_weights(res.weights)
-        # the fit's assumptions are English sentences (AHPResult.describe), so the source is named in English
-        notes.append(res.describe(ahp_file or tr("app.ahp_typed", "en")))
+        # a coded sentence (analysis.notes): the Basis panel and the report say it in the reader's language
+        notes.append(res.describe(ahp_file or Note("weights.ahp_typed")))
     _weights_used(w, lang)
     return tuple((c, float(w[c])) for c in COMPONENTS), ahp_file, notes
 

@@ -23,6 +23,7 @@ from analysis.assumptions import (
 )
 from analysis.exclusion import combine_exclusions
 from analysis.inputs import NETWORKS
+from analysis.notes import Note
 from analysis.sensitivity import check_draws, check_seed
 from analysis.weights import (
     ahp_weights,
@@ -329,7 +330,7 @@ def fit_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return kw
 
 
-def origin_note(origin: str, *, level: str = "county") -> str | None:
+def origin_note(origin: str, *, level: str = "county") -> Note | None:
     """The note for an origin outside the Pearl River Delta (None for a PRD origin or an unknown name).
 
     The policy moves capacity out of the PRD (§4) and the app offers PRD origins only; the
@@ -348,9 +349,8 @@ def origin_note(origin: str, *, level: str = "county") -> str | None:
         return None  # the fit names the problem
     if str(unit["region"]) == "PRD":
         return None
-    return (f"origin {str(origin)!r} ({unit['adcode']} {unit['name_en']}) lies in {unit['region']} Guangdong, not the "
-            "Pearl River Delta: the policy moves capacity out of the PRD (§4) and the app offers PRD origins only; "
-            "the ranking is computed all the same")
+    return Note("origin.outside_prd", origin=str(origin), adcode=str(unit["adcode"]), name_en=str(unit["name_en"]),
+                name_zh=str(unit["name_zh"]), region=str(unit["region"]))
 
 
 def _write_table(df: pd.DataFrame, path: str, *, meta: dict[str, Any] | None = None) -> Path:

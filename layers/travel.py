@@ -22,7 +22,7 @@ from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from layers.boundaries import load_boundaries
 
-__all__ = ["LEVELS", "MEASURES", "describe_travel_source", "load_travel_matrix"]
+__all__ = ["LEVELS", "MEASURES", "describe_travel_source", "load_travel_matrix", "travel_source_facts"]
 
 #: Unit levels with a shipped matrix.
 LEVELS: tuple[str, ...] = ("county", "city")
@@ -89,6 +89,42 @@ def load_travel_matrix(
                         columns=pd.Index(codes, name="destination"))
 
 
+def travel_source_facts(*, path: str | Path | None = None) -> dict[str, object]:
+    """The source, version, counts and assumptions of the shipped travel times, as values.
+
+    Read from ``data/network/travel_meta.json`` (which the build script writes); what
+    :func:`describe_travel_source` puts into words, and what the fit's record of its sources
+    carries (:mod:`analysis.notes`, code ``source.travel``).
+
+    Examples
+    --------
+    >>> f = travel_source_facts()
+    >>> f["package"], f["city_seats"], "虎门大桥" in f["bridges_zh"]
+    ('scgraph-data 2.0.0', 'geonames', True)
+    """
+    p = Path(path) if path is not None else get_path("travel_meta")
+    try:
+        meta = json.loads(p.read_text(encoding="utf-8"))
+        a, net = meta["assumptions"], meta["network"]
+        return {
+            "package": meta["source"].split(",")[0],
+            "nodes": int(net["nodes"]),
+            "bridges": [str(link["name"]) for link in meta["fixed_links"]],
+            "bridges_zh": [str(link.get("name_zh") or link["name"]) for link in meta["fixed_links"]],
+            "gap_links": int(net["gap_links"]),
+            "gap_km": float(a["gap_km"]),
+            "speed": float(a["speed"]),
+            "network_detour": float(a["network_detour"]),
+            "k": int(a["k"]),
+            "connector_detour": float(a["connector_detour"]),
+            "connector_speed": float(a["connector_speed"]),
+            "city_seats": "geonames" if a["city_seats"] == "geonames" else "centroids",
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        msg = f"cannot describe the travel times from {p}: {exc!r}; rebuild it with `{_REBUILD}`"
+        raise PlannerError(msg) from exc
+
+
 def describe_travel_source(*, path: str | Path | None = None) -> str:
     """One line naming the source, version and assumptions of the shipped travel times.
 
@@ -101,25 +137,18 @@ def describe_travel_source(*, path: str | Path | None = None) -> str:
     >>> s.startswith("Road travel times: OpenStreetMap") and "scgraph-data 2.0.0" in s and "ASSUMPTION" in s
     True
     """
-    p = Path(path) if path is not None else get_path("travel_meta")
-    try:
-        meta = json.loads(p.read_text(encoding="utf-8"))
-        a, net = meta["assumptions"], meta["network"]
-        package = meta["source"].split(",")[0]
-        bridges = ", ".join(link["name"] for link in meta["fixed_links"]) or "none"
-        city_seats = ("the largest GeoNames place (CC BY 4.0) in each city" if a["city_seats"] == "geonames"
-                      else "polygon centroids")
-        return (
-            f"Road travel times: OpenStreetMap trunk and primary roads (© OpenStreetMap contributors, ODbL) "
-            f"from {package}, {net['nodes']:,} nodes, bridges the simplified network cuts added ({bridges}), "
-            f"{net['gap_links']} cut dead ends rejoined within {a['gap_km']:g} km; ASSUMPTION {a['speed']:g} km/h on "
-            f"network roads taken as {a['network_detour']:g} x their simplified length, seats joined to their "
-            f"{a['k']} nearest nodes at {a['connector_detour']:g} x the straight line and {a['connector_speed']:g} km/h; "
-            f"county seats at polygon centroids, city seats at {city_seats} (data/network/README.md)"
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        msg = f"cannot describe the travel times from {p}: {exc!r}; rebuild it with `{_REBUILD}`"
-        raise PlannerError(msg) from exc
+    f = travel_source_facts(path=path)
+    bridges = ", ".join(f["bridges"]) or "none"  # type: ignore[arg-type]
+    city_seats = ("the largest GeoNames place (CC BY 4.0) in each city" if f["city_seats"] == "geonames"
+                  else "polygon centroids")
+    return (
+        f"Road travel times: OpenStreetMap trunk and primary roads (© OpenStreetMap contributors, ODbL) "
+        f"from {f['package']}, {f['nodes']:,} nodes, bridges the simplified network cuts added ({bridges}), "
+        f"{f['gap_links']} cut dead ends rejoined within {f['gap_km']:g} km; ASSUMPTION {f['speed']:g} km/h on "
+        f"network roads taken as {f['network_detour']:g} x their simplified length, seats joined to their "
+        f"{f['k']} nearest nodes at {f['connector_detour']:g} x the straight line and {f['connector_speed']:g} km/h; "
+        f"county seats at polygon centroids, city seats at {city_seats} (data/network/README.md)"
+    )
 
 
 @lru_cache(maxsize=8)

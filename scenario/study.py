@@ -33,6 +33,7 @@ from analysis.completeness import assess_chain_completeness
 from analysis.fit import score_transfer_fit
 from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import unit_cost_matrix
+from analysis.notes import Note
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError
 from geo.io import open_user_table
@@ -435,8 +436,6 @@ def assess_transfer_completeness(
     out = pd.concat(parts, ignore_index=True)
     out.attrs["assumptions"] = list(parts[0].attrs.get("assumptions", []))
     if transfer:
-        out.attrs["assumptions"].append(
-            f"ASSUMPTION (this study): 'after' moves {share:.0%} of the {transfer[0]} capacity of "
-            f"{transfer[1]} to {transfer[2]}"
-        )
+        out.attrs["assumptions"].append(Note("completeness.after", share=float(share), stage=transfer[0],
+                                             origin=transfer[1], destination=transfer[2]))
     return out

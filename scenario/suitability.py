@@ -41,6 +41,7 @@ from affine import Affine
 
 from analysis.assumptions import SITE_PLACEHOLDER
 from analysis.inputs import FitInputs, load_fit_inputs
+from analysis.notes import Note
 from analysis.suitability import (
     CriterionInput,
     Grid,
@@ -117,14 +118,17 @@ class RasterOptions:
         return (self.resolution_m == DEFAULT_RESOLUTION_M and self.dem is None and not self.criteria
                 and not self.exclusion)
 
-    def describe(self) -> str:
-        """One line naming the grid and every planner's file."""
-        parts = [f"{self.resolution_m:g} m grid"]
+    def describe(self) -> Note:
+        """One line naming the grid and every planner's file (a :class:`~analysis.notes.Note`)."""
+        parts = [Note("raster_options.grid", resolution_m=float(self.resolution_m))]
         if self.dem:
-            parts.append(f"slope from the planner's DEM {Path(self.dem).name}")
-        parts += [f"{n} from {ci.path.name}" for n, ci in self.criteria]
-        parts += [f"restricted inside {Path(e).name}" for e in self.exclusion]
-        return "; ".join(parts)
+            parts.append(Note("raster_options.dem", name=Path(self.dem).name))
+        parts += [Note("raster_options.criterion", criterion=n, name=ci.path.name) for n, ci in self.criteria]
+        parts += [Note("raster_options.exclusion", name=Path(e).name) for e in self.exclusion]
+        line = parts[0]
+        for part in parts[1:]:
+            line = Note("join.semicolon", head=line, tail=part)
+        return line
 
 
 def check_resolution(resolution_m: object, *, chunks: int | None = None) -> float:
@@ -266,13 +270,12 @@ def site_from_rasters(
         values = base.site.reindex(order).fillna(SITE_PLACEHOLDER).to_numpy(dtype=float)
         site = pd.DataFrame(np.repeat(values[:, None], len(base.stages), axis=1), index=order, columns=base.stages)
     col = result.site_component().reindex(order)
-    notes = [f"site of {stage} from rasters ({opts.describe()}): site_mean of the suitability surface per unit; "
-             "other stages keep their site values"]
+    notes: list[str] = [Note("site.from_rasters", stage=stage, options=opts.describe())]
     if col.isna().any():
-        notes.append(f"ASSUMPTION: {int(col.isna().sum())} unit(s) without unrestricted land with data on the "
-                     f"{opts.resolution_m:g} m grid keep the neutral placeholder {SITE_PLACEHOLDER} for {stage}")
+        notes.append(Note("site.raster_gaps", n=int(col.isna().sum()), resolution_m=float(opts.resolution_m),
+                          value=SITE_PLACEHOLDER, stage=stage))
     site[stage] = col.fillna(SITE_PLACEHOLDER).to_numpy(dtype=float)
-    srcs = [f"site ({stage}): {s}" for s in result.sources]
+    srcs = [Note("source.site.stage", stage=stage, source=s) for s in result.sources]
     params = {**base.params, "site_source": f"rasters ({stage}: {opts.describe()})"}
     return dataclasses.replace(base, site=site, sources=[*base.sources, *srcs],
                                assumptions=[*base.assumptions, *notes, *result.assumptions], params=params), result

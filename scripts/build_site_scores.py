@@ -26,8 +26,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analysis.notes import Note, note_to_json  # noqa: E402
 from analysis.site_scores import SITE_SCORE_COLUMNS, site_path  # noqa: E402
-from analysis.suitability import CRITERIA, compute_site_scores, guangdong_grid, zones_from_polygons  # noqa: E402
+from analysis.suitability import compute_site_scores, guangdong_grid, zones_from_polygons  # noqa: E402
+from analysis.suitability.rules import criterion_name_zh  # noqa: E402
 from analysis.suitability.grid import DEFAULT_RESOLUTION_M  # noqa: E402
 from geo.io import atomic_path  # noqa: E402
 from layers.boundaries import load_boundaries  # noqa: E402
@@ -45,14 +47,25 @@ SHORT_SOURCES: dict[str, str] = {
     "slope_deg": "pvlib 0.16.1 5' DEM (~9 km)",
     "urban_share": "MCD12C1 2019 v006 (0.05 deg)",
 }
-RELATED_SOURCE = ("related_km: data/parks/places.csv, the located parks, clusters and dyeing parks of the stage and of "
-                  "the stages linked to it by chain weights >= 0.1 (data/model/chain_edges.csv)")
+RELATED_SOURCE = Note("site.source", criterion="related_km", name_zh=criterion_name_zh("related_km"),
+                      source=Note("criterion_source.related_km_all"))
+#: Notes that hold for one stage or one run only (the per-stage weights live in data/model/site_criteria.csv).
+PER_STAGE_NOTES = ("site.rule_note", "site.origin_unused", "site.park_zonal")
 
 
 def _keep_note(note: str) -> bool:
-    """Notes that hold for every stage (the per-stage weights live in data/model/site_criteria.csv)."""
-    per_stage = any(note.startswith(f"{c}: weight") for c in CRITERIA)
-    return not per_stage and not note.startswith(("origin_km not used", "park_zonal"))
+    """Notes that hold for every stage."""
+    return getattr(note, "code", "") not in PER_STAGE_NOTES
+
+
+def comment_lines(tag: str, notes: list[str]) -> list[str]:
+    """``# <tag>: sentence`` for people, then ``# <tag>-note: {json}`` for each coded one (the app's languages).
+
+    :func:`analysis.site_scores.read_site_scores` pairs them back when every sentence has its code.
+    """
+    words = [f"# {tag}: {n}" for n in notes]
+    codes = [f"# {tag}-note: {note_to_json(n)}" for n in notes if isinstance(n, Note)]
+    return words + (codes if len(codes) == len(notes) else [])
 
 
 def build(resolution_m: float = DEFAULT_RESOLUTION_M) -> dict[str, Path]:
@@ -61,14 +74,14 @@ def build(resolution_m: float = DEFAULT_RESOLUTION_M) -> dict[str, Path]:
     zones = {lv: zones_from_polygons(load_boundaries(lv), grid, id_column="adcode") for lv in ("county", "city")}
     rows: dict[str, list[pd.DataFrame]] = {"county": [], "city": []}
     sources: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = []  # Notes (analysis.notes): written as sentences and as codes
     for stage in STAGES:
         r = compute_site_scores(stage, resolution_m=resolution_m, park_buffer_km=None, keep_criteria=False)
         used = "; ".join(f"{c}={SHORT_SOURCES.get(c, c)}" for c in r.table["criterion"])
         for lv, z in zones.items():
             zt = r.zonal if lv == "county" else z.stats(r.surface, r.restricted, threshold=r.threshold)
             rows[lv].append(zt.assign(stage=stage, sources=used))
-        sources += [s for s in r.sources if not s.startswith("related_km:")]
+        sources += [s for s in r.sources if getattr(s, "params", {}).get("criterion") != "related_km"]
         notes += [n for n in r.assumptions if _keep_note(n)]
         log.info("%s: %d criteria", stage, len(r.table))
     sources = list(dict.fromkeys(sources)) + [RELATED_SOURCE]
@@ -77,14 +90,9 @@ def build(resolution_m: float = DEFAULT_RESOLUTION_M) -> dict[str, Path]:
         "(analysis/suitability), built by scripts/build_site_scores.py; see data/site/README.md.",
         "# site_mean = mean suitability 0..1 over unrestricted land with data; site_share = share of known land "
         "(restricted counts as not suitable) at or above the threshold; blank = no unrestricted land with data.",
-        f"# assumption: ASSUMPTION: the site component is site_mean of the stage's suitability surface at "
-        f"{resolution_m:g} m from the embedded criteria, weighted and rescaled per stage as in "
-        "data/model/site_criteria.csv (every row an editable assumption); origin_km is left out (the origin tie is its "
-        "own component); a planner's DEM, criterion rasters and exclusion areas replace it (--dem, --criterion)",
-        *[f"# assumption: {n}" for n in dict.fromkeys(notes)],
-        "# assumption: zonal statistics count the cells whose centre lies in the unit (border cells are not weighted "
-        "by coverage)",
-        *[f"# source: {s}" for s in sources],
+        *comment_lines("assumption", [Note("site.component", resolution_m=float(resolution_m)),
+                                      *dict.fromkeys(notes), Note("site.zonal_centres")]),
+        *comment_lines("source", sources),
     ]
     out: dict[str, Path] = {}
     for lv, parts in rows.items():

@@ -42,6 +42,7 @@ import shapely
 from affine import Affine
 from scipy.spatial import cKDTree
 
+from analysis.notes import Note
 from analysis.suitability.criteria import padded_grid, slope_degrees, urban_share
 from analysis.suitability.grid import Grid
 from analysis.suitability.overlay import RASTER_SUFFIXES, _as_geoms, accumulate, encode_surface
@@ -218,13 +219,13 @@ def _lazy_exclusion(exclusion: Any, grid: Grid, tmpl: Any) -> tuple[Any, list[st
             r = da.map_blocks(_read_block, tmpl, dtype=np.float32, info=info, resampling="nearest", grid=grid,
                               meta=np.zeros((0, 0), np.float32))
             mask = mask | (da.isfinite(r) & (r != 0))
-            sources.append(f"exclusion raster {info.name} (non-zero cells restricted)")
+            sources.append(Note("exclusion.raster", name=info.name))
             continue
-        name = os.path.basename(os.fspath(item)) if isinstance(item, (str, os.PathLike)) else "(in-memory layer)"
+        name = os.path.basename(os.fspath(item)) if isinstance(item, (str, os.PathLike)) else Note("exclusion.in_memory")
         gdf = read_vector(item) if isinstance(item, (str, os.PathLike)) else item
         geoms = _as_geoms(gdf, grid, name, notes)
         mask = mask | _burn(grid, tmpl, geoms).astype(bool)
-        sources.append(f"exclusion areas {name}")
+        sources.append(Note("exclusion.areas", name=name))
     return mask, sources, notes
 
 

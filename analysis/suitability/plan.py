@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
+from analysis.notes import Note
 from analysis.suitability.criteria import (
     DEFAULT_SOURCES,
     load_airports,
@@ -134,7 +135,7 @@ def _apply_overrides(
             weight=float(ci.weight) if ci.weight is not None else base.weight,
             rescale=Rescale(method, bps, criterion=name),
             limit=ci.limit if ci.limit is not None else (base.limit if base else None),
-            note=(base.note if base else f"planner's criterion from {ci.path.name}"),
+            note=(base.note if base else Note("criterion_note.planner", name=ci.path.name)),
         )
     if weights is not None:
         unknown = sorted(set(weights) - set(by_name))
@@ -146,7 +147,7 @@ def _apply_overrides(
             msg = f"`weights` must be finite numbers >= 0, got {bad}"
             raise PlannerError(msg)
         by_name = {k: dataclasses.replace(r, weight=float(weights.get(k, 0.0))) for k, r in by_name.items()}
-        notes.append("weights set by the user: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()))
+        notes.append(Note("site.weights_user", weights={str(k): float(v) for k, v in weights.items()}))
     return list(by_name.values()), inputs, notes
 
 
@@ -186,30 +187,28 @@ def plan_criteria(
         if rule.weight <= 0 and rule.limit is None:
             continue
         if name == "origin_km" and origin is None and name not in inputs:
-            notes.append("origin_km not used: no origin was given (weights renormalised over the other criteria)")
+            notes.append(Note("site.origin_unused"))
             continue
         if name in inputs:
             ci = inputs[name]
             info = validate_raster(ci.path, name=ci.path.name)
-            plans.append(CriterionPlan(name, rule, "raster", f"planner's raster {ci.path.name}", info=info,
+            plans.append(CriterionPlan(name, rule, "raster", Note("criterion_source.raster", name=ci.path.name), info=info,
                                        resampling=ci.resampling, notes=info.notes))
             continue
         if name == "slope_deg":
             if dem is not None:
                 info = validate_raster(dem, name=Path(dem).name)
-                plans.append(CriterionPlan(name, rule, "slope", f"slope from the planner's DEM {Path(dem).name}",
+                plans.append(CriterionPlan(name, rule, "slope", Note("criterion_source.dem", name=Path(dem).name),
                                            info=info, notes=info.notes))
             else:
                 info = validate_raster(get_path("site_elevation"))
-                plans.append(CriterionPlan(name, rule, "slope", DEFAULT_SOURCES[name], info=info, notes=(
-                    "slope from the embedded 5' (about 9 km) elevation grid in 28 m steps: far gentler than on the "
-                    "ground, so it separates plains from mountain regions and nothing finer; give your own DEM",)))
+                plans.append(CriterionPlan(name, rule, "slope", DEFAULT_SOURCES[name], info=info,
+                                           notes=(Note("site.slope_embedded"),)))
             continue
         if name == "urban_share":
             info = validate_raster(get_path("site_landcover"))
             plans.append(CriterionPlan(name, rule, "urban", DEFAULT_SOURCES[name], info=info, resampling="nearest",
-                                       notes=(f"urban_share = share of 0.05 deg (about 5.5 km) MODIS cells of class 13 "
-                                              f"within {URBAN_RADIUS_M / 1000:g} km (square window); coarse",)))
+                                       notes=(Note("site.urban_share", radius_km=URBAN_RADIUS_M / 1000),)))
             continue
         if name in ("port_km", "airport_km", "road_km", "rail_km"):
             gdf = {"port_km": load_ports, "airport_km": load_airports,
@@ -219,13 +218,12 @@ def plan_criteria(
         if name == "related_km":
             places = related_places(stage)
             stages = related_stages(stage)
-            src = (f"data/parks/places.csv: {len(places)} located places of {', '.join(stages)} (related by chain "
-                   "weights >= 0.1 in data/model/chain_edges.csv)")
+            src = Note("criterion_source.related_km", n=len(places), stages=[str(s) for s in stages])
             plans.append(CriterionPlan(name, rule, "distance", src, geoms=places.geometry.to_crs(grid.crs)))
             continue
         if name == "origin_km":
             geom, label = origin_geometry(origin)
-            plans.append(CriterionPlan(name, rule, "distance", f"boundary of the origin {label} (distance 0 inside)",
+            plans.append(CriterionPlan(name, rule, "distance", Note("criterion_source.origin", label=label),
                                        geoms=gpd.GeoSeries([geom], crs=STORAGE_CRS).to_crs(grid.crs)))
             continue
         msg = f"criterion {name!r} has no default data; give a raster for it with `criteria={{{name!r}: 'file.tif'}}`"

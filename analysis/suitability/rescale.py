@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from analysis.notes import Note
 from geo.errors import PlannerError
 
 __all__ = ["METHODS", "Rescale", "parse_breakpoints", "rescale_values"]
@@ -88,10 +89,9 @@ class Rescale:
             raise PlannerError(msg)
         object.__setattr__(self, "breakpoints", bp)
 
-    def describe(self) -> str:
-        """Short text, e.g. ``'inverse 0 -> 50'``."""
-        kind = " (fuzzy)" if self.method in ("small", "large", "near") else ""
-        return f"{self.method}{kind} " + " -> ".join(f"{b:g}" for b in self.breakpoints)
+    def describe(self) -> Note:
+        """Short text, e.g. ``'inverse 0 -> 50'`` (a :class:`~analysis.notes.Note`: the method in words)."""
+        return Note(f"rescale.{self.method}", breakpoints=" -> ".join(f"{b:g}" for b in self.breakpoints))
 
     def apply(self, values: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
         """Score ``values`` (see the module table) into ``out`` (float32; may be ``values`` itself).

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.notes import Note
 from analysis.suitability.rescale import Rescale, parse_breakpoints
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
@@ -25,6 +26,7 @@ __all__ = [
     "CRITERIA",
     "URBAN_RADIUS_M",
     "CriterionRule",
+    "criterion_name_zh",
     "read_site_criteria",
     "rules_for_stage",
 ]
@@ -60,12 +62,26 @@ class CriterionRule:
     weight: float
     rescale: Rescale
     limit: float | None = None
-    note: str = ""
+    note: str = ""  # why: the table's note column as given, or a Note for a planner's criterion
 
-    def describe(self) -> str:
-        """One line: weight, rescaling, limit."""
-        lim = f", restricted above {self.limit:g}" if self.limit is not None else ""
-        return f"{self.criterion}: weight {self.weight:g}, {self.rescale.describe()}{lim}"
+    def describe(self) -> Note:
+        """One line: weight, rescaling, limit (a :class:`~analysis.notes.Note`)."""
+        kw = {"criterion": self.criterion, "name_zh": criterion_name_zh(self.criterion), "weight": float(self.weight),
+              "rescale": self.rescale.describe()}
+        if self.limit is None:
+            return Note("site.rule", **kw)
+        return Note("site.rule.limit", **kw, limit=float(self.limit))
+
+
+def criterion_name_zh(criterion: str) -> str:
+    """The Chinese name of a criterion (:data:`CRITERIA`), or its id for a planner's new one.
+
+    Examples
+    --------
+    >>> criterion_name_zh("port_km"), criterion_name_zh("noise_db")
+    ('距港口距离', 'noise_db')
+    """
+    return CRITERIA.get(criterion, ("", criterion, criterion))[2]
 
 
 def read_site_criteria(path: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -21,11 +21,12 @@ import pandas as pd
 from affine import Affine
 
 import analysis.suitability.chunked as chunked  # the module, not the package (no import cycle)
+from analysis.notes import Note
 from analysis.suitability.criteria import distance_to_features, padded_grid, slope_degrees, urban_share
 from analysis.suitability.grid import DEFAULT_RESOLUTION_M, Grid, guangdong_grid, land_mask
 from analysis.suitability.overlay import CODE_TAGS, accumulate, encode_surface, exclusion_mask
 from analysis.suitability.plan import CriterionInput, CriterionPlan, normalised_weights, plan_criteria
-from analysis.suitability.rules import CRITERIA, read_site_criteria, rules_for_stage
+from analysis.suitability.rules import CRITERIA, criterion_name_zh, read_site_criteria, rules_for_stage
 from analysis.suitability.zonal import DEFAULT_THRESHOLD, Zones, zones_from_buffers, zones_from_polygons
 from geo.errors import PlannerError, UnknownNameError
 from geo.io import atomic_path
@@ -69,6 +70,8 @@ class SuitabilityResult:
     park_zonal : pandas.DataFrame or None
         The same within ``PARK_BUFFER_KM`` of each named park (id, ...).
     sources, assumptions : list of str
+        :class:`~analysis.notes.Note` sentences (a planner's file names and the criteria table's
+        notes as given).
     """
 
     stage: str
@@ -280,14 +283,14 @@ def compute_site_scores(
     rules = rules_for_stage(stage, table=t)
     plans, notes = plan_criteria(stage, rules, grid, origin=origin, dem=dem, criteria=criteria, weights=weights)
     w = normalised_weights([p.rule for p in plans])
-    sources = [f"{p.name}: {p.source}" for p in plans]
-    assumptions = [f"{p.rule.describe()} — {p.rule.note}" for p in plans]
+    sources: list[str] = [Note("site.source", criterion=p.name, name_zh=criterion_name_zh(p.name), source=p.source)
+                          for p in plans]
+    assumptions: list[str] = [Note("site.rule_note", rule=p.rule.describe(), note=p.rule.note) for p in plans]
     assumptions += notes + [n for p in plans for n in p.notes]
-    assumptions.append(f"site_share counts cells with suitability >= {threshold:g} (ASSUMPTION); restricted land "
-                       "counts as not suitable; site_mean averages unrestricted land with data")
+    assumptions.append(Note("site.threshold", threshold=float(threshold)))
     keep = keep_criteria if keep_criteria is not None else grid.size <= KEEP_CRITERIA_MAX_CELLS
     if park_buffer_km:
-        assumptions.append(f"park_zonal: cells within {park_buffer_km:g} km of each named park's point (ASSUMPTION)")
+        assumptions.append(Note("site.park_zonal", km=float(park_buffer_km)))
     if chunks is not None:
         zones = _level_zones(level, grid.transform, tuple(grid.shape))
         parks = _park_zones(grid.transform, tuple(grid.shape), float(park_buffer_km) * 1000.0) if park_buffer_km else None
@@ -300,7 +303,7 @@ def compute_site_scores(
         return SuitabilityResult(stage, origin, level, grid, surface, restricted, land, {},
                                  _criteria_table(plans, w), zonal, park_zonal, threshold,
                                  sources + ex_src, assumptions + ex_notes + [
-                                     f"computed chunk by chunk on dask ({chunks} x {chunks} cells)"])
+                                     Note("site.dask", chunks=int(chunks))])
 
     land = land_mask(grid)
     surface = np.zeros(grid.shape, dtype=np.float32)

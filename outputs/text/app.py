@@ -124,7 +124,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.ahp_upload": ("上传两两比较矩阵 CSV", "Upload a pairwise matrix CSV"),
     "app.ahp_cr": ("一致性比率 CR = {cr:.3f}（λmax = {lam:.3f}）", "Consistency ratio CR = {cr:.3f} (λmax = {lam:.3f})"),
     # the source named in the fit's (English) assumptions when the matrix was typed in
-    "app.ahp_typed": ("在应用中输入的两两比较矩阵", "the pairwise matrix typed in the app"),
     # input files
     "app.inputs": ("替换输入数据（可选）", "Replace input data (optional)"),
     "app.inputs_default": (
