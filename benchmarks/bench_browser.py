@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._readme import publish_table  # noqa: E402
-from scripts.screenshots import _free_port, open_browser, start_app  # noqa: E402
+from scripts.browser import free_port as _free_port, open_browser, start_app  # noqa: E402
 
 log = logging.getLogger("bench_browser")
 TARGETS = {"first": "under 3 s", "stage": "under 1 s", "slider": "under 1 s", "download": "under 3 s"}

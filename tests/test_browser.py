@@ -5,112 +5,50 @@ Starts ``streamlit run app.py`` on a free loopback port, opens it in headless Ch
 draws the layers offline (no CDN) with a legend and a search box, that every stacked point
 can be clicked and a click lists everything under it, that popups are readable and carry
 their clause, that the Gaode basemap shifts the layers to GCJ-02, and the transfer-fit page.
+The harness (server, browser, waiting for Streamlit) is :mod:`scripts.browser`.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "out" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from scripts.browser import (
+    MAP_FRAME,
+    ROOT,
+    choose_option,
+    click_radio,
+    enter_map_iframe,
+    info_text,
+    open_test_browser,
+    save_shot,
+    serve_app,
+    wait_map_drawn,
+    wait_settled,
+)
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"streamlit exited early:\n{out}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not open its port within 60 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    if proc.stdout:
-        proc.stdout.close()
+    with serve_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not Path(chromium).exists() or not Path(driver_bin).exists():
-        pytest.fail("Chromium and ChromeDriver are needed: apt-get install -y chromium chromium-driver "
-                    "(scripts/setup.sh --test does this)")
-    opts = Options()
-    opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1500,1000"):
-        opts.add_argument(arg)
-    drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
-    drv.set_page_load_timeout(60)
+    drv = open_test_browser()
     yield drv
     drv.quit()
-
-
-def _enter_map_iframe(drv: webdriver.Chrome, timeout: float = 60) -> None:
-    drv.switch_to.default_content()
-    frame = WebDriverWait(drv, timeout).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
-    )
-    drv.switch_to.frame(frame)
-    WebDriverWait(drv, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
-
-
-def _wait_drawn(drv: webdriver.Chrome, timeout: float = 60) -> None:
-    """Until webmap.js has drawn every layer (its feature list is on the map object)."""
-    WebDriverWait(drv, timeout).until(lambda d: d.execute_script(
-        "return !!(window.gdMap && window.gdMap._gdItems && window.gdMap._gdItems.length)"))
-
-
-def _shot(drv: webdriver.Chrome, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    drv.switch_to.default_content()
-    drv.save_screenshot(str(SHOTS / name))
 
 
 def test_map_draws_every_layer_offline_with_a_legend_and_one_layer_control(server: str,
@@ -118,8 +56,8 @@ def test_map_draws_every_layer_offline_with_a_legend_and_one_layer_control(serve
     from layers.registry import LAYERS
 
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     assert len(browser.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) >= 30  # regions, cities, ...
     assert len(browser.find_elements(By.CSS_SELECTOR, ".gd-pt .gd-shape")) >= 40  # every point, its own symbol
     legend = browser.find_element(By.CSS_SELECTOR, ".gd-legend").text
@@ -142,13 +80,13 @@ def test_map_draws_every_layer_offline_with_a_legend_and_one_layer_control(serve
     assert "汕头市" in labels and "广州市" in labels
     browser.switch_to.default_content()
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAppDeployButton']")
-    _shot(browser, "map_zh.png")
+    save_shot(browser, "map_zh.png")
 
 
 def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.Chrome) -> None:
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     # open the popup of the Shantou-Chaozhou-Jieyang zone through Leaflet's own API
     text = browser.execute_script(
         """
@@ -176,14 +114,14 @@ def test_click_on_zone_opens_popup_with_clause(server: str, browser: webdriver.C
     # the clause and the source come before what the feature is
     heads = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content details[open] th")]
     assert heads.index("政策条款") < heads.index("类别") and heads.index("来源") < heads.index("类别"), heads
-    _shot(browser, "map_popup.png")
+    save_shot(browser, "map_popup.png")
 
 
 def test_every_stacked_point_can_be_clicked_and_a_click_lists_everything_there(server: str,
                                                                              browser: webdriver.Chrome) -> None:
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     stacks = browser.execute_script(
         """
         var by = {};
@@ -227,13 +165,13 @@ def test_every_stacked_point_can_be_clicked_and_a_click_lists_everything_there(s
         here = browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .gd-here").text
         assert int(re.search(r"\d+", here).group()) >= size  # every place at that point, and the areas under it
         assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content details")) >= size
-    _shot(browser, "map_stack.png")
+    save_shot(browser, "map_stack.png")
 
 
 def test_click_inside_guangzhou_lists_the_zone_the_pole_and_the_city(server: str, browser: webdriver.Chrome) -> None:
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     browser.execute_script("window.gdMap.setView([23.55, 113.55], 9);"  # Conghua/Zengcheng, away from symbols
                            "window.gdMap.on('click', function (e) { window._gdMapClick = [e.latlng.lat, e.latlng.lng]; });")
     time.sleep(0.5)
@@ -254,8 +192,8 @@ def test_click_inside_guangzhou_lists_the_zone_the_pole_and_the_city(server: str
 def test_search_finds_a_town_by_chinese_name_and_pinyin_and_zooms_to_it(server: str,
                                                                        browser: webdriver.Chrome) -> None:
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     for query in ("新塘", "Humen"):
         box = browser.find_element(By.CSS_SELECTOR, ".gd-search input")
         box.clear()
@@ -268,25 +206,25 @@ def test_search_finds_a_town_by_chinese_name_and_pinyin_and_zooms_to_it(server: 
         want = {"新塘": (23.12, 113.6), "Humen": (22.815, 113.673)}[query]
         assert found.startswith({"新塘": "新塘牛仔", "Humen": "虎门女装"}[query]), found
         assert abs(lat - want[0]) < 0.02 and abs(lng - want[1]) < 0.02, (query, lat, lng)
-    _shot(browser, "map_search.png")
+    save_shot(browser, "map_search.png")
 
 
 def test_gaode_basemap_shifts_the_layers_to_gcj02(server: str, browser: webdriver.Chrome) -> None:
     from geo.gcj02 import wgs84_to_gcj02
 
     browser.get(server)
-    _enter_map_iframe(browser)
-    _wait_drawn(browser)
+    enter_map_iframe(browser)
+    wait_map_drawn(browser)
     xintang = "return window.gdMap._gdItems.filter(function (i) { return i.feature.properties.name_zh === '新塘牛仔'; })" \
               "[0].latlng"
     plain = browser.execute_script(xintang)
     assert (plain["lat"], plain["lng"]) == pytest.approx((23.12, 113.6), abs=1e-6)  # WGS84 without tiles
-    _click_radio(browser, "底图", "高德地图", sidebar=True)
+    click_radio(browser, "底图", "高德地图", sidebar=True)
     deadline, shifted = time.time() + 60, None
     while time.time() < deadline and not shifted:
         try:  # the map iframe is replaced when the basemap changes
-            _enter_map_iframe(browser, timeout=10)
-            _wait_drawn(browser, timeout=10)
+            enter_map_iframe(browser, timeout=10)
+            wait_map_drawn(browser, timeout=10)
             tiles = browser.execute_script("return Array.from(document.querySelectorAll('img.leaflet-tile'))"
                                            ".map(function (t) { return t.src; })")
             if tiles and all("autonavi.com" in t for t in tiles):
@@ -306,83 +244,44 @@ def test_gaode_basemap_shifts_the_layers_to_gcj02(server: str, browser: webdrive
 def _open_fit_page(drv: webdriver.Chrome, url: str) -> None:
     drv.get(f"{url}/transfer_fit")  # the page's fixed url path (its title is translated)
     drv.switch_to.default_content()
-    WebDriverWait(drv, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
-
-
-def _summary(drv: webdriver.Chrome) -> str:
-    """The info boxes' text; "" while Streamlit is replacing them (an element read mid-rerun goes stale)."""
-    try:
-        return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
-    except StaleElementReferenceException:
-        return ""
-
-
-def _choose(drv: webdriver.Chrome, label: str, option: str) -> None:
-    """Pick the option whose text contains ``option`` in the selectbox labelled ``label``."""
-    drv.switch_to.default_content()
-    box = WebDriverWait(drv, 60).until(lambda d: d.find_element(
-        By.XPATH, f"//*[@data-testid='stSelectbox'][contains(., '{label}')]//input"))
-    box.click()
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(option)
-    WebDriverWait(drv, 20).until(
-        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if option in o.text])[0].click()
-
-
-def _settled(drv: webdriver.Chrome, timeout: float = 90) -> None:
-    """Until Streamlit has finished the run (no running status) and the page's map is on it.
-
-    A planner acts on a page that has answered; a choice made while a run is still going can be
-    lost in Streamlit's own rerun queue (a fragment rerun asked for during a full run).
-    """
-    drv.switch_to.default_content()
-    WebDriverWait(drv, timeout).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
-                                      and d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
-
-
-def _click_radio(drv: webdriver.Chrome, group: str, option: str, *, sidebar: bool = False) -> None:
-    where = "//section[@data-testid='stSidebar']" if sidebar else ""
-    drv.switch_to.default_content()
-    WebDriverWait(drv, 60).until(lambda d: d.find_element(
-        By.XPATH, f"{where}//*[@data-testid='stRadio'][contains(., '{group}')]//label[contains(., '{option}')]")).click()
+    WebDriverWait(drv, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, MAP_FRAME))
 
 
 def test_language_switch_and_page_change_keep_the_choices(server: str, browser: webdriver.Chrome) -> None:
     browser.get(server)
-    _enter_map_iframe(browser)  # the layout page first, as a planner opens the app
+    enter_map_iframe(browser)  # the layout page first, as a planner opens the app
     browser.switch_to.default_content()
     browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., '转移承接适配')]").click()
-    WebDriverWait(browser, 90).until(lambda d: "增城区" in _summary(d))
-    _settled(browser)
-    _choose(browser, "转出环节", "(apparel)")
-    WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("服装"))
-    _settled(browser)
-    _click_radio(browser, "语言", "English", sidebar=True)
-    WebDriverWait(browser, 60).until(lambda d: _summary(d).startswith("Apparel leaving"))
-    _settled(browser)
+    WebDriverWait(browser, 90).until(lambda d: "增城区" in info_text(d))
+    wait_settled(browser)
+    choose_option(browser, "转出环节", "(apparel)")
+    WebDriverWait(browser, 60).until(lambda d: info_text(d).startswith("服装"))
+    wait_settled(browser)
+    click_radio(browser, "语言", "English", sidebar=True)
+    WebDriverWait(browser, 60).until(lambda d: info_text(d).startswith("Apparel leaving"))
+    wait_settled(browser)
     # the next widget touched used to send the stage's Chinese label back and reset it to dyeing
-    _click_radio(browser, "Units", "City")
-    WebDriverWait(browser, 60).until(lambda d: "Guangzhou" in _summary(d))
-    _settled(browser)
-    assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
+    click_radio(browser, "Units", "City")
+    WebDriverWait(browser, 60).until(lambda d: "Guangzhou" in info_text(d))
+    wait_settled(browser)
+    assert info_text(browser).startswith("Apparel leaving Guangzhou"), info_text(browser)
     stage = browser.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., 'Stage')]//input")
     assert stage.get_attribute("value") == "Apparel (apparel)"
     # to the layout page and back: the fit's choices are still there, in English
     browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., 'Layout map')]").click()
-    WebDriverWait(browser, 60).until(lambda d: not _summary(d) and d.find_elements(
+    WebDriverWait(browser, 60).until(lambda d: not info_text(d) and d.find_elements(
         By.XPATH, "//*[@data-testid='stMultiSelect'][contains(., 'Layers')]"))
     browser.find_element(By.XPATH, "//a[@data-testid='stTopNavLink'][contains(., 'Transfer fit')]").click()
-    WebDriverWait(browser, 60).until(lambda d: _summary(d))
-    _settled(browser)
-    assert _summary(browser).startswith("Apparel leaving Guangzhou"), _summary(browser)
+    WebDriverWait(browser, 60).until(lambda d: info_text(d))
+    wait_settled(browser)
+    assert info_text(browser).startswith("Apparel leaving Guangzhou"), info_text(browser)
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / "fit_page_en.png"))
+    save_shot(browser, "fit_page_en.png")
 
 
 def _enter_fit_map(drv: webdriver.Chrome) -> None:
     drv.switch_to.default_content()
-    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
+    frames = drv.find_elements(By.CSS_SELECTOR, MAP_FRAME)
     drv.switch_to.frame(frames[0])
     WebDriverWait(drv, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
 
@@ -413,9 +312,7 @@ def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chr
     (control,) = browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers")
     assert "leaflet-control-layers-expanded" not in control.get_attribute("class")
     assert control.size["width"] < 60 and control.size["height"] < 60, control.size
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.switch_to.default_content()
-    browser.save_screenshot(str(SHOTS / "fit_page.png"))
+    save_shot(browser, "fit_page.png")
 
 
 def _download(drv: webdriver.Chrome, label: str, folder: Path, suffix: str, timeout: float = 120) -> Path:
@@ -466,8 +363,8 @@ def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.C
     assert "999999" in err.text and "knitting" in err.text
     # which upload, which file, and what to do; the rest of the page still answers without it
     assert "产业能力 CSV" in err.text and "bad.csv" in err.text and "重新上传" in err.text
-    assert "增城区" in _summary(browser)  # the ranking's summary, on the defaults
-    assert browser.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")  # the map
+    assert "增城区" in info_text(browser)  # the ranking's summary, on the defaults
+    assert browser.find_elements(By.CSS_SELECTOR, MAP_FRAME)  # the map
     assert len(browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDownloadButton']")) >= 2
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     # a second bad file (empty) is named too, and the page still stands
@@ -479,9 +376,8 @@ def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.C
         "empty.csv" in e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")))
     errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")]
     assert any("起讫成本矩阵" in e and "empty.csv" in e for e in errors), errors
-    assert "增城区" in _summary(browser)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / "fit_bad_upload.png"))
+    assert "增城区" in info_text(browser)
+    save_shot(browser, "fit_bad_upload.png")
 
 
 def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser: webdriver.Chrome,
@@ -503,9 +399,9 @@ def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser
         (By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '排除区域')]//input[@type='file']")))
     field.send_keys(str(path))
     try:
-        WebDriverWait(browser, 90).until(lambda d: second_name in _summary(d) and "最适合" in _summary(d))
+        WebDriverWait(browser, 90).until(lambda d: second_name in info_text(d) and "最适合" in info_text(d))
     except Exception:
-        pytest.fail(f"summary did not move to {second_name}: {_summary(browser)!r}")
+        pytest.fail(f"summary did not move to {second_name}: {info_text(browser)!r}")
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     deadline, fills = time.time() + 60, []
     while time.time() < deadline and "#252525" not in fills:
@@ -518,8 +414,7 @@ def test_exclusion_areas_upload_removes_the_top_destination(server: str, browser
         time.sleep(0.5)
     assert "#252525" in fills, "the exclusion areas are not drawn on the fit map"
     browser.switch_to.default_content()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / "fit_exclusion.png"))
+    save_shot(browser, "fit_exclusion.png")
     assert second != top
 
 
@@ -539,7 +434,7 @@ def test_an_image_added_by_another_module_is_moved_to_gcj02_on_gaode(browser: we
         page = tmp_path / f"{basemap}.html"
         page.write_text(m.get_root().render(), encoding="utf-8")
         browser.get(page.as_uri())
-        _wait_drawn(browser)
+        wait_map_drawn(browser)
         b = browser.execute_script(
             "var out = null; window.gdMap.eachLayer(function (l) { if (l instanceof L.ImageOverlay) {"
             " var b = l.getBounds(); out = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; } }); return out;")
