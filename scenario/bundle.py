@@ -118,7 +118,8 @@ def collect_export(
     return bundle
 
 
-def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = "EPSG:4326") -> list[Path]:
+def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = "EPSG:4326",
+                 lang: str = "en") -> list[Path]:
     """Write ``bundle`` in one format; returns the files written (atomically, each).
 
     ``gpkg``, ``shp`` and ``all`` write the file ``out``; ``geojson`` and ``csv`` write one
@@ -126,7 +127,8 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     one file per raster into the folder ``out``. Every raster is a Cloud-Optimised GeoTIFF warped
     into ``crs`` with nearest-neighbour resampling (scores stay per unit; the suitability codes
     -1 restricted and -9999 no data stay exact and apart); suitability surfaces go into ``tif``
-    (the folder) and ``all`` (``raster/``).
+    (the folder) and ``all`` (``raster/``). ``lang`` ("en" or "zh") is the language of the
+    ``README.txt`` in ``all``.
 
     Examples
     --------
@@ -159,7 +161,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     with scratch_dir(".export_cog") as td:
         cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td, crs=crs)}
         return [export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
-                                     files=cogs)]
+                                     files=cogs, lang=lang)]
 
 
 def _folder_files(bundle: ExportBundle, fmt: str, d: Path, *, crs: str) -> list[Path]:
@@ -188,10 +190,12 @@ def export_file_name(fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong
     return sanitize_name(f"{stem}_{fmt}_{code}") + EXPORT_FORMATS[fmt][0]
 
 
-def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile") -> tuple[bytes, str]:
+def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem: str = "guangdong_textile",
+                 lang: str = "en") -> tuple[bytes, str]:
     """The export as one downloadable file: ``(bytes, file name)``.
 
-    Formats that write several files (``geojson``, ``csv``, several rasters) are zipped.
+    Formats that write several files (``geojson``, ``csv``, several rasters) are zipped;
+    ``lang`` is the language of the ``all`` format's ``README.txt`` (:func:`write_export`).
 
     Examples
     --------
@@ -205,7 +209,7 @@ def export_bytes(bundle: ExportBundle, fmt: str, *, crs: str = "EPSG:4326", stem
     with scratch_dir(".download") as d:
         folder = fmt in ("geojson", "csv") or (fmt == "tif" and (len(bundle.rasters) > 1 or bool(bundle.suitability)))
         target = d / "out" if folder else d / file_name
-        files = write_export(bundle, fmt, target, crs=key)
+        files = write_export(bundle, fmt, target, crs=key, lang=lang)
         if not folder:
             return files[0].read_bytes(), files[0].name
         zpath = d / f"{name}.zip"

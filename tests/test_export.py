@@ -21,6 +21,7 @@ from geo.errors import CRSError, PlannerError
 from geo.writers import export_csv, export_geojson, export_geopackage, export_geotiff, export_shapefiles
 from outputs.export import export_everything
 from outputs.raster import SCORE_NODATA, rasterize_scores
+from scenario.bundle import collect_export, export_bytes
 from tests.test_writers import (
     CRS_KEYS,
     LONG_ZH,
@@ -160,6 +161,14 @@ def test_export_readme_language_checked_before_anything_is_written(tmp_path: Pat
     with pytest.raises(PlannerError, match=r"`lang` must be one of \['zh', 'en'\], got 'fr'"):
         export_everything({"a": _points()}, out_zip=tmp_path / "x.zip", lang="fr")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh", "广东纺织服装产业布局规划工具 - 数据导出"),
+                                             ("en", "Guangdong textile & apparel layout planner - export")])
+def test_the_bundle_download_passes_its_language_to_the_readme(lang: str, title: str) -> None:
+    data, _name = export_bytes(collect_export(layer_ids=["zones"]), "all", crs="EPSG:4547", lang=lang)
+    readme = zipfile.ZipFile(io.BytesIO(data)).read("README.txt").decode("utf-8")
+    assert readme.splitlines()[0] == title
 
 
 def _awkward_points() -> gpd.GeoDataFrame:
