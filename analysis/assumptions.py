@@ -25,6 +25,7 @@ __all__ = [
     "STAGE_CONSTRAINTS",
     "DEFAULT_DECAY_KM",
     "DEFAULT_HALF_LIFE_H",
+    "NETWORKS",
     "HALF_LIFE_RANGE_H",
     "DYEING_CAPACITY_FLOOR",
     "EVIDENCE_LEVEL",
@@ -97,6 +98,9 @@ PARTNER_VALUES: dict[str, float] = {
 DEFAULT_HALF_LIFE_H: float = 2.0
 #: Half-lives the model accepts, in hours: from a quarter of an hour to a day's travel.
 HALF_LIFE_RANGE_H: tuple[float, float] = (0.25, 24.0)
+#: Cost networks: road travel over the OpenStreetMap network (data/network), the default, or
+#: straight lines chained over touching units (kept for comparison with earlier versions).
+NETWORKS: tuple[str, ...] = ("road", "adjacency")
 
 #: ASSUMPTION (editable): speed that turns a planner's km-only OD matrix into hours.
 OD_SPEED_KMH: float = 60.0

@@ -22,11 +22,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.assumptions import (
-    DYEING_CAPACITY_FLOOR,
-    EVIDENCE_LEVEL,
-    OD_SPEED_KMH,
-)
+from analysis.assumptions import DYEING_CAPACITY_FLOOR, EVIDENCE_LEVEL, NETWORKS, OD_SPEED_KMH
 from analysis.capability import load_capability
 from analysis.chain import chain_weight_matrix, load_chain_graph
 from analysis.designations import (
@@ -66,9 +62,6 @@ log = logging.getLogger(__name__)
 
 Level = Literal["city", "county"]
 Network = Literal["road", "adjacency"]
-#: Cost networks: road travel over the OpenStreetMap network (data/network), or straight lines
-#: chained over touching units.
-NETWORKS: tuple[str, ...] = ("road", "adjacency")
 _PARTNER_COLUMNS = ("partner_adcode", "receiving_adcode", "receiving_county_adcodes", "round", "current",
                     "receiving_name_zh", "receiving_name_en", "partner_name_zh", "partner_name_en")
 _PARK_COLUMNS = ("id", "name_zh", "name_en", "city_adcode", "county_adcode", "partner_adcode", "firms", "textile", "stages")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages._study import Uploads, cached_completeness, cached_fit, cached_sensitivity
 from outputs.charts import plot_completeness_grid, plot_components, plot_rank_odds
-from scenario.study import StudySettings
+from scenario.settings import StudySettings
 
 DPI = 96
 

@@ -9,7 +9,7 @@ from geo.crs import EXPORT_CRS
 from layers.stages import stage_label
 from outputs.text import tr
 from scenario.bundle import EXPORT_FORMATS, export_file_name
-from scenario.study import StudySettings
+from scenario.settings import StudySettings
 
 
 @st.fragment

@@ -9,8 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analysis.assumptions import DEFAULT_HALF_LIFE_H
-from analysis.inputs import NETWORKS
+from analysis.assumptions import DEFAULT_HALF_LIFE_H, NETWORKS
 from analysis.notes import Note
 from analysis.weights import (
     COMPONENTS,
@@ -33,7 +32,7 @@ from geo.io import open_user_table
 from geo.validate import check_unique_keys
 from layers.stages import STAGES, stage_label
 from outputs.text import tr
-from scenario.study import StudySettings, destination_places
+from scenario.settings import StudySettings, destination_places
 
 LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
 #: Input files a planner can upload: (CLI option, catalogue key of the label, file types).

@@ -26,8 +26,8 @@ from app_pages._common import KEPT_KEYS
 from geo.errors import PlannerError
 from outputs.text import LANGS, tr
 from scenario.convert import ScenarioStudy, scenario_to_study, settings_to_scenario
+from scenario.settings import StudySettings
 from scenario.store import ScenarioStore, default_store_path, open_store
-from scenario.study import StudySettings
 
 #: The fit page's default origin per level (as its widgets start).
 DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}

@@ -14,13 +14,12 @@ from analysis.sensitivity import run_sensitivity
 from outputs.maps import find_cjk_font
 from outputs.report import report_bytes
 from scenario.bundle import collect_export, export_bytes
+from scenario.settings import StudySettings, read_exclusion_areas
 from scenario.study import (
-    StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     build_study_report,
     load_study_inputs,
-    read_exclusion_areas,
     run_fit,
 )
 from scenario.suitability import RasterOptions, save_uploads, site_from_rasters

@@ -14,7 +14,7 @@ from app_pages._common import escape_markdown
 from app_pages._fit_controls import UPLOADS
 from app_pages._study import Uploads, cached_fit
 from outputs.text import tr
-from scenario.study import StudySettings
+from scenario.settings import StudySettings
 
 _LABELS: dict[str, str] = {opt: key for opt, key, _types in UPLOADS}
 

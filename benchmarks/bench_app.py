@@ -25,8 +25,8 @@ from analysis.weights import DEFAULT_WEIGHTS  # noqa: E402
 from benchmarks._readme import publish_table, time_median  # noqa: E402
 from outputs.fitmap import flow_overlay, origin_overlay, score_overlay  # noqa: E402
 from outputs.webmap import build_map  # noqa: E402
+from scenario.settings import StudySettings  # noqa: E402
 from scenario.study import (  # noqa: E402
-    StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     load_study_inputs,

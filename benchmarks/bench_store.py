@@ -32,7 +32,7 @@ from scenario.convert import settings_to_scenario  # noqa: E402
 from scenario.differences import compare_settings  # noqa: E402
 from scenario.record import AreaLayer, Scenario, TableFile  # noqa: E402
 from scenario.store import open_store  # noqa: E402
-from scenario.study import StudySettings  # noqa: E402
+from scenario.settings import StudySettings  # noqa: E402
 
 STAGES = ("fibre", "silk", "spinning", "weaving", "dyeing", "apparel", "home_textiles", "industrial_textiles", "down",
           "accessories", "auxiliaries", "machinery", "design_trade")

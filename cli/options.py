@@ -19,10 +19,10 @@ import pandas as pd
 from analysis.assumptions import (
     DEFAULT_HALF_LIFE_H,
     HALF_LIFE_RANGE_H,
+    NETWORKS,
     SITE_PLACEHOLDER,
 )
 from analysis.exclusion import combine_exclusions
-from analysis.inputs import NETWORKS
 from analysis.notes import Note
 from analysis.sensitivity import check_draws, check_seed
 from analysis.weights import (
@@ -39,7 +39,8 @@ from geo.io import atomic_path, open_user_table
 from geo.validate import check_unique_keys
 from geo.writers import guard_formulas
 from layers.boundaries import lookup_unit
-from scenario.study import INPUT_OPTIONS, load_study_inputs, read_exclusion_areas
+from scenario.settings import INPUT_OPTIONS, read_exclusion_areas
+from scenario.study import load_study_inputs
 from scenario.suitability import site_from_rasters
 
 __all__ = ["add_fit_options", "draws_type", "excluded_codes", "finite_float", "fit_kwargs", "origin_note", "parse_pairs",

@@ -38,8 +38,8 @@ from geo.errors import PlannerError
 from outputs.explain import explain_result
 from outputs.report import write_report_html, write_report_pdf
 from scenario.bundle import EXPORT_FORMATS, collect_export, write_export
+from scenario.settings import StudySettings
 from scenario.study import (
-    StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     build_study_report,

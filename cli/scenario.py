@@ -48,8 +48,8 @@ from outputs.report import write_report_html
 from scenario.compare import build_comparison_report, compare_stored, difference_frame, rank_changes
 from scenario.convert import current_data_versions, scenario_to_study, settings_to_scenario
 from scenario.differences import check_data_versions
+from scenario.settings import StudySettings
 from scenario.store import STORE_ENV, open_store
-from scenario.study import StudySettings
 
 __all__ = ["register"]
 

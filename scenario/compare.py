@@ -37,10 +37,11 @@ from geo.errors import ScenarioError
 from layers.boundaries import load_boundaries
 from outputs.report import Report, build_report
 from outputs.report_comparison import build_comparison_section
-from scenario.convert import ScenarioStudy, run_scenario_fit, scenario_to_study
+from scenario.convert import ScenarioStudy, scenario_to_study
 from scenario.differences import compare_settings
 from scenario.record import Scenario
-from scenario.study import StudySettings  # noqa: F401  (the examples build studies)
+from scenario.settings import StudySettings  # noqa: F401  (the examples build studies)
+from scenario.study import run_scenario_fit
 
 __all__ = ["Comparison", "build_comparison_report", "compare_scenarios", "compare_stored", "difference_frame",
            "rank_changes"]

@@ -36,9 +36,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from analysis.assumptions import DEFAULT_HALF_LIFE_H
-from analysis.exclusion import combine_exclusions
-from analysis.inputs import NETWORKS
+from analysis.assumptions import DEFAULT_HALF_LIFE_H, NETWORKS
 from analysis.weights import COMPONENTS
 from geo.data import DATASETS, get_path
 from geo.errors import PlannerError, ScenarioError
@@ -55,21 +53,12 @@ from scenario.record import (
     frames_from_areas,
     raise_problems,
 )
-from scenario.suitability import RasterOptions, check_resolution, parse_criterion, site_from_rasters
-from scenario.study import (
-    INPUT_OPTIONS,
-    StudySettings,
-    destination_places,
-    load_study_inputs,
-    read_exclusion_areas,
-    run_fit,
-)
+from scenario.settings import StudySettings, destination_places, read_exclusion_areas
 
 __all__ = [
     "OPTION_ROLES",
     "ScenarioStudy",
     "current_data_versions",
-    "run_scenario_fit",
     "scenario_to_study",
     "settings_to_scenario",
 ]
@@ -458,27 +447,3 @@ def scenario_to_study(record: Scenario) -> ScenarioStudy:
         widgets=dict(widgets) if isinstance(widgets, Mapping) else {}, rasters=rasters,
         data_changes=tuple(check_data_versions(record, current_data_versions())),
     )
-
-
-def run_scenario_fit(study: ScenarioStudy) -> Any:
-    """The fit of a saved study, on its own tables and exclusion areas (as ``python -m analysis fit`` runs it).
-
-    Examples
-    --------
-    >>> fit = run_scenario_fit(scenario_to_study(settings_to_scenario(
-    ...     StudySettings(stage="dyeing", origin="440118"), name="a")))
-    >>> fit.stage, int(fit.table["eligible"].sum()) > 0
-    ('dyeing', True)
-    """
-    s = study.settings
-    needs_inputs = any(opt in INPUT_OPTIONS for opt, _n, _d in study.files) or s.network != "road" or s.dyeing_parks
-    inputs = (load_study_inputs(study.files, level=s.level, network=s.network, dyeing_parks=s.dyeing_parks)
-              if needs_inputs else None)
-    r = study.rasters
-    if r and any(r.get(k) for k in RASTER_KEYS):  # the stage's site from the rasters, as `fit --dem ...` takes it
-        options = RasterOptions(resolution_m=check_resolution(r.get("resolution") or 1000.0), dem=r.get("dem"),
-                                criteria=tuple(parse_criterion(c) for c in r.get("criterion", [])))
-        inputs, _ = site_from_rasters(inputs, s.stage, level=s.level, options=options)
-    exclude, notes = (combine_exclusions(list(s.exclude), study.areas, level=s.level, min_share=s.exclude_share)
-                      if study.areas else (list(s.exclude), []))
-    return run_fit(s, inputs, exclude=exclude, notes=notes)

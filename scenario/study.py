@@ -15,112 +15,43 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Literal
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from analysis.allocation import allocate_capacity
-from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.capability import load_capability, read_capability_csv
 from analysis.chain import load_chain_graph
 from analysis.completeness import assess_chain_completeness
+from analysis.exclusion import combine_exclusions
 from analysis.fit import score_transfer_fit
 from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import unit_cost_matrix
 from analysis.notes import Note
-from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError
 from geo.io import open_user_table
-from geo.upload import read_exclusion_file
-from layers.evidence import load_dyeing_centres, load_transfer_parks, read_evidence_csv
-from layers.places import places_for_stage
+from layers.evidence import read_evidence_csv
 from outputs.explain import explain_result
 from outputs.report import build_report
-from scenario.suitability import suitability_for_fit
+from scenario.convert import RASTER_KEYS, ScenarioStudy
+from scenario.settings import INPUT_OPTIONS, StudyFile, StudySettings, destination_places
+from scenario.suitability import RasterOptions, check_resolution, parse_criterion, site_from_rasters, suitability_for_fit
 
 __all__ = [
-    "destination_places",
     "run_fit",
-    "StudySettings",
     "allocate_for_fit",
     "assess_transfer_completeness",
     "build_command",
     "build_study_report",
+    "run_scenario_fit",
     "load_study_inputs",
-    "read_exclusion_areas",
 ]
 
 log = logging.getLogger(__name__)
 
-
-
-@dataclass(frozen=True)
-class StudySettings:
-    """The choices behind one study (hashable, so the app can cache on it).
-
-    Attributes
-    ----------
-    stage, origin : str
-        Stage id and origin adcode.
-    level : {"county", "city"}
-    weights : tuple of (component, weight), optional
-        Normalised weights; None = the defaults.
-    half_life_h : float
-        Half-life of the travel-time decay (hours by road).
-    network : {"road", "adjacency"}
-    dyeing_parks : tuple of str
-        Units the planner declares to hold a qualifying §19 dyeing park.
-    candidates : {"receiving", "all"}
-    exclude : tuple of str
-        Excluded adcodes.
-    draws, seed : int
-        Sensitivity draws (0: none) and their seed.
-    allocate, room : tuple of (code, amount)
-        Capacity leaving each origin and room at each destination (adcode or place id).
-    lang : {"zh", "en"}
-    files : tuple of (option, file name)
-        Input files the user supplied, e.g. ``(("--capability", "stats.csv"),)``; they are
-        named in the command so it can be rerun with the same files.
-    exclude_share : float
-        With ``--exclude-areas``: the share of a unit's area inside that excludes it.
-    transfer_to, transfer_share : str or None, float
-        The move the chain-completeness "after" state shows (destination adcode, share of
-        the origin's capability); None = the top-ranked destination.
-    notes : tuple of str
-        Assumptions made while choosing (e.g. how AHP weights were derived), carried into
-        the fit's ``assumptions`` and so into the report.
-    """
-
-    stage: str
-    origin: str
-    level: str = "county"
-    weights: tuple[tuple[str, float], ...] | None = None
-    half_life_h: float = DEFAULT_HALF_LIFE_H
-    network: str = "road"
-    dyeing_parks: tuple[str, ...] = ()
-    candidates: str = "receiving"
-    exclude: tuple[str, ...] = ()
-    draws: int = 0
-    seed: int = 0
-    allocate: tuple[tuple[str, float], ...] = ()
-    room: tuple[tuple[str, float], ...] = ()
-    lang: str = "zh"
-    files: tuple[tuple[str, str], ...] = field(default=())
-    exclude_share: float = 0.5
-    transfer_to: str | None = None
-    transfer_share: float = 1.0
-    notes: tuple[str, ...] = ()
-
-    @property
-    def weights_dict(self) -> dict[str, float] | None:
-        """The weights as a dict (None for the defaults)."""
-        return dict(self.weights) if self.weights is not None else None
 
 
 def run_fit(settings: StudySettings, inputs: object | None = None, *, exclude: Sequence[str] | None = None,
@@ -270,14 +201,6 @@ def build_study_report(
 
 # ----------------------------------------------------------------------------- input files
 
-#: A user's file for a study: (CLI option, file name, path or the uploaded bytes).
-StudyFile = tuple[str, str, "str | os.PathLike | bytes"]
-
-#: Input files that replace a default of the fit: CLI option -> load_fit_inputs keyword.
-INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site", "--chain": "chain",
-                                 "--evidence": "evidence"}
-
-
 def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", network: str = "road",
                       dyeing_parks: Sequence[str] = ()) -> Any:
     """The fit's inputs with the user's capability, OD, site and chain files in place of the defaults.
@@ -306,53 +229,7 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", netw
     return load_fit_inputs(level=level, network=network, dyeing_parks=tuple(dyeing_parks), **kw)
 
 
-def read_exclusion_areas(files: Sequence[StudyFile]) -> dict[str, gpd.GeoDataFrame]:
-    """The ``--exclude-areas`` layers by file name, from a path or an upload, checked by the one validator
-    (:func:`geo.upload.read_exclusion_file`), so the command line and the app refuse alike.
-
-    Examples
-    --------
-    >>> import shapely
-    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(113.6, 23.1, 113.8, 23.3)], crs=4326)
-    >>> list(read_exclusion_areas([("--exclude-areas", "red.geojson", g.to_json().encode())]))
-    ['red.geojson']
-    """
-    out: dict[str, gpd.GeoDataFrame] = {}
-    for opt, name, src in files:
-        if opt != "--exclude-areas":
-            continue
-        out[name] = read_exclusion_file(bytes(src) if isinstance(src, (bytes, bytearray)) else src, name)
-    return out
-
-
 # ----------------------------------------------------------------------------- allocation
-
-def destination_places(stage: str) -> gpd.GeoDataFrame:
-    """Named places that can receive ``stage`` in an allocation: §4/§14 places named for it, the
-    receiving transfer parks that list it (§4, with area and firms where known) and, for dyeing,
-    the centres with central treatment (§19).
-
-    Columns ``id, name_zh, name_en, kind, county_adcode, city_adcode, area_km2, clause, source,
-    geometry`` (WGS84 points); ``area_km2`` is empty where no area is known.
-
-    Examples
-    --------
-    >>> d = destination_places("apparel")
-    >>> "tp_guangqing_textile" in set(d["id"])
-    True
-    """
-    cols = ["id", "name_zh", "name_en", "kind", "county_adcode", "city_adcode", "area_km2", "clause", "source", "geometry"]
-    named = places_for_stage(stage).assign(area_km2=np.nan)
-    parks = load_transfer_parks()
-    listed = parks["stages"].fillna("").astype(str).str.split(";").map(lambda xs: stage in xs)
-    parks = parks[listed & parks["textile"].astype(str).isin(["yes", "partial"])].assign(kind="transfer_park")
-    frames = [named, parks]
-    if stage == "dyeing":
-        frames.append(load_dyeing_centres().assign(kind="dyeing_centre"))
-    out = pd.concat([f.reindex(columns=cols) for f in frames], ignore_index=True)
-    out = out[out["county_adcode"].notna() & (out["county_adcode"].astype(str) != "")]
-    return gpd.GeoDataFrame(out.drop_duplicates("id"), geometry="geometry", crs=STORAGE_CRS).reset_index(drop=True)
-
 
 def allocate_for_fit(fit: Any, origins: Mapping[str, float], room: Mapping[str, float], *,
                      inputs: Any | None = None) -> Any:
@@ -439,3 +316,30 @@ def assess_transfer_completeness(
         out.attrs["assumptions"].append(Note("completeness.after", share=float(share), stage=transfer[0],
                                              origin=transfer[1], destination=transfer[2]))
     return out
+
+
+# ----------------------------------------------------------------------------- saved scenarios
+
+def run_scenario_fit(study: ScenarioStudy) -> Any:
+    """The fit of a saved study, on its own tables and exclusion areas (as ``python -m analysis fit`` runs it).
+
+    Examples
+    --------
+    >>> from scenario.convert import scenario_to_study, settings_to_scenario
+    >>> fit = run_scenario_fit(scenario_to_study(settings_to_scenario(
+    ...     StudySettings(stage="dyeing", origin="440118"), name="a")))
+    >>> fit.stage, int(fit.table["eligible"].sum()) > 0
+    ('dyeing', True)
+    """
+    s = study.settings
+    needs_inputs = any(opt in INPUT_OPTIONS for opt, _n, _d in study.files) or s.network != "road" or s.dyeing_parks
+    inputs = (load_study_inputs(study.files, level=s.level, network=s.network, dyeing_parks=s.dyeing_parks)
+              if needs_inputs else None)
+    r = study.rasters
+    if r and any(r.get(k) for k in RASTER_KEYS):  # the stage's site from the rasters, as `fit --dem ...` takes it
+        options = RasterOptions(resolution_m=check_resolution(r.get("resolution") or 1000.0), dem=r.get("dem"),
+                                criteria=tuple(parse_criterion(c) for c in r.get("criterion", [])))
+        inputs, _ = site_from_rasters(inputs, s.stage, level=s.level, options=options)
+    exclude, notes = (combine_exclusions(list(s.exclude), study.areas, level=s.level, min_share=s.exclude_share)
+                      if study.areas else (list(s.exclude), []))
+    return run_fit(s, inputs, exclude=exclude, notes=notes)

@@ -13,7 +13,7 @@ def _script(dem_bytes: bytes) -> None:
     import streamlit as st
 
     from app_pages._study import cached_fit, study_surface
-    from scenario.study import StudySettings
+    from scenario.settings import StudySettings
 
     s = StudySettings(stage="dyeing", origin="440118", files=(("--dem", "ramp.tif"),))
     plain = cached_fit(s, ())

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.weights import COMPONENTS
 from outputs.text import tr
-from scenario.study import StudySettings, load_study_inputs, run_fit
+from scenario.settings import StudySettings
+from scenario.study import load_study_inputs, run_fit
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -22,8 +22,8 @@ from outputs.charts import (
 from outputs.fitmap import SCORE_CLASSES
 from outputs.maps import plot_score_map
 from outputs.report import build_report
+from scenario.settings import StudySettings
 from scenario.study import (
-    StudySettings,
     allocate_for_fit,
     assess_transfer_completeness,
     load_study_inputs,

@@ -52,7 +52,8 @@ from geo.writers import export_csv
 from layers.boundaries import load_boundaries
 from outputs.export import export_everything
 from scenario.bundle import collect_export, write_export
-from scenario.study import load_study_inputs, read_exclusion_areas
+from scenario.settings import read_exclusion_areas
+from scenario.study import load_study_inputs
 from scenario.suitability import MAX_RESOLUTION_M, MIN_RESOLUTION_M, check_resolution
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,8 @@ from geo.errors import FontMissingError, PlannerError
 from layers.boundaries import load_boundaries
 from outputs.maps import plot_layout_map, plot_score_map
 from outputs.report import Report, build_report, write_report_html, write_report_pdf
-from scenario.study import StudySettings, build_command
+from scenario.settings import StudySettings
+from scenario.study import build_command
 
 EVIL = "<script>alert(1)</script>"
 #: The components given in ROWS (any other component of analysis.weights.COMPONENTS is 0.5).

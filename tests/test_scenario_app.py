@@ -12,8 +12,8 @@ from analysis.weights import DEFAULT_WEIGHTS, normalise_weights
 from app_pages._scenarios import decode_view, encode_view
 from scenario.convert import settings_to_scenario
 from scenario.record import Scenario
+from scenario.settings import StudySettings
 from scenario.store import STORE_ENV, open_store
-from scenario.study import StudySettings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

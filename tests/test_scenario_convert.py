@@ -18,10 +18,11 @@ from outputs.comparemap import difference_overlay
 from outputs.report import build_report
 from outputs.report_comparison import build_comparison_section
 from scenario.compare import compare_scenarios, difference_frame, rank_changes
-from scenario.convert import current_data_versions, run_scenario_fit, scenario_to_study, settings_to_scenario
+from scenario.convert import current_data_versions, scenario_to_study, settings_to_scenario
 from scenario.exchange import read_scenario_file, scenario_file_bytes
 from scenario.record import Scenario, check_scenario
-from scenario.study import StudySettings, destination_places
+from scenario.settings import StudySettings, destination_places
+from scenario.study import run_scenario_fit
 
 FULL = StudySettings(
     stage="dyeing", origin="440118", level="county", weights=(("policy", 0.5), ("upstream", 0.25), ("site", 0.25)),

@@ -32,8 +32,8 @@ from outputs.fitmap import (
 )
 from outputs.report import report_bytes
 from scenario.bundle import EXPORT_FORMATS, collect_export, export_bytes
+from scenario.settings import StudySettings
 from scenario.study import (
-    StudySettings,
     assess_transfer_completeness,
     build_command,
     build_study_report,

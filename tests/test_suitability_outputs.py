@@ -30,8 +30,9 @@ from outputs.suitability_map import (
     suitability_legend,
     suitability_png,
 )
-from scenario.study import StudySettings, build_study_report
 from scenario.bundle import ExportBundle, collect_export, write_export
+from scenario.settings import StudySettings
+from scenario.study import build_study_report
 from scenario.suitability import study_suitability, write_suitability_files
 
 
