@@ -532,7 +532,7 @@ def score_transfer_fit(
         level=inputs.level,
         weights=w,
         params=_params(inputs, half_life_h, candidates, exclude),
-        assumptions=fit_assumptions(inputs, weights, half_life_h, stage) + [str(n) for n in notes],
+        assumptions=fit_assumptions(inputs, weights, half_life_h, stage) + [n if isinstance(n, str) else str(n) for n in notes],
         sources=fit_sources(inputs),
         details=details,
         evidence=_evidence_for(inputs, stage, long["adcode"]),

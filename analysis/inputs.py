@@ -56,6 +56,7 @@ __all__ = [
     "FitInputs",
     "load_fit_inputs",
     "read_site_csv",
+    "travel_source_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -144,9 +145,15 @@ def _default_capability(level: Level) -> tuple[pd.DataFrame, str]:
     return load_capability(level=level), Note("source.capability")
 
 
-def _travel_note() -> Note:
-    """The shipped travel times' source as a Note (:func:`layers.travel.travel_source_facts`)."""
-    f = travel_source_facts()
+def travel_source_note(*, path: str | os.PathLike | None = None) -> Note:
+    """The travel times' source as a Note (:func:`layers.travel.travel_source_facts`; ``path``: another meta file).
+
+    Examples
+    --------
+    >>> travel_source_note().params["city_seats"].code
+    'travel.city_seats.geonames'
+    """
+    f = travel_source_facts(path=path)
     none = [Note("word.none")]
     return Note("source.travel", **{**f, "bridges": f["bridges"] or none, "bridges_zh": f["bridges_zh"] or none,
                                     "city_seats": Note(f"travel.city_seats.{f['city_seats']}")})
@@ -160,7 +167,7 @@ def _default_cost(level: Level, network: str) -> tuple[pd.DataFrame, pd.DataFram
     if network == "road":
         km = load_travel_matrix(level=level, measure="km")
         hours = load_travel_matrix(level=level, measure="hours")
-        return km, hours, Note("source.cost.road", travel=_travel_note())
+        return km, hours, Note("source.cost.road", travel=travel_source_note())
     order, dist = unit_cost_matrix(level=level)
     order = [str(a) for a in order]
     km = pd.DataFrame(np.asarray(dist, dtype=float), index=order, columns=order)

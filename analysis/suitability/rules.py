@@ -2,8 +2,8 @@
 
 Each row sets, for one stage (or ``default`` for all), a criterion's weight, its rescaling
 (method and breakpoints, :mod:`analysis.suitability.rescale`), an optional limit (cells whose
-raw value exceeds it are restricted) and a note saying why — every row is an ASSUMPTION of
-this project. A stage's own row replaces the ``default`` row of the same criterion; weight 0
+raw value exceeds it are restricted) and a note saying why (``note_zh``, optional: the same in
+Chinese) — every row is an ASSUMPTION of this project. A stage's own row replaces the ``default`` row of the same criterion; weight 0
 means "not scored", while its limit still applies.
 """
 from __future__ import annotations
@@ -63,6 +63,7 @@ class CriterionRule:
     rescale: Rescale
     limit: float | None = None
     note: str = ""  # why: the table's note column as given, or a Note for a planner's criterion
+    note_zh: str = ""  # the same in Chinese (the table's optional note_zh column), for the app and the report
 
     def describe(self) -> Note:
         """One line: weight, rescaling, limit (a :class:`~analysis.notes.Note`)."""
@@ -166,6 +167,7 @@ def rules_for_stage(stage: str, *, table: pd.DataFrame | None = None) -> list[Cr
             rescale=Rescale(r["method"], parse_breakpoints(r["breakpoints"], criterion=str(c)), criterion=str(c)),
             limit=None if pd.isna(r["limit"]) else float(r["limit"]),
             note=str(r["note"]),
+            note_zh=str(r["note_zh"]) if "note_zh" in r.index and not pd.isna(r["note_zh"]) else "",
         )
         for c, r in merged.iterrows()
     ]

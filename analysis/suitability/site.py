@@ -285,7 +285,8 @@ def compute_site_scores(
     w = normalised_weights([p.rule for p in plans])
     sources: list[str] = [Note("site.source", criterion=p.name, name_zh=criterion_name_zh(p.name), source=p.source)
                           for p in plans]
-    assumptions: list[str] = [Note("site.rule_note", rule=p.rule.describe(), note=p.rule.note) for p in plans]
+    assumptions: list[str] = [Note("site.rule_note", rule=p.rule.describe(), note=p.rule.note,
+                                   note_zh=p.rule.note_zh or p.rule.note) for p in plans]
     assumptions += notes + [n for p in plans for n in p.notes]
     assumptions.append(Note("site.threshold", threshold=float(threshold)))
     keep = keep_criteria if keep_criteria is not None else grid.size <= KEEP_CRITERIA_MAX_CELLS
