@@ -22,6 +22,7 @@ from app_pages._common import (
     unit_label,
 )
 from layers.stages import STAGES, stage_label
+from outputs.explain import render_notes
 from outputs.suitability_map import add_suitability_overlay, suitability_legend
 from outputs.text import pick, tr
 from outputs.webmap import build_map
@@ -147,10 +148,11 @@ def suitability_page() -> None:
     d2.download_button(tr("app.suit_dl_csv", lang), files["csv"][0], file_name=files["csv"][1], mime="text/csv",
                        key="suit_dl_csv")
     with st.expander(tr("app.basis", lang)):
+        st.caption(tr("app.basis_words", lang))
         st.markdown(f"**{tr('app.assumptions', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in result.assumptions))
+        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in render_notes(result.assumptions, lang=lang)))
         st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in result.sources))
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in render_notes(result.sources, lang=lang)))
 
 
 suitability_page()

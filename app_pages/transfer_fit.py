@@ -41,6 +41,7 @@ from outputs.fitmap import (
     origin_overlay,
     score_overlay,
 )
+from outputs.explain import render_notes
 from outputs.text import tr
 from outputs.webmap import build_map
 from scenario.study import build_command
@@ -172,9 +173,10 @@ def fit_view(lang: str, basemap: str) -> None:
     with st.expander(tr("app.basis", lang)):
         st.caption(tr("app.basis_words", lang))
         st.markdown(f"**{tr('app.assumptions', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in fit.assumptions))  # upload names in them
+        # the model's record in the planner's language; upload names in it are escaped
+        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in render_notes(fit.assumptions, lang=lang)))
         st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in fit.sources))
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in render_notes(fit.sources, lang=lang)))
         st.markdown(f"**{tr('app.command', lang)}**")
         st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
     st.divider()

@@ -43,6 +43,7 @@ from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
 from outputs.charts import chart_images
+from outputs.explain import render_notes
 from outputs.report_comparison import ComparisonSection
 from outputs.report_evidence import build_evidence_section
 from outputs.report_suitability import build_suitability_section
@@ -228,7 +229,7 @@ def build_report(
     summary = build_summary_section(table, lang=lang, stage=stage, origin=origin, level=level,
                                     sensitivity=sensitivity, allocation=allocation)
     ranking = build_ranking_section(table, lang=lang, top_n=top_n)
-    sources = [str(s) for s in fit.sources]
+    sources = render_notes(fit.sources, lang=lang)  # the model's record in the reader's language
     drawn = MapsSection(images={}, errors={}, png={}, boundary_source=None)
     if maps:
         if units is None:

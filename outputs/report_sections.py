@@ -33,8 +33,10 @@ from analysis.assumptions import COMPONENTS
 from analysis.completeness import pivot_completeness
 from analysis.fit import FitResult
 from geo.errors import PlannerError
+from layers.boundaries import REGION_NAMES
+from outputs.explain import render_notes
 from outputs.maps import plot_layout_map, plot_score_map
-from outputs.text import CATALOGUE, check_lang, tr
+from outputs.text import CATALOGUE, check_lang, pick, tr
 
 __all__ = [
     "AllocationSection",
@@ -174,8 +176,8 @@ def _sens_param(sensitivity: pd.DataFrame | None, key: str) -> Any:
 
 
 def _region_label(region: str, lang: str) -> str:
-    key = f"report.region.{region}"
-    return tr(key, lang) if key in CATALOGUE else region
+    """A region id in words (:data:`layers.boundaries.REGION_NAMES`, the one definition); other text as it is."""
+    return pick(REGION_NAMES[region], lang) if region in REGION_NAMES else region
 
 
 def _split_clauses(v: Any) -> list[str]:
@@ -488,9 +490,10 @@ def build_appendix_section(
         key = f"report.clause.{_clause_key(c)}"
         clause_rows.append({"clause": c, "theme": tr(key, lang) if key in CATALOGUE else ""})
     return AppendixSection(
-        assumptions=[str(a) for a in fit.assumptions]
-        + [str(a) for a in (sensitivity.attrs.get("assumptions", []) if sensitivity is not None else [])]
-        + [str(a) for a in (completeness.attrs.get("assumptions", []) if completeness is not None else [])],
+        assumptions=render_notes([*fit.assumptions,
+                                  *(sensitivity.attrs.get("assumptions", []) if sensitivity is not None else []),
+                                  *(completeness.attrs.get("assumptions", []) if completeness is not None else [])],
+                                 lang=lang),
         weights=[{"name": (tr(f"component.{k}", lang) if f"component.{k}" in CATALOGUE else str(k)), "key": str(k), "value": _fmt(v)}
                  for k, v in dict(fit.weights or {}).items()],
         params=[{"key": str(k), "value": _fmt(v)} for k, v in dict(fit.params or {}).items()],

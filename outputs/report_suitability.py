@@ -21,8 +21,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.notes import Note
 from geo.errors import PlannerError
 from layers.stages import stage_label
+from outputs.explain import render_note, render_notes
 from outputs.suitability_map import plot_suitability_map
 from outputs.text import check_lang, tr
 
@@ -83,12 +85,17 @@ def build_suitability_section(result: Any, *, lang: str, maps: bool = True,
         except (PlannerError, ImportError) as exc:
             error = str(exc)
     label = "label_zh" if li == 0 else "label_en"
+    # each criterion's source as the model recorded it (a Note: dataset and version in the reader's language)
+    recorded = {str(n.params.get("criterion")): n.params.get("source") for n in result.sources
+                if isinstance(n, Note) and n.code == "site.source"}
     rows = []
     for _, r in table.iterrows():
         rescale = f"{r['method']} {str(r['breakpoints']).replace(';', ' → ')}"
         limit = "" if r["limit"] is None or (isinstance(r["limit"], float) and math.isnan(r["limit"])) else f"> {r['limit']:g}"
+        source = recorded.get(str(r["criterion"]), r["source"])
         rows.append({"criterion": str(r[label]), "key": str(r["criterion"]), "unit": str(r["unit"]),
-                     "weight": _num(r["weight"]), "rescale": rescale, "limit": limit, "source": str(r["source"])})
-    rule_lines = tuple(f"{c}: weight" for c in table["criterion"])  # the rows above say these
-    notes = [str(a) for a in result.assumptions if not str(a).startswith(rule_lines)]
+                     "weight": _num(r["weight"]), "rescale": rescale, "limit": limit,
+                     "source": render_note(source, lang=lang)})
+    # the rows above say each criterion's rule; the rest (how coarse, what was repaired) in the reader's language
+    notes = render_notes([a for a in result.assumptions if getattr(a, "code", "") != "site.rule_note"], lang=lang)
     return SuitabilitySection(intro=intro, codes=codes, image=image, error=error, png=png, rows=rows, notes=notes)

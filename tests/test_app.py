@@ -208,17 +208,25 @@ def _basis(at: AppTest) -> tuple[str, str]:
 
 def test_default_weights_are_stated_as_assumption_and_moved_ones_go_into_the_command(fit: AppTest) -> None:
     command, text = _basis(fit)
-    assert "--weights" not in command and "ASSUMPTION: default component weights" in text
+    assert "--weights" not in command and "假设：默认分项权重为上游配套 0.15" in text  # the Basis in Chinese
     fit.slider(key="w_policy").set_value(0.6).run()
     command, text = _basis(fit)
     assert "--weights" in command and "policy=" in command
-    assert "ASSUMPTION: default component weights" not in text
+    assert "默认分项权重" not in text
+    fit.sidebar.radio(key="lang").set_value("en").run()
+    fit.slider(key="w_policy").set_value(0.25).run()  # the defaults again
+    _command, text = _basis(fit)
+    assert "ASSUMPTION: default component weights upstream 0.15" in text  # the model's own sentence in English
 
 
 def test_ahp_weights_are_stated_with_their_consistency(fit: AppTest) -> None:
     fit.radio(key="weights_mode").set_value("ahp").run()
     _command, text = _basis(fit)
-    assert "weights by AHP" in text and "CR = 0.000" in text
+    assert "权重由层次分析法（AHP，主特征向量法）根据“在应用中输入的两两比较矩阵”求得" in text and "CR = 0.000" in text
+    fit.sidebar.radio(key="lang").set_value("en").run()
+    _command, text = _basis(fit)
+    assert "weights by AHP (principal eigenvector) from 'the pairwise matrix typed in the app'" in text
+    assert "CR = 0.000" in text
 
 
 # ----------------------------------------------------------------------------- choices survive language and page

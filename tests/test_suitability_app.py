@@ -63,3 +63,16 @@ def test_city_level_and_choices_are_kept(page: AppTest) -> None:
     assert not page.exception and len(page.dataframe[1].value) == 21
     keys = {w.key for kind in ("radio", "selectbox") for w in page.get(kind) if w.key} - {"lang", "basemap"}
     assert keys <= set(KEPT_KEYS), sorted(keys - set(KEPT_KEYS))
+
+
+def test_basis_states_the_surface_in_the_planners_language(page: AppTest) -> None:
+    def basis() -> str:
+        return "\n".join(m.value for m in page.markdown if m.value.startswith("- "))
+
+    zh = basis()  # fibre, the first stage: its rules, the criteria table's notes and the datasets, in Chinese
+    assert "距港口距离：权重" in zh and "越小越好（模糊）" in zh and "化纤所需的石化原料（PTA、MEG）走海运" in zh
+    assert "searoute 1.6.0" in zh and "保留广东46个港口" in zh
+    assert "weight" not in zh and "ASSUMPTION" not in zh
+    page.sidebar.radio(key="lang").set_value("en").run()
+    en = basis()
+    assert "weight 0" in en and "Chemical fibre draws petrochemical feedstock" in en and "46 Guangdong ports kept" in en

@@ -201,9 +201,9 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Give at least one origin (amount > 0) and one destination."),
     "app.basis": ("依据：假设、参数与数据来源", "Basis: assumptions, parameters and sources"),
     "app.assumptions": ("假设（可修改）", "Assumptions (editable)"),
-    "app.basis_words": ("以下假设与来源按模型记录的原文（英文）列出，与命令行和报告中的逐字一致。",
-                        "The assumptions and sources below are the model's own record, word for word as in the command "
-                        "line and the report."),
+    "app.basis_words": ("以下是模型对本结果所依据的假设与数据来源的记录，与命令行和报告所列一致。",
+                        "The assumptions and sources below are the model's record of what this result rests on, as in "
+                        "the command line and the report."),
     "app.sources": ("数据来源（含版本）与条款", "Sources (with version) and clauses"),
     "app.command": ("复现命令", "Command that reproduces this"),
     # report and export

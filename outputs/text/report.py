@@ -165,11 +165,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "注意：保存方案后内置数据已更新（{names}），结果可能与保存时不同。",
         "Note: embedded data changed since a scenario was saved ({names}); its results may differ from then.",
     ),
-    # region ids as the report's tables show them (short: the tables are narrow)
-    "report.region.PRD": ("珠三角", "PRD"),
-    "report.region.East": ("粤东", "East"),
-    "report.region.West": ("粤西", "West"),
-    "report.region.North": ("粤北", "North"),
     # punctuation of lists and of a name with its score
     "report.sep.and": ("和", " and "),
     "report.sep.list": ("、", ", "),
