@@ -31,10 +31,11 @@ from matplotlib.patches import Patch, Rectangle
 
 from geo.crs import ANALYSIS_CRS
 from geo.errors import PlannerError
+from geo.geometry import simplify_for_display
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
 from outputs.fitmap import FLOW_WIDTH
-from outputs.maps import _add_north_arrow, _add_scale_bar, _new_figure, _sized, find_cjk_font
+from outputs.maps import DRAW_TOLERANCE_M, _add_north_arrow, _add_scale_bar, _new_figure, _sized, find_cjk_font
 from outputs.text import check_lang, tr
 
 __all__ = ["COMPONENT_COLOURS", "STATUS_COLOURS", "chart_images", "component_parts", "plot_completeness_grid", "plot_components",
@@ -223,7 +224,9 @@ def plot_completeness_grid(completeness: pd.DataFrame, *, lang: str = "zh", by: 
 
 @lru_cache(maxsize=1)
 def _counties_projected() -> gpd.GeoDataFrame:
-    return load_boundaries("county")[["adcode", "geometry"]].to_crs(ANALYSIS_CRS)
+    counties = load_boundaries("county")[["adcode", "geometry"]]
+    return simplify_for_display(counties, tolerance_m=DRAW_TOLERANCE_M, crs=ANALYSIS_CRS,
+                                preserve_topology=False)
 
 
 def plot_flow_map(allocation: Any, *, lang: str = "zh", names: Mapping[str, str] | None = None,

@@ -31,9 +31,10 @@ from rasterio.crs import CRS as RioCRS
 from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
 from geo.crs import ANALYSIS_CRS
+from geo.geometry import simplify_for_display
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
-from outputs.maps import find_cjk_font
+from outputs.maps import DRAW_TOLERANCE_M, find_cjk_font
 from outputs.text import check_lang, tr
 
 __all__ = [
@@ -217,7 +218,9 @@ def plot_suitability_map(result: Any, *, lang: str = "zh", title: str | None = N
     colours[_OUTSIDE] = (1.0, 1.0, 1.0, 0.0)
     ax.imshow(cls, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1, extent=extent,
               interpolation="nearest", zorder=1)
-    load_boundaries("county").to_crs(ANALYSIS_CRS).boundary.plot(ax=ax, color="#616161", linewidth=0.25, zorder=2)
+    outlines = simplify_for_display(load_boundaries("county"), tolerance_m=DRAW_TOLERANCE_M, crs=ANALYSIS_CRS,
+                                    preserve_topology=False)
+    outlines.boundary.plot(ax=ax, color="#616161", linewidth=0.25, zorder=2)
     handles = [Patch(facecolor=c, edgecolor="#616161", label=label) for label, c in suitability_legend(lang)]
     ax.legend(handles=handles, loc="lower right", prop=FontProperties(family=fp.get_family(), size=7), framealpha=0.9)
     ax.set_title(title or tr("maps.suit.title", lang, stage=stage_label(str(result.stage), lang=lang),

@@ -7,6 +7,7 @@ import shapely
 
 from geo.crs import ANALYSIS_CRS
 from geo.errors import UnknownNameError
+from geo.geometry import simplify_for_display
 from layers.boundaries import load_boundaries
 from layers.layout import load_cluster, load_poles, load_regions, load_zones
 from layers.registry import LAYERS, get_layer_spec, list_layers
@@ -110,3 +111,23 @@ def test_map_popups_hold_provenance_and_escape_text() -> None:
     assert "\\u0026lt;script\\u0026gt;" in html2
     with pytest.raises(UnknownNameError, match="basemap"):
         build_map([], basemap="bing")  # none, osm and gaode only
+
+
+def test_display_simplification_keeps_every_unit_and_its_crs() -> None:
+    big = shapely.Point(113.3, 23.1).buffer(0.3, 512)  # about 30 km across, 2,000 vertices
+    tiny = shapely.Point(114.0, 22.5).buffer(0.0005)  # about 100 m across: under the tolerance
+    multi = shapely.MultiPolygon([shapely.Point(115, 23).buffer(0.2, 256), shapely.Point(115.5, 23).buffer(0.0004)])
+    g = gpd.GeoDataFrame({"id": ["big", "tiny", "multi", "empty"]},
+                         geometry=[big, tiny, multi, shapely.Polygon()], crs=4326)
+    before = g.copy()
+    for topo in (True, False):
+        out = simplify_for_display(g, tolerance_m=150, crs=ANALYSIS_CRS, preserve_topology=topo)
+        assert out.crs == gpd.GeoSeries(crs=ANALYSIS_CRS).crs
+        n = shapely.get_num_coordinates(out.geometry.values)
+        assert n[0] < shapely.get_num_coordinates(big) / 5  # the big ring is thinned
+        assert not out.geometry.iloc[1].is_empty  # the tiny unit is still drawn
+        assert out.geometry.iloc[3].is_empty
+        area = g.to_crs(ANALYSIS_CRS).area
+        assert abs(out.area.iloc[0] - area.iloc[0]) / area.iloc[0] < 0.01
+    assert g.equals(before)  # the input is not modified
+    assert simplify_for_display(g).crs.to_epsg() == 4326
