@@ -38,8 +38,9 @@ from outputs.fitmap import FLOW_WIDTH
 from outputs.maps import DRAW_TOLERANCE_M, _add_north_arrow, _add_scale_bar, _new_figure, _sized, find_cjk_font
 from outputs.text import check_lang, tr
 
-__all__ = ["COMPONENT_COLOURS", "STATUS_COLOURS", "chart_images", "component_parts", "plot_completeness_grid", "plot_components",
-           "plot_flow_map", "plot_rank_odds"]
+__all__ = ["COMPONENT_COLOURS", "ODDS_COLOURS", "STATUS_COLOURS", "chart_images", "completeness_cells", "component_parts",
+           "destination_names", "plot_completeness_grid", "plot_components", "plot_flow_map", "plot_rank_odds",
+           "rank_odds_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ COMPONENT_COLOURS: dict[str, str] = {
 }
 #: Colour per chain status (analysis.completeness: present, thin, missing).
 STATUS_COLOURS: dict[str, str] = {"present": "#1a9850", "thin": "#fee08b", "missing": "#d73027"}
-_P_COLOURS = ("#253494", "#41b6c4")
+#: Colours of P(rank 1) and P(top 3).
+ODDS_COLOURS: tuple[str, str] = ("#253494", "#41b6c4")
 
 
 def _figure(size: tuple[float, float]) -> tuple[Figure, Any, FontProperties]:
@@ -65,7 +67,8 @@ def _png(fig: Figure, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def _names(df: pd.DataFrame, lang: str) -> list[str]:
+def destination_names(df: pd.DataFrame, lang: str) -> list[str]:
+    """The names of the rows of a fit or sensitivity table in ``lang`` (the adcode where no name is given)."""
     col = f"name_{lang}"
     return (df[col] if col in df else df["adcode"]).astype(str).tolist()
 
@@ -114,7 +117,7 @@ def plot_components(table: pd.DataFrame, weights: Mapping[str, float], *, lang: 
     parts = component_parts(table, weights, top=top)
     ranked = table[table["rank"].notna()].sort_values("rank").head(top)
     fig, ax, fp = _figure(size)
-    names = [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], _names(ranked, lang))]
+    names = [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], destination_names(ranked, lang))]
     y = np.arange(len(ranked))[::-1]
     left = np.zeros(len(ranked))
     for c in parts.columns:
@@ -133,6 +136,18 @@ def plot_components(table: pd.DataFrame, weights: Mapping[str, float], *, lang: 
     return _png(fig, dpi)
 
 
+def rank_odds_rows(sensitivity: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
+    """The ``top`` most robust destinations of a sensitivity run, most often first first.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"adcode": ["1", "2"], "p_first": [0.3, 0.7], "p_top3": [0.9, 1.0]})
+    >>> list(rank_odds_rows(s)["adcode"])
+    ['2', '1']
+    """
+    return sensitivity.sort_values(["p_first", "p_top3"], ascending=False).head(top)
+
+
 def plot_rank_odds(sensitivity: pd.DataFrame, *, lang: str = "zh", top: int = 10,
                    size: tuple[float, float] = (7.6, 4.2), dpi: int = 130) -> bytes:
     """P(rank 1) and P(top 3) of the ``top`` most robust destinations, as paired horizontal bars.
@@ -145,16 +160,16 @@ def plot_rank_odds(sensitivity: pd.DataFrame, *, lang: str = "zh", top: int = 10
     True
     """
     check_lang(lang)
-    s = sensitivity.sort_values(["p_first", "p_top3"], ascending=False).head(top)
+    s = rank_odds_rows(sensitivity, top=top)
     fig, ax, fp = _figure(size)
     y = np.arange(len(s))[::-1]
     h = 0.38
-    for off, col, colour in ((h / 2, "p_first", _P_COLOURS[0]), (-h / 2, "p_top3", _P_COLOURS[1])):
+    for off, col, colour in ((h / 2, "p_first", ODDS_COLOURS[0]), (-h / 2, "p_top3", ODDS_COLOURS[1])):
         vals = s[col].to_numpy(dtype=float)
         ax.barh(y + off, vals, height=h, color=colour, label=tr(f"col.{col}", lang))
         for yi, v in zip(y + off, vals):
             ax.text(v + 0.01, yi, f"{v:.0%}", va="center", fontproperties=_sized(fp, 7))
-    ax.set_yticks(y, _names(s, lang), fontproperties=_sized(fp, 8))
+    ax.set_yticks(y, destination_names(s, lang), fontproperties=_sized(fp, 8))
     ax.set_xlim(0, 1.12)
     ax.xaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     n = (sensitivity.attrs.get("params") or {}).get("n")
@@ -162,6 +177,35 @@ def plot_rank_odds(sensitivity: pd.DataFrame, *, lang: str = "zh", top: int = 10
     ax.legend(prop=_sized(fp, 7.5), loc="lower right", framealpha=0.9)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig, dpi)
+
+
+def completeness_cells(completeness: pd.DataFrame, *, by: str = "zone", lang: str = "zh") -> pd.DataFrame:
+    """One row per (zone or region, stage) of a completeness table, with the words each cell shows.
+
+    Columns ``group_name`` (in ``lang``), ``stage``, ``status_before``, ``status_after``,
+    ``changed`` and ``text`` ("before→after" where the transfer changes the status, else the status).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group_type": "zone", "group": "z", "name_zh": "甲区", "name_en": "Zone A",
+    ...                   "stage": ["dyeing", "dyeing"], "status_before": ["thin", "thin"],
+    ...                   "status_after": ["present", "present"], "changed": [True, True]})
+    >>> completeness_cells(c, lang="en")[["group_name", "text"]].values.tolist()
+    [['Zone A', 'thin→present']]
+    """
+    check_lang(lang)
+    c = completeness[completeness["group_type"] == by]
+    if c.empty:
+        msg = f"no completeness rows grouped by {by!r}; use 'zone' or 'region'"
+        raise PlannerError(msg)
+    c = c.assign(group_name=c[f"name_{lang}"].astype(str)).drop_duplicates(["group_name", "stage"])
+    before, after = c["status_before"].astype(str), c["status_after"].astype(str)
+    changed = c["changed"].astype(bool) if "changed" in c else before != after
+    word = {k: tr(f"maps.chart.status.{k}", lang) for k in STATUS_COLOURS}
+    after_word = after.map(word).fillna(after)
+    text = after_word.where(~changed, before.map(word).fillna(before) + "→" + after_word)
+    return pd.DataFrame({"group_name": c["group_name"], "stage": c["stage"], "status_before": before,
+                         "status_after": after, "changed": changed.to_numpy(), "text": text}).reset_index(drop=True)
 
 
 def plot_completeness_grid(completeness: pd.DataFrame, *, lang: str = "zh", by: str = "zone",
@@ -185,28 +229,17 @@ def plot_completeness_grid(completeness: pd.DataFrame, *, lang: str = "zh", by: 
     True
     """
     check_lang(lang)
-    c = completeness[completeness["group_type"] == by]
-    if c.empty:
-        msg = f"no completeness rows grouped by {by!r}; use 'zone' or 'region'"
-        raise PlannerError(msg)
-    stages = list(dict.fromkeys(c["stage"]))
-    groups = list(dict.fromkeys(c[f"name_{lang}"].astype(str)))
+    cells = completeness_cells(completeness, by=by, lang=lang)
+    stages = list(dict.fromkeys(cells["stage"]))
+    groups = list(dict.fromkeys(cells["group_name"]))
     fig, ax, fp = _figure(size)
-    cell = c.set_index([c[f"name_{lang}"].astype(str), "stage"])
-    for i, g in enumerate(groups):
-        for j, stg in enumerate(stages):
-            if (g, stg) not in cell.index:
-                continue
-            r = cell.loc[(g, stg)]
-            r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
-            after, before = str(r["status_after"]), str(r["status_before"])
-            moved = bool(r.get("changed", before != after))
-            ax.add_patch(Rectangle((j + 0.03, i + 0.05), 0.94, 0.9, facecolor=STATUS_COLOURS.get(after, "#f0f0f0"),
-                                   edgecolor="#111111" if moved else "white", linewidth=1.6 if moved else 0.5))
-            text = (f"{tr(f'maps.chart.status.{before}', lang)}→{tr(f'maps.chart.status.{after}', lang)}" if moved
-                    else tr(f"maps.chart.status.{after}", lang))
-            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontproperties=_sized(fp, 7),
-                    fontweight="bold" if moved else "normal", color="#111111")
+    rows = cells["group_name"].map({g: i for i, g in enumerate(groups)}).to_numpy()
+    cols = cells["stage"].map({st: j for j, st in enumerate(stages)}).to_numpy()
+    for i, j, after, moved, text in zip(rows, cols, cells["status_after"], cells["changed"], cells["text"]):
+        ax.add_patch(Rectangle((j + 0.03, i + 0.05), 0.94, 0.9, facecolor=STATUS_COLOURS.get(after, "#f0f0f0"),
+                               edgecolor="#111111" if moved else "white", linewidth=1.6 if moved else 0.5))
+        ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontproperties=_sized(fp, 7),
+                fontweight="bold" if moved else "normal", color="#111111")
     ax.set_xlim(0, len(stages))
     ax.set_ylim(len(groups), 0)
     ax.set_xticks(np.arange(len(stages)) + 0.5, [stage_label(s, lang=lang) for s in stages],
@@ -267,7 +300,7 @@ def plot_flow_map(allocation: Any, *, lang: str = "zh", names: Mapping[str, str]
     ys1 = np.array([e[-1][1] for e in ends])
     ax.scatter(xs0, ys0, s=40, color="#d7301f", edgecolor="white", zorder=5)
     ax.scatter(xs1, ys1, s=18 + 60 * amount / top, color="#253494", edgecolor="white", zorder=5)
-    dest_names = _names(g, lang) if f"name_{lang}" in g else g["destination"].astype(str).tolist()
+    dest_names = destination_names(g, lang) if f"name_{lang}" in g else g["destination"].astype(str).tolist()
     key = []
     for i, (x, y) in enumerate(zip(xs1, ys1), start=1):
         ax.annotate(str(i), (x, y), xytext=(6, 6), textcoords="offset points", fontproperties=_sized(fp, 7.5),

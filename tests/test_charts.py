@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 from shapely.geometry import box
 
 from analysis.sensitivity import run_sensitivity
 from geo.errors import PlannerError
+from outputs.chart_specs import completeness_spec, components_spec, rank_odds_spec
 from outputs.charts import (
+    COMPONENT_COLOURS,
+    STATUS_COLOURS,
     chart_images,
+    completeness_cells,
     component_parts,
     plot_completeness_grid,
     plot_flow_map,
@@ -22,6 +29,7 @@ from outputs.charts import (
 from outputs.fitmap import SCORE_CLASSES
 from outputs.maps import plot_score_map
 from outputs.report import build_report
+from outputs.text import tr
 from scenario.settings import StudySettings
 from scenario.study import (
     allocate_for_fit,
@@ -109,3 +117,55 @@ def test_the_report_shows_the_same_pictures(study: dict) -> None:
     assert {"chart_components", "chart_odds", "chart_completeness", "chart_flows"} <= set(report.images)
     assert report.html.count("<figure>") >= 6 and "what the ten best destinations" in report.html
     assert pd.Series(list(report.images)).str.startswith("chart_").sum() == 4
+
+
+# ----------------------------------------------------------------------------- the app's charts (Vega-Lite)
+
+def test_app_chart_specs_show_the_same_numbers_as_the_report_charts(study: dict) -> None:
+    fit = study["fit"]
+    spec = components_spec(fit.table, fit.weights, lang="zh")
+    rows = pd.DataFrame(spec["data"]["values"])
+    ranked = fit.table[fit.table["rank"].notna()].sort_values("rank").head(10)
+    assert spec["encoding"]["y"]["sort"] == [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name_zh"])]
+    totals = rows.groupby("dest", sort=False)["value"].sum().reindex(spec["encoding"]["y"]["sort"])
+    np.testing.assert_allclose(totals.to_numpy(), ranked["score"].astype(float).to_numpy(), atol=1e-3)
+    assert spec["encoding"]["color"]["scale"]["range"] == [COMPONENT_COLOURS[c] for c in fit.weights
+                                                           if c in fit.table.columns]
+    assert spec["title"] == tr("maps.chart.components", "zh", n=10)
+
+    odds = rank_odds_spec(study["sens"], lang="en")
+    vals = pd.DataFrame(odds["data"]["values"])
+    assert set(vals["measure"]) == {tr("col.p_first", "en"), tr("col.p_top3", "en")}
+    best = study["sens"].sort_values(["p_first", "p_top3"], ascending=False).iloc[0]
+    assert odds["encoding"]["y"]["sort"][0] == best["name_en"]
+    assert vals.loc[vals["dest"] == best["name_en"], "value"].max() == pytest.approx(float(best["p_top3"]))
+
+    grid = completeness_spec(study["comp"], lang="zh", by="zone")
+    cells = completeness_cells(study["comp"], lang="zh", by="zone")
+    assert [r["text"] for r in grid["data"]["values"]] == cells["text"].tolist()
+    assert grid["layer"][0]["encoding"]["color"]["scale"]["range"] == list(STATUS_COLOURS.values())
+    assert (cells["text"].str.contains("→") == cells["changed"]).all()  # a cell says "before→after" iff it changed
+    assert len(cells) == study["comp"]["group_type"].eq("zone").sum()
+    with pytest.raises(PlannerError, match="grouped by 'city'"):
+        completeness_spec(study["comp"], by="city")
+
+
+def test_fit_page_draws_its_charts_in_the_browser_in_the_chosen_language() -> None:
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("app_pages/transfer_fit.py")
+    at.run()
+    assert not at.exception
+
+    def titles() -> list[str]:
+        return [json.loads(c.proto.spec).get("title", "") for c in at.get("vega_lite_chart")]
+
+    zh = titles()  # dyeing from Zengcheng by default: three eligible destinations
+    assert tr("maps.chart.components", "zh", n=3) in zh
+    assert tr("maps.chart.completeness", "zh") in zh
+    assert any(t.startswith("权重扰动下") for t in zh)
+    assert not at.get("imgs")  # no matplotlib picture left on the page
+    at.sidebar.radio(key="lang").set_value("en")
+    at.run()
+    en = titles()
+    assert tr("maps.chart.components", "en", n=3) in en and tr("maps.chart.completeness", "en") in en
