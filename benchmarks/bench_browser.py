@@ -1,7 +1,8 @@
 """Benchmark the app as a planner meets it: in Debian's headless Chromium against ``streamlit run``.
 
 Times, on this machine, (1) the first map drawn after opening the app (a fresh server, then a
-warm one), (2) a stage change on the transfer-fit page until the new ranking and its map are
+warm one), beside the same for the peer page ``benchmarks/peer_map_app.py`` (the plainest
+Streamlit + streamlit-folium page drawing the same boundaries: what Streamlit itself costs), (2) a stage change on the transfer-fit page until the new ranking and its map are
 drawn, (3) a moved weight slider until the page has answered, and (4) the report download
 until the file is on disk. Each is the median of a few tries; writes the table into README.md
 with ``--write-readme`` (block ``bench:browser``).
@@ -64,6 +65,42 @@ def first_map(drv: object, url: str) -> float:
     drv.get(url)
     WebDriverWait(drv, 120, poll_frequency=0.05).until(_idle)
     return time.perf_counter() - t0
+
+
+def _peer_drawn(drv: object) -> bool:
+    """The peer page's run has ended and its folium map has drawn its polygons."""
+    if drv.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
+        return False
+    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
+    if not frames:
+        return False
+    try:
+        drv.switch_to.frame(frames[0])
+        return bool(drv.execute_script("return document.querySelectorAll('.leaflet-interactive').length > 100"))
+    except Exception:  # the frame replaced while Streamlit reruns
+        return False
+    finally:
+        drv.switch_to.default_content()
+
+
+def peer_first_map(tries: int) -> tuple[float, float]:
+    """(fresh server, median again) seconds to the peer page's map, in a fresh browser as the app's."""
+    port = _free_port()
+    proc = start_app(port, script="benchmarks/peer_map_app.py")
+    url = f"http://127.0.0.1:{port}"
+    drv = open_browser(1600, 1000)
+    try:
+        times = []
+        for _ in range(tries + 1):
+            t0 = time.perf_counter()
+            drv.get(url)
+            WebDriverWait(drv, 120, poll_frequency=0.05).until(_peer_drawn)
+            times.append(time.perf_counter() - t0)
+    finally:
+        drv.quit()
+        proc.terminate()
+        proc.wait(timeout=10)
+    return times[0], statistics.median(times[1:])
 
 
 def _summary(drv: object) -> str:
@@ -143,11 +180,15 @@ def run(tries: int = 3) -> list[tuple[str, str, str]]:
         proc.terminate()
         proc.wait(timeout=10)
 
+    peer_cold, peer_warm = peer_first_map(tries)
+
     def s(x: float) -> str:
         return f"{x:.2f} s"
 
     return [
         ("First map drawn after opening the app (fresh server / warm)", f"{s(cold)} / {s(warm)}", TARGETS["first"]),
+        ("Peer: the plainest Streamlit + streamlit-folium page drawing the same boundaries, first map "
+         "(fresh server / again; benchmarks/peer_map_app.py)", f"{s(peer_cold)} / {s(peer_warm)}", "—"),
         ("Stage change until the new ranking and map are drawn (new stage / seen before)",
          f"{s(statistics.median(stages))} / {s(statistics.median(stages_again))}", TARGETS["stage"]),
         ("Weight slider moved one step until the page answers", s(statistics.median(sliders)), TARGETS["slider"]),

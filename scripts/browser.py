@@ -93,7 +93,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, *, env: Mapping[str, str] | None = None, timeout: float = 60.0) -> subprocess.Popen:
+def start_app(port: int, *, env: Mapping[str, str] | None = None, timeout: float = 60.0,
+              script: str | os.PathLike = "app.py") -> subprocess.Popen:
     """``streamlit run app.py`` on 127.0.0.1:``port``; returns once the port answers.
 
     Parameters
@@ -103,6 +104,9 @@ def start_app(port: int, *, env: Mapping[str, str] | None = None, timeout: float
         Extra environment variables (e.g. the scenario store's path).
     timeout : float
         Seconds to wait for the port.
+    script : path
+        The script to serve, relative to the repository (the benchmark's peer page, say); static
+        serving is on for every script, as the app's ``.streamlit/config.toml`` sets it.
 
     Raises
     ------
@@ -114,8 +118,8 @@ def start_app(port: int, *, env: Mapping[str, str] | None = None, timeout: float
     # read only if it exits early, and gone with the server
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing", "true"],
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + timeout
