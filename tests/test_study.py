@@ -307,7 +307,7 @@ def test_completeness_move_is_part_of_the_report_command(tmp_path: Path) -> None
                        capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "50% of the dyeing capacity of 440118 to 440514" in html
+    assert "把增城区（440118）印染（含洗水）产能的50%转到潮南区（440514）" in html  # the appendix in the report's language
     assert "--transfer-to 440514 --transfer-share 0.5" in html
 
 
