@@ -60,7 +60,7 @@ def export_downloads(lang: str, s: StudySettings | None, up: Uploads) -> None:
         blocked = (fmt == "tif" and s is None) or (fmt != "tif" and not layer_ids and s is None)
         col.download_button(
             tr("app.dl_export", lang, what=tr(f"app.fmt.{fmt}", lang)),
-            data=lambda fmt=fmt: cached_export(s, up, tuple(layer_ids), float(res), fmt, crs)[0],
+            data=lambda fmt=fmt: cached_export(s, up, tuple(layer_ids), float(res), fmt, crs, lang)[0],
             file_name=export_file_name(fmt, crs=crs), key=f"dl_export_{fmt}", on_click="ignore", disabled=blocked,
             help=EXPORT_FORMATS[fmt][1],
         )

@@ -6,6 +6,8 @@ depends on and a moved widget recomputes only the steps after it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -72,9 +74,19 @@ def study_surface(s: StudySettings, uploads: Uploads) -> object | None:
     return cached_raster_site(s, uploads)[1] if _dem(uploads) else None
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def cached_fit(s: StudySettings, uploads: Uploads) -> object:
-    """The study's fit (scenario.study.run_fit) on the uploaded inputs and exclusions."""
+    """The study's fit (scenario.study.run_fit) on the uploaded inputs and exclusions.
+
+    Cached on the settings the fit depends on only: the sensitivity draws, the completeness
+    move, the allocation and the language leave it as it is, so every step of one study (and
+    a moved slider of those steps) reuses one fit instead of scoring again.
+    """
+    return _cached_fit(replace(s, draws=0, seed=0, transfer_to=None, transfer_share=1.0, allocate=(), room=(),
+                               lang="zh", files=()), uploads)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_fit(s: StudySettings, uploads: Uploads) -> object:
     exclude, notes = _exclusion(s, uploads)
     return run_fit(s, _fit_inputs(s, uploads), exclude=exclude, notes=notes)
 
@@ -115,13 +127,14 @@ def cached_report(s: StudySettings, uploads: Uploads, with_sens: bool, with_allo
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[str, ...], resolution_m: float,
-                  fmt: str, crs: str) -> tuple[bytes, str]:
-    """The GIS export (layers, and the fit's scores and flows when ``s`` is given) as one file."""
+                  fmt: str, crs: str, lang: str) -> tuple[bytes, str]:
+    """The GIS export (layers, and the fit's scores and flows when ``s`` is given) as one file; its
+    README (format ``all``) in ``lang``."""
     fit = cached_fit(s, uploads) if s is not None else None
     alloc = cached_allocation(s, uploads) if (s is not None and s.allocate and s.room) else None
     bundle = collect_export(fit, layer_ids=list(layer_ids), allocation=alloc, resolution_m=resolution_m,
                             rasters=fmt in ("tif", "all"))  # the score raster only for the formats that hold it
-    return export_bytes(bundle, fmt, crs=crs)
+    return export_bytes(bundle, fmt, crs=crs, lang=lang)
 
 
 @st.cache_data(show_spinner=False)

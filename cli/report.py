@@ -108,6 +108,8 @@ def register(subparsers: Any) -> None:
     ep.add_argument("--suitability", action="store_true",
                     help="with --stage: add the stage's suitability surface and criterion rasters (COG GeoTIFF, "
                          "analysis CRS; with --dem/--criterion/--resolution: from your rasters) and its zonal table")
+    ep.add_argument("--lang", choices=("zh", "en"), default="en",
+                    help="language of README.txt in --format all (default en)")
     add_fit_options(ep, required=False)
     ep.set_defaults(func=run_export)
 
@@ -196,6 +198,6 @@ def run_export(args: argparse.Namespace) -> int:
         suit = suitability_for_fit(fit, study_raster_options(args, study_files(args)) or RasterOptions())
     bundle = collect_export(fit, layer_ids=layer_ids, allocation=alloc, resolution_m=args.resolution or 1000.0,
                             suitability=suit, rasters=args.format in ("tif", "all"))  # the raster only when held
-    for p in write_export(bundle, args.format, args.out, crs=args.crs):
+    for p in write_export(bundle, args.format, args.out, crs=args.crs, lang=args.lang):
         sys.stdout.write(f"{p}\n")
     return 0

@@ -346,6 +346,8 @@ def test_report_pdf_and_everything_zip_download(server: str, browser: webdriver.
     zpath = _download(browser, "下载 全部（zip）", tmp_path / "zip", ".zip")
     names = zipfile.ZipFile(zpath).namelist()
     assert {"layers.gpkg", "README.txt"} <= set(names)
+    readme = zipfile.ZipFile(zpath).read("README.txt").decode("utf-8")
+    assert readme.startswith("广东纺织服装产业布局规划工具 - 数据导出")  # in the app's language
     assert "geojson/fit_dyeing_440118.geojson" in names and "geojson/flows_dyeing.geojson" in names
 
 

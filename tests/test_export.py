@@ -171,6 +171,17 @@ def test_the_bundle_download_passes_its_language_to_the_readme(lang: str, title:
     assert readme.splitlines()[0] == title
 
 
+def test_cli_export_readme_english_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.main import main
+
+    for extra, title in (([], "Guangdong textile & apparel layout planner - export"),
+                         (["--lang", "zh"], "广东纺织服装产业布局规划工具 - 数据导出")):
+        out = tmp_path / f"all_{len(extra)}.zip"
+        assert main(["export", "--layers", "zones", "--format", "all", "--out", str(out), *extra]) == 0
+        assert zipfile.ZipFile(out).read("README.txt").decode("utf-8").splitlines()[0] == title
+    capsys.readouterr()
+
+
 def _awkward_points() -> gpd.GeoDataFrame:
     """Points in Web Mercator under a geometry column named ``geom``, with object-dtype text."""
     g = _points().to_crs(3857).rename_geometry("geom")
