@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analysis.assumptions import COMPONENTS
+from analysis.assumptions import COMPONENTS, DEFAULT_HALF_LIFE_H
 from layers.boundaries import REGION_NAMES, load_boundaries
 from layers.places import load_places
 from layers.registry import LAYERS, get_layer_spec, load_layer
@@ -27,6 +27,16 @@ LEVELS: tuple[str, ...] = ("county", "city")
 #: Widgets whose choice survives a page change and a language switch: each is created with
 #: ``persist_state="session"`` and rewritten by :func:`keep_choices`. Uploads and edited tables
 #: cannot be written back by Streamlit and are kept only while their page is open.
+#: First-visit values of the fit page's widgets, in one place: the widgets draw them, and a saved
+#: scenario or a link fills in from them what the planner never touched.
+FIT_DEFAULTS: dict[str, object] = {
+    "fit_level": "county", "fit_stage": "dyeing", "fit_candidates": "receiving",
+    "fit_half_life": float(DEFAULT_HALF_LIFE_H), "fit_network": "road", "weights_mode": "sliders",
+    "excl_share": 0.5, "sens_draws": 2000, "sens_seed": 0, "comp_share": 1.0,
+}
+#: The origin the fit opens on, per level: Zengcheng (Xintang denim) or Guangzhou.
+DEFAULT_ORIGIN: dict[str, str] = {"county": "440118", "city": "440100"}
+
 KEPT_KEYS: tuple[str, ...] = (
     "basemap", "layers", "panel_layer",
     "fit_level", "fit_stage", "fit_candidates", "fit_half_life", "fit_network", "weights_mode", "excl_share",

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analysis.assumptions import DEFAULT_HALF_LIFE_H, NETWORKS
+from analysis.assumptions import NETWORKS
 from analysis.notes import Note
 from analysis.weights import (
     COMPONENTS,
@@ -20,6 +20,8 @@ from analysis.weights import (
     read_ahp_csv,
 )
 from app_pages._common import (
+    DEFAULT_ORIGIN,
+    FIT_DEFAULTS,
     LEVELS,
     cached_units,
     escape_markdown,
@@ -34,7 +36,6 @@ from layers.stages import STAGES, stage_label
 from outputs.text import tr
 from scenario.settings import StudySettings, destination_places
 
-LEVEL_DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}  # Zengcheng (Xintang denim) / Guangzhou
 #: Input files a planner can upload: (CLI option, catalogue key of the label, file types).
 UPLOADS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("--capability", "app.up.capability", ("csv",)),
@@ -120,13 +121,13 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads]:
     with c1:
         level = st.radio(tr("app.level", lang), LEVELS, key="fit_level", persist_state="session", horizontal=True,
                          format_func=lambda x: tr(f"app.level.{x}", lang))
-        stage = st.selectbox(tr("app.stage", lang), STAGES, index=STAGES.index("dyeing"), key="fit_stage",
+        stage = st.selectbox(tr("app.stage", lang), STAGES, index=STAGES.index(str(FIT_DEFAULTS["fit_stage"])), key="fit_stage",
                              persist_state="session", format_func=lambda s: f"{stage_label(s, lang=lang)} ({s})")
     units = cached_units(level)
     label = unit_label(units, lang)
     prd = units.loc[units["region"] == "PRD", "adcode"].tolist()
     with c2:
-        origin = st.selectbox(tr("app.origin", lang), prd, index=prd.index(LEVEL_DEFAULT_ORIGIN[level]),
+        origin = st.selectbox(tr("app.origin", lang), prd, index=prd.index(DEFAULT_ORIGIN[level]),
                               key=f"fit_origin_{level}", persist_state="session",
                               format_func=unit_search_label(units, lang))  # finds towns and pinyin too
         candidates = st.radio(tr("app.candidates", lang), ["receiving", "all"], key="fit_candidates",
@@ -134,7 +135,7 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads]:
                               format_func=lambda c: tr(f"app.candidates.{c}", lang))
     with c3:
         half_life = st.number_input(tr("app.half_life", lang), min_value=0.25, max_value=24.0,
-                                    value=float(DEFAULT_HALF_LIFE_H), step=0.25, key="fit_half_life",
+                                    value=float(FIT_DEFAULTS["fit_half_life"]), step=0.25, key="fit_half_life",
                                     persist_state="session")
         exclude = st.multiselect(tr("app.exclude", lang), units["adcode"].tolist(), key=f"fit_exclude_{level}",
                                  persist_state="session", format_func=label, placeholder=tr("app.choose", lang))
@@ -148,7 +149,7 @@ def fit_controls(lang: str) -> tuple[StudySettings, Uploads]:
                                       key=f"fit_dyeing_parks_{level}", persist_state="session", format_func=label,
                                       placeholder=tr("app.choose", lang))
         up = tuple(u for u in (_upload(opt, key, types, lang) for opt, key, types in UPLOADS) if u is not None)
-        share = st.slider(tr("app.excl_share", lang), 0.05, 1.0, 0.5, 0.05, key="excl_share", persist_state="session")
+        share = st.slider(tr("app.excl_share", lang), 0.05, 1.0, float(FIT_DEFAULTS["excl_share"]), 0.05, key="excl_share", persist_state="session")
     files = ([("--ahp", ahp_file)] if ahp_file else []) + [(opt, name) for opt, name, _data in up]
     settings = StudySettings(stage=stage, origin=origin, level=level, weights=weights, half_life_h=float(half_life),
                              network=network, dyeing_parks=tuple(dyeing_parks), candidates=candidates,

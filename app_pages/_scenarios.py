@@ -20,17 +20,14 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.assumptions import DEFAULT_HALF_LIFE_H
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
-from app_pages._common import KEPT_KEYS
+from app_pages._common import DEFAULT_ORIGIN, FIT_DEFAULTS, KEPT_KEYS
 from geo.errors import PlannerError
 from outputs.text import LANGS, tr
 from scenario.convert import ScenarioStudy, scenario_to_study, settings_to_scenario
 from scenario.settings import StudySettings
 from scenario.store import ScenarioStore, default_store_path, open_store
 
-#: The fit page's default origin per level (as its widgets start).
-DEFAULT_ORIGIN = {"county": "440118", "city": "440100"}
 #: Widget keys a view link may carry besides the kept ones.
 LINK_KEYS = (*KEPT_KEYS, "lang")
 _MAX_LINK = 16_000  # characters of a ``view`` value
@@ -79,21 +76,22 @@ def settings_from_widgets(w: Mapping[str, Any], *, lang: str = "zh") -> StudySet
     Raises PlannerError when the weights are set by AHP (the matrix lives on the fit page only)
     or are all zero.
     """
-    level = str(w.get("fit_level", "county"))
-    if w.get("weights_mode", "sliders") == "ahp":
+    d = {**FIT_DEFAULTS, **w}  # a widget never set shows its first-visit value
+    level = str(d["fit_level"])
+    if d["weights_mode"] == "ahp":
         raise PlannerError(tr("app.scn.ahp_not_kept", lang))
-    raw = {c: float(w.get(f"w_{c}", DEFAULT_WEIGHTS[c])) for c in COMPONENTS}
+    raw = {c: float(d.get(f"w_{c}", DEFAULT_WEIGHTS[c])) for c in COMPONENTS}
     untouched = all(abs(raw[c] - DEFAULT_WEIGHTS[c]) < 1e-9 for c in COMPONENTS)
     weights = None if untouched else tuple((c, float(v)) for c, v in normalise_weights(raw).items())
-    dest = w.get(f"fit_dest_{level}")
+    dest = d.get(f"fit_dest_{level}")
     return StudySettings(
-        stage=str(w.get("fit_stage", "dyeing")), origin=str(w.get(f"fit_origin_{level}", DEFAULT_ORIGIN[level])),
-        level=level, weights=weights, half_life_h=float(w.get("fit_half_life", DEFAULT_HALF_LIFE_H)),
-        network=str(w.get("fit_network", "road")), dyeing_parks=tuple(w.get(f"fit_dyeing_parks_{level}", [])),
-        candidates=str(w.get("fit_candidates", "receiving")), exclude=tuple(w.get(f"fit_exclude_{level}", [])),
-        draws=int(w.get("sens_draws", 2000)), seed=int(w.get("sens_seed", 0)), lang=lang,
-        exclude_share=float(w.get("excl_share", 0.5)), transfer_to=str(dest) if dest else None,
-        transfer_share=float(w.get("comp_share", 1.0)),
+        stage=str(d["fit_stage"]), origin=str(d.get(f"fit_origin_{level}", DEFAULT_ORIGIN[level])),
+        level=level, weights=weights, half_life_h=float(d["fit_half_life"]),
+        network=str(d["fit_network"]), dyeing_parks=tuple(d.get(f"fit_dyeing_parks_{level}", [])),
+        candidates=str(d["fit_candidates"]), exclude=tuple(d.get(f"fit_exclude_{level}", [])),
+        draws=int(d["sens_draws"]), seed=int(d["sens_seed"]), lang=lang,
+        exclude_share=float(d["excl_share"]), transfer_to=str(dest) if dest else None,
+        transfer_share=float(d["comp_share"]),
     )
 
 

@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 from analysis.assumptions import COMPONENTS
 from analysis.completeness import pivot_completeness
 from app_pages._common import (
+    FIT_DEFAULTS,
     cached_units,
     component_columns,
     current_basemap,
@@ -120,9 +121,11 @@ def fit_view(lang: str, basemap: str) -> None:
 
     st.subheader(tr("app.sens", lang))
     s1, s2 = st.columns(2)
-    draws = int(s1.number_input(tr("app.sens_draws", lang), min_value=0, max_value=50_000, value=2000, step=500,
+    draws = int(s1.number_input(tr("app.sens_draws", lang), min_value=0, max_value=50_000,
+                                value=int(FIT_DEFAULTS["sens_draws"]), step=500,
                                 key="sens_draws", persist_state="session"))
-    seed = int(s2.number_input(tr("app.sens_seed", lang), min_value=0, max_value=2**31 - 1, value=0, step=1,
+    seed = int(s2.number_input(tr("app.sens_seed", lang), min_value=0, max_value=2**31 - 1,
+                               value=int(FIT_DEFAULTS["sens_seed"]), step=1,
                                key="sens_seed", persist_state="session"))
     settings = replace(settings, draws=draws, seed=seed)
     st.caption(tr("app.sens_note", lang))
@@ -144,7 +147,7 @@ def fit_view(lang: str, basemap: str) -> None:
 
     st.subheader(tr("app.comp", lang))
     k1, k2 = st.columns(2)
-    share = k1.slider(tr("app.comp_share", lang), 0.0, 1.0, 1.0, 0.1, key="comp_share", persist_state="session")
+    share = k1.slider(tr("app.comp_share", lang), 0.0, 1.0, float(FIT_DEFAULTS["comp_share"]), 0.1, key="comp_share", persist_state="session")
     by = k2.radio(tr("app.comp_by", lang), ["zone", "region"], key="comp_by", persist_state="session", horizontal=True,
                   format_func=lambda b: tr(f"app.comp_by.{b}", lang))
     try:
