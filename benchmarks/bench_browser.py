@@ -27,7 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._readme import publish_table  # noqa: E402
-from scripts.browser import free_port as _free_port, open_browser, start_app  # noqa: E402
+from scripts.browser import (  # noqa: E402
+    MAP_FRAME,
+    RUNNING,
+    free_port,
+    info_text,
+    maps_drawn,
+    open_browser,
+    start_app,
+)
 
 log = logging.getLogger("bench_browser")
 TARGETS = {"first": "under 3 s", "stage": "under 1 s", "slider": "under 1 s", "download": "under 3 s"}
@@ -35,22 +43,8 @@ TARGETS = {"first": "under 3 s", "stage": "under 1 s", "slider": "under 1 s", "d
 
 def _idle(drv: object) -> bool:
     """Streamlit is not running the script and every map on the page has drawn its layers."""
-    if drv.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
-        return False
-    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
-    if not frames:
-        return False
-    try:
-        for frame in frames:
-            drv.switch_to.frame(frame)
-            if not drv.execute_script("return !!(window.gdMap && window.gdMap._gdItems)"):
-                return False
-            drv.switch_to.default_content()
-    except Exception:  # a frame replaced while Streamlit reruns
-        return False
-    finally:
-        drv.switch_to.default_content()
-    return True
+    return (not drv.find_elements(By.CSS_SELECTOR, RUNNING) and bool(drv.find_elements(By.CSS_SELECTOR, MAP_FRAME))
+            and maps_drawn(drv))
 
 
 def _wait(drv: object, cond: object, timeout: float = 120) -> float:
@@ -69,9 +63,9 @@ def first_map(drv: object, url: str) -> float:
 
 def _peer_drawn(drv: object) -> bool:
     """The peer page's run has ended and its folium map has drawn its polygons."""
-    if drv.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
+    if drv.find_elements(By.CSS_SELECTOR, RUNNING):
         return False
-    frames = drv.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']")
+    frames = drv.find_elements(By.CSS_SELECTOR, MAP_FRAME)
     if not frames:
         return False
     try:
@@ -85,7 +79,7 @@ def _peer_drawn(drv: object) -> bool:
 
 def peer_first_map(tries: int) -> tuple[float, float]:
     """(fresh server, median again) seconds to the peer page's map, in a fresh browser as the app's."""
-    port = _free_port()
+    port = free_port()
     proc = start_app(port, script="benchmarks/peer_map_app.py")
     url = f"http://127.0.0.1:{port}"
     drv = open_browser(1600, 1000)
@@ -103,10 +97,6 @@ def peer_first_map(tries: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
-def _summary(drv: object) -> str:
-    return " ".join(e.text for e in drv.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentInfo']"))
-
-
 def stage_change(drv: object, stage_id: str) -> float:
     """Seconds from picking a stage to its ranking and map drawn."""
     box = drv.find_element(By.XPATH, "//*[@data-testid='stSelectbox'][contains(., '转出环节')]//input")
@@ -115,10 +105,10 @@ def stage_change(drv: object, stage_id: str) -> float:
     box.send_keys(f"({stage_id})")
     option = WebDriverWait(drv, 20).until(
         lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if f"({stage_id})" in o.text])[0]
-    before = _summary(drv)
+    before = info_text(drv)
     t0 = time.perf_counter()
     option.click()
-    WebDriverWait(drv, 120, poll_frequency=0.05).until(lambda d: _summary(d) != before and _idle(d))
+    WebDriverWait(drv, 120, poll_frequency=0.05).until(lambda d: info_text(d) not in ("", before) and _idle(d))
     return time.perf_counter() - t0
 
 
@@ -160,7 +150,7 @@ def download(drv: object, folder: Path) -> float:
 
 
 def run(tries: int = 3) -> list[tuple[str, str, str]]:
-    port = _free_port()
+    port = free_port()
     proc = start_app(port)
     url = f"http://127.0.0.1:{port}"
     drv = open_browser(1600, 1000)
@@ -168,7 +158,7 @@ def run(tries: int = 3) -> list[tuple[str, str, str]]:
         cold = first_map(drv, url)
         warm = statistics.median(first_map(drv, url) for _ in range(tries))
         drv.get(f"{url}/transfer_fit")
-        WebDriverWait(drv, 120).until(lambda d: "增城区" in _summary(d) and _idle(d))
+        WebDriverWait(drv, 120).until(lambda d: "增城区" in info_text(d) and _idle(d))
         stages = [stage_change(drv, s) for s in ("apparel", "down", "dyeing")[:tries]]
         stages_again = [stage_change(drv, s) for s in ("apparel", "down", "dyeing")[:tries]]  # cached answers
         sliders = [slider_move(drv) for _ in range(tries)]
