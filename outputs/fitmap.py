@@ -5,17 +5,21 @@ Each function turns an analysis result into a :class:`outputs.webmap.Overlay` th
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import shapely
 
+from geo.geometry import generalise_for_display
 from layers.boundaries import load_boundaries
 from outputs.explain import explain_result
 from outputs.text import check_lang, tr
 from outputs.webmap import Overlay
 
-__all__ = ["FLOW_WIDTH", "SCORE_CLASSES", "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
+__all__ = ["EXCLUSION_DISPLAY_MAX_VERTICES", "EXCLUSION_DISPLAY_TOLERANCE_M", "FLOW_WIDTH", "SCORE_CLASSES",
+           "exclusion_overlay", "flow_overlay", "origin_overlay", "score_colours", "score_overlay"]
 
 #: Equal-interval score classes (upper bounds) and their colours (ColorBrewer YlGnBu, 5 classes).
 SCORE_CLASSES: tuple[tuple[float, str], ...] = (
@@ -24,6 +28,13 @@ SCORE_CLASSES: tuple[tuple[float, str], ...] = (
 _INELIGIBLE = "#bdbdbd"
 #: Width of a flow line in pixels: (smallest, largest amount); widths grow linearly with the amount.
 FLOW_WIDTH: tuple[float, float] = (2.0, 10.0)
+#: Display only: exclusion areas are drawn within 150 m of the exact polygons, about one screen pixel at
+#: zoom 10 (141 m at 23 N: a city fills the screen), where a planner reads them against towns and parks.
+EXCLUSION_DISPLAY_TOLERANCE_M: float = 150.0
+#: Display only: at most this many vertices of exclusion areas go to the browser (about 0.25 MB of GeoJSON).
+EXCLUSION_DISPLAY_MAX_VERTICES: int = 10_000
+#: Drawings of exclusion layers by content hash (see :func:`_drawn_exclusion`).
+_DRAWN: dict[str, tuple[gpd.GeoDataFrame, float]] = {}
 
 
 def _units(level: str, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -139,18 +150,39 @@ def flow_overlay(allocation: Any, *, lang: str = "zh") -> Overlay | None:
     )
 
 
+def _drawn_exclusion(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, float]:
+    """The display drawing of ``areas`` and its tolerance, cached by content (the page redraws often)."""
+    geoms = areas.geometry.values
+    key = hashlib.sha1(b"".join(shapely.to_wkb(geoms[~shapely.is_missing(geoms)])) +
+                       str(areas.crs).encode()).hexdigest()
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 16:
+            _DRAWN.clear()
+        _DRAWN[key] = generalise_for_display(areas, tolerance_m=EXCLUSION_DISPLAY_TOLERANCE_M,
+                                             max_vertices=EXCLUSION_DISPLAY_MAX_VERTICES)
+    return _DRAWN[key]
+
+
 def exclusion_overlay(areas: gpd.GeoDataFrame, *, lang: str = "zh") -> Overlay:
-    """The user's exclusion areas (e.g. the ecological red line) as a dark translucent layer.
+    """The user's exclusion areas (e.g. the ecological red line) as a dark translucent layer, drawn light.
+
+    For display only, the areas are dissolved into one feature and simplified
+    (:func:`geo.geometry.generalise_for_display`) to :data:`EXCLUSION_DISPLAY_TOLERANCE_M` (150 m,
+    about a screen pixel at zoom 10) in at most :data:`EXCLUSION_DISPLAY_MAX_VERTICES` vertices, so
+    a layer of 100,000 parcels makes a small page; a layer that does not fit at 150 m is drawn at a
+    coarser tolerance, and the legend says which (the web map's own simplification of every layer
+    comes on top). ``areas`` is not changed: the model keeps using the exact polygons.
 
     Examples
     --------
     >>> import shapely
     >>> a = gpd.GeoDataFrame(geometry=[shapely.box(113.6, 23.1, 113.8, 23.3)], crs=4326)
-    >>> exclusion_overlay(a, lang="en").title
-    'Exclusion areas'
+    >>> ov = exclusion_overlay(a, lang="en")
+    >>> ov.title, ov.legend[0][0], len(ov.gdf)
+    ('Exclusion areas', 'Exclusion areas (drawn merged, within 150 m)', 1)
     """
     check_lang(lang)
-    gdf = areas[[areas.geometry.name]].to_crs(4326)
+    gdf, tolerance = _drawn_exclusion(areas)
     title = tr("maps.fit.exclusion", lang)
-    return Overlay(id="exclusion_areas", title=title, gdf=gdf, colour="#252525", weight=1.0,
-                   fill_opacity=0.35, legend=[(title, "#252525")])
+    return Overlay(id="exclusion_areas", title=title, gdf=gdf, colour="#252525", weight=1.0, fill_opacity=0.35,
+                   legend=[(tr("maps.fit.exclusion_drawn", lang, m=f"{tolerance:,.0f}"), "#252525")])

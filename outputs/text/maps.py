@@ -49,6 +49,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "maps.fit.from": ("转出", "From"),
     "maps.fit.to": ("承接", "To"),
     "maps.fit.exclusion": ("排除区域", "Exclusion areas"),
+    "maps.fit.exclusion_drawn": ("排除区域（合并显示，误差不超过 {m} 米）", "Exclusion areas (drawn merged, within {m} m)"),
     # static maps of the report
     "maps.static.layout": ("广东纺织服装产业布局（一群两极三区）",
                            "Guangdong textile & apparel layout (one cluster, two poles, three zones)"),
