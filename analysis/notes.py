@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 from geo.errors import UnknownNameError
 
-__all__ = ["TEMPLATES", "Note", "NoteFormatter", "fill_template", "note_codes", "note_from_json", "note_to_json"]
+__all__ = ["TEMPLATES", "Note", "NoteFormatter", "fill_template", "note_codes", "note_from_data", "note_from_json",
+           "note_to_data", "note_to_json", "notes_from_record", "notes_to_record"]
 
 #: Label function of a renderer: (kind of id, id) -> words.
 Label = Callable[[str, object], str]
@@ -345,21 +346,49 @@ def note_codes(items: object) -> set[str]:
     return set()
 
 
-def _encode(value: object) -> object:
+def note_to_data(value: object) -> object:
+    """``value`` as plain JSON data: every Note in it (nested ones too) as ``{"__note__": code, **params}``.
+
+    Tuples become lists, mapping keys text, numpy scalars Python numbers; anything else stays
+    as it is. :func:`note_from_data` makes the Notes again.
+
+    Examples
+    --------
+    >>> note_to_data([Note("source.site", source=Note("site.threshold", threshold=0.6)), "free text"])
+    [{'__note__': 'source.site', 'source': {'__note__': 'site.threshold', 'threshold': 0.6}}, 'free text']
+    """
     if isinstance(value, Note):
-        return {"__note__": value.code, **{k: _encode(v) for k, v in value.params.items()}}
+        return {"__note__": value.code, **{str(k): note_to_data(v) for k, v in value.params.items()}}
     if isinstance(value, Mapping):
-        return {str(k): _encode(v) for k, v in value.items()}
+        return {str(k): note_to_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
+        return [note_to_data(v) for v in value]
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()  # type: ignore[attr-defined]
     return value
 
 
-def _decode(obj: dict[str, Any]) -> object:
-    if "__note__" in obj:
-        code = obj.pop("__note__")
-        return Note(code, **obj)
-    return obj
+def note_from_data(value: object) -> object:
+    """The value :func:`note_to_data` wrote: each mapping with a ``__note__`` code a Note again (today's template).
+
+    Raises
+    ------
+    UnknownNameError
+        A code :data:`TEMPLATES` does not have, or a value its template needs is missing.
+
+    Examples
+    --------
+    >>> n = Note("source.site", source=Note("site.threshold", threshold=0.6))
+    >>> back = note_from_data(note_to_data(n))
+    >>> back == n, back.params["source"].code
+    (True, 'site.threshold')
+    """
+    if isinstance(value, Mapping):
+        fields = {str(k): note_from_data(v) for k, v in value.items() if k != "__note__"}
+        return Note(str(value["__note__"]), **fields) if "__note__" in value else fields
+    if isinstance(value, list):
+        return [note_from_data(v) for v in value]
+    return value
 
 
 def note_to_json(note: Note) -> str:
@@ -370,7 +399,7 @@ def note_to_json(note: Note) -> str:
     >>> note_to_json(Note("site.threshold", threshold=0.6))
     '{"__note__": "site.threshold", "threshold": 0.6}'
     """
-    return json.dumps(_encode(note), ensure_ascii=False)
+    return json.dumps(note_to_data(note), ensure_ascii=False)
 
 
 def note_from_json(text: str) -> Note:
@@ -383,8 +412,77 @@ def note_from_json(text: str) -> Note:
     ValueError
         The line is not JSON of a Note.
     """
-    note = json.loads(text, object_hook=_decode)
+    note = note_from_data(json.loads(text))
     if not isinstance(note, Note):
         msg = f"not a note: {text[:80]!r}; expected JSON with a '__note__' code as analysis.notes.note_to_json writes"
         raise ValueError(msg)
     return note
+
+
+#: Keys of one coded sentence in a saved record (:func:`notes_to_record`).
+_RECORD_KEYS = {"text", "code", "params"}
+
+
+def notes_to_record(notes: Iterable[object]) -> list[object]:
+    """Notes as a saved record keeps them (plain JSON): each Note as ``{"text", "code", "params"}``, the rest as is.
+
+    ``text`` is the English sentence (for people reading the file, and what is shown when the
+    code no longer says it); ``params`` holds the values, nested Notes as :func:`note_to_data`
+    writes them. :func:`notes_from_record` reads it back.
+
+    Examples
+    --------
+    >>> saved = notes_to_record([Note("decay.user", half_life_h=3.0), "agreed at the task force"])
+    >>> saved[0]["code"], saved[0]["params"], saved[1]
+    ('decay.user', {'half_life_h': 3.0}, 'agreed at the task force')
+    >>> saved[0]["text"]
+    'travel-time decay 0.5 ** (hours / 3) (user-set half-life)'
+    """
+    return [{"text": str(n), "code": n.code, "params": note_to_data(dict(n.params))} if isinstance(n, Note) else n
+            for n in notes]
+
+
+def notes_from_record(items: object) -> list[str]:
+    """The notes :func:`notes_to_record` kept: a Note where its code and values still make the saved words.
+
+    Plain text stays plain text (a scenario saved before notes were coded keeps its sentences).
+    A sentence whose code this version lacks, whose values no longer fit, or whose words were
+    edited by hand keeps the saved words as plain text, as a data file's ``# assumption:`` line does.
+
+    Raises
+    ------
+    ValueError
+        ``items`` is not a list of text and ``{"text", "code", "params"}`` entries.
+
+    Examples
+    --------
+    >>> back = notes_from_record(notes_to_record([Note("decay.user", half_life_h=3.0), "free"]))
+    >>> [(type(n).__name__, getattr(n, "code", None)) for n in back]
+    [('Note', 'decay.user'), ('str', None)]
+    >>> notes_from_record([{"text": "an older sentence", "code": "gone.code", "params": {}}])
+    ['an older sentence']
+    """
+    if not isinstance(items, (list, tuple)):
+        msg = f"notes must be a list of sentences, got {type(items).__name__}"
+        raise ValueError(msg)
+    out: list[str] = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        if not (isinstance(item, Mapping) and set(item) == _RECORD_KEYS and isinstance(item["text"], str)
+                and isinstance(item["code"], str) and isinstance(item["params"], Mapping)):
+            msg = (f"notes[{i}] must be text or {{text, code, params}} (text and code as text, params a mapping), "
+                   f"got {str(item)[:80]!r}")
+            raise ValueError(msg)
+        out.append(_saved_note(item))
+    return out
+
+
+def _saved_note(item: Mapping[str, Any]) -> str:
+    """The Note of one saved entry when it says the saved words; the words otherwise."""
+    try:
+        note = Note(item["code"], **note_from_data(item["params"]))  # type: ignore[arg-type]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):  # a code or value this version lacks
+        return item["text"]
+    return note if str(note) == item["text"] else item["text"]

@@ -37,6 +37,7 @@ from geo.errors import PlannerError
 from geo.writers import sanitize_name
 from layers.stages import stage_label
 from outputs.comparemap import difference_overlay
+from outputs.explain import render_notes
 from outputs.report import report_bytes
 from scenario.compare import Comparison, compare_stored
 from outputs.text import tr
@@ -200,7 +201,9 @@ def import_section(store: object, lang: str) -> None:
             st.success(tr("app.scn.imported", lang, name=rec.name))
 
 
-def _value(v: object) -> str:
+def _value(key: str, v: object, lang: str) -> str:
+    if key == "notes" and isinstance(v, (list, tuple)) and all(isinstance(n, str) for n in v):
+        return "; ".join(render_notes(v, lang=lang)) or "–"  # coded sentences in the page's language
     return "–" if v is None else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 
 
@@ -226,8 +229,8 @@ def compare_section(store: object, rows: list[object], lang: str, basemap: str) 
     st.markdown(f"**{tr('app.scn.differs', lang, base=names[0], other=other)}**")
     if diffs:
         st.dataframe(pd.DataFrame({tr("app.scn.setting", lang): [k for k, _a, _b in diffs],
-                                   names[0]: [_value(a) for _k, a, _b in diffs],
-                                   other: [_value(b) for _k, _a, b in diffs]}), hide_index=True, width="stretch")
+                                   names[0]: [_value(k, a, lang) for k, a, _b in diffs],
+                                   other: [_value(k, b, lang) for k, _a, b in diffs]}), hide_index=True, width="stretch")
     else:
         st.caption(tr("app.scn.same", lang))
     moved = rank_changes(comp, against=other, top=15)

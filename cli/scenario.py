@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.fit import score_transfer_fit
+from analysis.notes import notes_from_record
 from cli.options import (
     _emit,
     _weights,
@@ -136,6 +137,13 @@ def _describe(name: str, store_path: str | None) -> dict[str, Any]:
     }
 
 
+def _sentences(saved: object) -> list[str] | None:
+    try:
+        return notes_from_record(saved)
+    except ValueError:  # as saved, for `show` to print
+        return None
+
+
 def _cmd_show(args: argparse.Namespace) -> int:
     d = _describe(args.name, args.store)
     if args.json:
@@ -144,7 +152,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"{d['name']}\n  author: {d['author'] or '–'}\n  created: {d['created']}\n  updated: {d['updated']}")
     print("settings:")
     for k, v in d["settings"].items():
-        print(f"  {k}: {json.dumps(v, ensure_ascii=False)}")
+        sentences = _sentences(v) if k == "notes" else None
+        if sentences is not None:  # the words, not the codes and values kept beside them (--json shows those)
+            print("  notes:" + "".join(f"\n    - {n}" for n in sentences) if sentences else "  notes: []")
+        else:
+            print(f"  {k}: {json.dumps(v, ensure_ascii=False)}")
     for t in d["tables"]:
         print(f"table {t['role']}: {t['file_name']} ({t['size']:,} bytes, sha256 {t['sha256'][:12]})")
     for a in d["areas"]:

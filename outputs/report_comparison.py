@@ -2,9 +2,10 @@
 
 :func:`build_comparison_section` takes, for each other scenario, the table of its largest
 rank changes (columns of :func:`scenario.compare.rank_changes`) and the settings that differ
-(``(key, baseline value, value)``), and returns plain, already formatted values for the
-template (``templates/report.html.j2``, section ``comparison``), which escapes every one.
-All words come from the catalogue (``report.cmp_*``).
+(``(key, baseline value, value)``; the study's ``notes`` said in the reader's language), and
+returns plain, already formatted values for the template (``templates/report.html.j2``,
+section ``comparison``), which escapes every one. All words come from the catalogue
+(``report.cmp_*``, ``note.*``).
 
 Examples
 --------
@@ -26,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from outputs.explain import render_notes
 from outputs.text import check_lang, tr
 
 __all__ = ["ComparisonSection", "build_comparison_section"]
@@ -56,6 +58,13 @@ def _value(v: Any) -> str:
         text = json.dumps(v, ensure_ascii=False)
         return text if len(text) <= 120 else text[:117] + "..."
     return str(v)
+
+
+def _cell(key: str, v: Any, lang: str) -> str:
+    """A differing setting in a table cell; the study's notes (coded sentences) in the reader's language."""
+    if key == "notes" and isinstance(v, (list, tuple)) and all(isinstance(n, str) for n in v):
+        return "; ".join(render_notes(v, lang=lang)) or "–"
+    return _value(v)
 
 
 def _num(v: Any, digits: int = 3) -> str:
@@ -105,7 +114,7 @@ def build_comparison_section(
         data = [*changed.get(baseline, []), *changed.get(name, [])]
         out.append({
             "title": tr("report.cmp_against", lang, name=name, base=baseline),
-            "differences": [{"key": k, "before": _value(a), "after": _value(b)} for k, a, b in diffs],
+            "differences": [{"key": k, "before": _cell(k, a, lang), "after": _cell(k, b, lang)} for k, a, b in diffs],
             "rows": rows,
             "data": tr("report.cmp_data", lang, names=", ".join(sorted(set(data)))) if data else "",
         })

@@ -9,8 +9,10 @@ file role it names still exists: what no longer does is listed in one
 :class:`~geo.errors.ScenarioError`, so nothing runs on a silently different choice.
 
 Settings are kept as plain JSON under the names of :class:`StudySettings` (tuples become
-lists, ``weights`` a mapping); the app adds ``widgets``, the value of every widget, so a
-scenario saved there reopens exactly.
+lists, ``weights`` a mapping; ``notes`` keep each coded sentence's code and values beside its
+English words, :func:`analysis.notes.notes_to_record`, so an AHP or exclusion note reopens as a
+Note that reads in Chinese too, while plain text and scenarios saved as text stay text); the
+app adds ``widgets``, the value of every widget, so a scenario saved there reopens exactly.
 
 Examples
 --------
@@ -37,6 +39,7 @@ from typing import Any
 import geopandas as gpd
 
 from analysis.assumptions import DEFAULT_HALF_LIFE_H, NETWORKS
+from analysis.notes import notes_from_record, notes_to_record
 from analysis.weights import COMPONENTS
 from geo.data import DATASETS, get_path
 from geo.errors import PlannerError, ScenarioError
@@ -217,6 +220,8 @@ def settings_to_scenario(
             value = None if value is None else {str(k): float(v) for k, v in value}
         elif key in ("allocate", "room"):
             value = [[str(c), float(a)] for c, a in value]
+        elif key == "notes":  # coded sentences keep code and values, so they read in Chinese when reopened
+            value = notes_to_record(value)
         elif isinstance(value, tuple):
             value = [str(v) for v in value]
         data[key] = value
@@ -311,9 +316,10 @@ def _read_settings(raw: Mapping[str, Any], out: list[str]) -> StudySettings:
     gone = sorted(set(weights or {}) - set(COMPONENTS))
     if gone:
         out.append(f"weights name component(s) {gone} that no longer exist; components are {', '.join(COMPONENTS)}")
-    notes = g.get("notes", [])
-    if not isinstance(notes, (list, tuple)) or not all(isinstance(n, str) for n in notes):
-        out.append("settings.notes must be a list of text")
+    try:
+        notes = notes_from_record(g.get("notes", []))
+    except ValueError as exc:
+        out.append(f"settings.{exc}")
         notes = []
     text = {k: g.get(k, getattr(_DEFAULTS, k)) for k in ("stage", "origin")}
     for k, v in text.items():
@@ -339,7 +345,7 @@ def _read_settings(raw: Mapping[str, Any], out: list[str]) -> StudySettings:
         exclude_share=_number(g.get("exclude_share", 0.5), "exclude_share", out, low=0.0, high=1.0),
         transfer_to=transfer_to,
         transfer_share=_number(g.get("transfer_share", 1.0), "transfer_share", out, low=0.0, high=1.0),
-        notes=tuple(str(n) for n in notes),
+        notes=tuple(notes),
     )
 
 

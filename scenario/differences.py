@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from analysis.notes import notes_from_record
 from scenario.record import RasterFile, Scenario, areas_sha256, file_sha256, sha256_of
 
 __all__ = ["check_data_versions", "check_raster_files", "compare_settings"]
@@ -19,10 +20,20 @@ __all__ = ["check_data_versions", "check_raster_files", "compare_settings"]
 def _flatten(value: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
     for k, v in value.items():
         key = f"{prefix}{k}"
-        if isinstance(v, Mapping) and v:
+        if key == "notes":
+            out[key] = _sentences(v)
+        elif isinstance(v, Mapping) and v:
             _flatten(v, key + ".", out)
         else:
             out[key] = v
+
+
+def _sentences(saved: object) -> object:
+    """Saved notes as sentences (Notes where coded, so a page says them in its language); as saved if malformed."""
+    try:
+        return notes_from_record(saved)
+    except ValueError:
+        return saved
 
 
 def _described(rec: Scenario) -> dict[str, Any]:
@@ -42,7 +53,8 @@ def _described(rec: Scenario) -> dict[str, Any]:
 def compare_settings(a: Scenario | Mapping[str, Any], b: Scenario | Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
     """The settings that differ between two scenarios, as (key, value in a, value in b), sorted by key.
 
-    Nested mappings are compared key by key (``weights.policy``); lists as a whole. Given two
+    Nested mappings are compared key by key (``weights.policy``); lists as a whole; ``notes`` as
+    their sentences (:func:`analysis.notes.notes_from_record`: Notes where coded). Given two
     :class:`Scenario` records, the planner's tables, areas, rasters (by file name and
     sha256) and data versions are compared too. A key missing on one side shows ``None``.
 

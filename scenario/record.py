@@ -40,6 +40,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError as _ProjCRSError
 
+from analysis.notes import notes_to_record
 from geo.errors import ScenarioError
 
 __all__ = [
@@ -116,7 +117,8 @@ class Scenario:
         Unique in a store; at most :data:`MAX_NAME_LENGTH` characters, no control characters.
     settings : mapping
         JSON-able choices; ``stage`` (text) is required, ``origin`` (text) or ``origins``
-        (list of text) name the origin(s). Tuples come back as lists.
+        (list of text) name the origin(s). Tuples come back as lists; a Note in ``notes``
+        as its words, code and values (:func:`analysis.notes.notes_to_record`).
     tables, areas, rasters : tuple
         :class:`TableFile`, :class:`AreaLayer` and :class:`RasterFile` records.
     data_versions : mapping of str to str
@@ -295,6 +297,8 @@ def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[st
     _json_problems(settings, "settings", out)
     if out:
         return None, out
+    if isinstance(settings.get("notes"), (list, tuple)):  # coded sentences keep code and values (a Note is a str)
+        settings = {**settings, "notes": notes_to_record(settings["notes"])}
     text = json.dumps(settings, ensure_ascii=False, allow_nan=False)
     if len(text.encode("utf-8")) > MAX_SETTINGS_BYTES:
         out.append(f"settings take {len(text.encode('utf-8')):,} bytes as JSON; the limit is {MAX_SETTINGS_BYTES:,}: "

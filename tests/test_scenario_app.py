@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.fit import score_transfer_fit
-from analysis.weights import DEFAULT_WEIGHTS, normalise_weights
+from analysis.notes import Note
+from analysis.weights import DEFAULT_WEIGHTS, ahp_weights, normalise_weights
 from app_pages._scenarios import decode_view, encode_view
 from scenario.convert import settings_to_scenario
 from scenario.record import Scenario
@@ -221,6 +223,21 @@ def test_compare_two_scenarios_in_the_app(store: Path) -> None:
     moved = next(t for t in tables if "rank_change" in t.columns)
     assert len(moved) > 0 and (moved["rank_change"].fillna(0) != 0).any()
     assert any(b.proto.label == "Download the comparison report (HTML)" for b in at.get("download_button"))
+
+
+def test_compared_notes_read_in_the_pages_language(store: Path) -> None:
+    ahp = ahp_weights(np.ones((3, 3))).describe(Note("weights.ahp_typed"))
+    with open_store(store) as s:
+        s.save(settings_to_scenario(StudySettings(stage="apparel", origin="440118"), name="base"))
+        s.save(settings_to_scenario(StudySettings(stage="apparel", origin="440118", notes=(ahp,)), name="ahp"))
+    at = _session()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    at.switch_page(PAGE).run()
+    at.multiselect(key="scn_compare").set_value(["base", "ahp"]).run()
+    _ok(at)
+    differs = next(d.value for d in at.dataframe if "notes" in set(d.value.iloc[:, 0]))
+    row = differs.set_index(differs.columns[0]).loc["notes"]
+    assert row["base"] == "–" and row["ahp"].startswith("权重由层次分析法（AHP，主特征向量法）根据“在应用中输入的两两比较矩阵”")
 
 
 def test_ahp_weights_are_not_saved_silently(store: Path) -> None:

@@ -129,6 +129,26 @@ def test_options_beside_a_scenario_replace_its_own(work: Path, capsys: pytest.Ca
     assert [a.geometries for a in second.areas] == [a.geometries for a in first.areas]
 
 
+def test_an_ahp_scenario_shows_its_note_and_reports_it_in_chinese(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (work / "pairs.csv").write_text(",policy,upstream,downstream\npolicy,1,3,3\nupstream,1/3,1,1\n"
+                                    "downstream,1/3,1,1\n", encoding="utf-8")
+    code, _, err = _run(capsys, "scenario", "save", "--name", "ahp", "--store", "s.sqlite", "--stage", "apparel",
+                        "--origin", "440118", "--ahp", "pairs.csv")
+    assert code == 0, err
+    with open_store(work / "s.sqlite") as s:
+        (saved,) = s.get("ahp").settings["notes"]
+    assert saved["code"] == "weights.ahp" and saved["params"]["source"] == "pairs.csv"  # code and values kept
+    code, out, _ = _run(capsys, "scenario", "show", "ahp", "--store", "s.sqlite")
+    assert code == 0 and "  notes:\n    - weights by AHP (principal eigenvector) from 'pairs.csv': CR = 0.000" in out
+    for lang, said in (("zh", "权重由层次分析法（AHP，主特征向量法）根据“pairs.csv”求得：一致性比率CR = 0.000"),
+                       ("en", "weights by AHP (principal eigenvector) from &#39;pairs.csv&#39;: CR = 0.000")):
+        code, _, err = _run(capsys, "report", "--scenario", "ahp", "--store", "s.sqlite", "--no-maps", "--lang", lang,
+                            "--html", f"r_{lang}.html")
+        assert code == 0, err
+        page = (work / f"r_{lang}.html").read_text(encoding="utf-8")
+        assert said in page[page.index('id="appendix"'):], lang
+
+
 def test_report_and_export_take_a_scenario(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _saved(capsys)
     code, out, err = _run(capsys, "report", "--scenario", "apparel east", "--store", "s.sqlite", "--no-maps",

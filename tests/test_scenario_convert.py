@@ -11,16 +11,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.exclusion import exclusion_note
 from analysis.fit import score_transfer_fit
+from analysis.notes import Note
+from analysis.weights import ahp_weights
 from geo.errors import ScenarioError
 from layers.boundaries import load_boundaries
 from outputs.comparemap import difference_overlay
+from outputs.explain import render_notes
 from outputs.report import build_report
 from outputs.report_comparison import build_comparison_section
 from scenario.compare import compare_scenarios, difference_frame, rank_changes
 from scenario.convert import current_data_versions, scenario_to_study, settings_to_scenario
 from scenario.exchange import read_scenario_file, scenario_file_bytes
 from scenario.record import Scenario, check_scenario
+from scenario.store import open_store
 from scenario.settings import StudySettings, destination_places
 from scenario.study import run_scenario_fit
 
@@ -105,6 +110,77 @@ def test_wrong_types_and_ranges_are_listed_too() -> None:
     for bit in ("settings.level", "settings.half_life_h", "settings.draws", "settings.exclude", "settings.candidates",
                 "settings.exclude_share", "settings.allocate"):
         assert bit in text, bit
+
+
+# ----------------------------------------------------------------------------- the study's notes
+
+def _coded_notes() -> tuple[str, ...]:
+    """An AHP note (its source a nested Note), an exclusion note and a planner's own sentence."""
+    ahp = ahp_weights(np.ones((3, 3))).describe(Note("weights.ahp_typed"))
+    red = exclusion_note(pd.DataFrame({"adcode": ["440118", "445281"]}), min_share=0.5, source="红线.gpkg")
+    return ahp, red, "weights agreed at the task-force meeting"
+
+
+def test_coded_notes_come_back_as_notes_from_the_store_and_the_file(tmp_path) -> None:
+    notes = _coded_notes()
+    rec = settings_to_scenario(replace(FULL, notes=notes), name="coded")
+    saved = rec.settings["notes"]  # code and values beside the words, nested Notes too; plain text stays text
+    assert [n["code"] for n in saved[:2]] == ["weights.ahp", "exclusion.units"] and saved[2] == notes[2]
+    assert saved[0]["text"] == notes[0] and saved[0]["params"]["source"] == {"__note__": "weights.ahp_typed"}
+    assert saved[1]["params"]["codes"] == ["440118", "445281"]
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.save(rec)
+        from_store = store.get("coded")
+        # a Note put straight into a record's settings keeps its code through the store too
+        store.save(Scenario(name="direct", settings={"stage": "dyeing", "origin": "440118", "notes": list(notes)}))
+        direct = store.get("direct")
+    from_file = read_scenario_file(scenario_file_bytes(from_store))
+    for back in (from_store, from_file, direct):
+        got = scenario_to_study(back).settings.notes
+        assert got == notes
+        assert [getattr(n, "code", None) for n in got] == ["weights.ahp", "exclusion.units", None]
+        assert got[0].params["source"].code == "weights.ahp_typed"
+        zh = render_notes(got, lang="zh")
+        assert zh == render_notes(notes, lang="zh") and zh != list(notes)
+        assert zh[0].startswith("权重由层次分析法") and "在应用中输入的两两比较矩阵" in zh[0]
+        assert zh[1].startswith("假设：") and "“红线.gpkg”" in zh[1] and zh[2] == notes[2]
+        assert render_notes(got, lang="en") == list(notes)
+
+
+def test_notes_saved_as_text_or_no_longer_coded_keep_their_words() -> None:
+    base = {"stage": "dyeing", "origin": "440118"}
+    words = [str(n) for n in _coded_notes()]  # a scenario saved before notes kept their codes
+    old = scenario_to_study(check_scenario(Scenario(name="old", settings={**base, "notes": words}))).settings.notes
+    assert old == tuple(words) and not any(isinstance(n, Note) for n in old)
+    assert render_notes(old, lang="zh") == words  # said as saved
+    (coded,) = settings_to_scenario(replace(FULL, notes=_coded_notes()[:1]), name="x").settings["notes"]
+    for entry in ({**coded, "code": "weights.gone"},  # a code this version lacks
+                  {**coded, "text": coded["text"].replace("eigenvector", "Eigenvektor")},  # words edited by hand
+                  {**coded, "params": {}}):  # values missing
+        (n,) = scenario_to_study(Scenario(name="e", settings={**base, "notes": [entry]})).settings.notes
+        assert n == entry["text"] and not isinstance(n, Note)
+    for bad in (["ok", {"code": "weights.ahp"}], "one sentence", [3]):
+        with pytest.raises(ScenarioError, match=r"settings\.notes"):
+            scenario_to_study(Scenario(name="bad", settings={**base, "notes": bad}))
+
+
+def test_a_reopened_study_says_its_notes_in_chinese_in_its_report_and_comparison() -> None:
+    a = read_scenario_file(scenario_file_bytes(settings_to_scenario(
+        StudySettings(stage="apparel", origin="440118", notes=_coded_notes()), name="ahp")))
+    b = settings_to_scenario(StudySettings(stage="apparel", origin="440118"), name="plain")
+    fit = run_scenario_fit(scenario_to_study(a))
+    assert [n.code for n in fit.assumptions if getattr(n, "code", "").startswith(("weights.ahp", "exclusion"))] == [
+        "weights.ahp", "exclusion.units"]
+    html = build_report(fit, lang="zh", maps=False, evidence=False).html
+    appendix = html[html.index('id="appendix"'):]
+    assert "权重由层次分析法（AHP，主特征向量法）根据“在应用中输入的两两比较矩阵”求得" in appendix
+    assert "weights by AHP" not in appendix and "ASSUMPTION: units" not in appendix
+    c = compare_scenarios([b, a])
+    ((key, before, after),) = [d for d in c.differences["ahp"] if d[0] == "notes"]
+    assert before == [] and [getattr(n, "code", None) for n in after] == ["weights.ahp", "exclusion.units", None]
+    section = build_comparison_section("plain", {"ahp": (rank_changes(c, top=3), c.differences["ahp"])}, lang="zh")
+    ((empty, cell),) = [(d["before"], d["after"]) for d in section.others[0]["differences"] if d["key"] == "notes"]
+    assert empty == "–" and cell.startswith("权重由层次分析法") and "weights by AHP" not in cell
 
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False,
