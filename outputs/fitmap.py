@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.geometry import generalise_for_display
+from geo.generalise import generalise_for_display
 from layers.boundaries import load_boundaries
 from outputs.explain import explain_result
 from outputs.text import check_lang, tr
@@ -167,7 +167,7 @@ def exclusion_overlay(areas: gpd.GeoDataFrame, *, lang: str = "zh") -> Overlay:
     """The user's exclusion areas (e.g. the ecological red line) as a dark translucent layer, drawn light.
 
     For display only, the areas are dissolved into one feature and simplified
-    (:func:`geo.geometry.generalise_for_display`) to :data:`EXCLUSION_DISPLAY_TOLERANCE_M` (150 m,
+    (:func:`geo.generalise.generalise_for_display`) to :data:`EXCLUSION_DISPLAY_TOLERANCE_M` (150 m,
     about a screen pixel at zoom 10) in at most :data:`EXCLUSION_DISPLAY_MAX_VERTICES` vertices, so
     a layer of 100,000 parcels makes a small page; a layer that does not fit at 150 m is drawn at a
     coarser tolerance, and the legend says which (the web map's own simplification of every layer

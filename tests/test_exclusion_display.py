@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from geo.crs import ANALYSIS_CRS
-from geo.geometry import generalise_for_display
+from geo.generalise import generalise_for_display
 from outputs.fitmap import EXCLUSION_DISPLAY_MAX_VERTICES, EXCLUSION_DISPLAY_TOLERANCE_M, exclusion_overlay
 
 N = 100_000
