@@ -23,6 +23,7 @@ from app_pages._common import (
 )
 from layers.stages import STAGES, stage_label
 from outputs.explain import render_notes
+from outputs.report_suitability import criterion_sources
 from outputs.suitability_map import add_suitability_overlay, suitability_legend
 from outputs.text import pick, tr
 from outputs.webmap import build_map
@@ -87,8 +88,10 @@ def _breakdown(result: object, level: str, lang: str, clicked: dict | None) -> N
         return
     st.caption(tr("app.suit_unit_note", lang, site=b.attrs["site_mean"], cells=b.attrs["cells"],
                   restricted=b.attrs["cells_restricted"]))
-    shown = b.assign(criterion=b[f"label_{lang}"])[["criterion", "unit", "raw_mean", "score_mean", "weight",
-                                                    "contribution", "source"]]
+    # the source as the model recorded it (the table's column holds only the English words)
+    sources = b["criterion"].map(criterion_sources(result, lang=lang)).fillna(b["source"])
+    shown = b.assign(criterion=b[f"label_{lang}"], source=sources)[["criterion", "unit", "raw_mean", "score_mean",
+                                                                     "weight", "contribution", "source"]]
     bar = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "criterion": st.column_config.Column(tr("app.suit_col.criterion", lang)),

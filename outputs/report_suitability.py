@@ -28,7 +28,7 @@ from outputs.explain import render_note, render_notes
 from outputs.suitability_map import plot_suitability_map
 from outputs.text import check_lang, tr
 
-__all__ = ["SuitabilitySection", "build_suitability_section"]
+__all__ = ["SuitabilitySection", "build_suitability_section", "criterion_sources"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,27 @@ def _num(v: Any) -> str:
     except (TypeError, ValueError):
         return "–"
     return "–" if math.isnan(f) else f"{f:.2g}" if f < 1 else f"{f:g}"
+
+
+def criterion_sources(result: Any, *, lang: str) -> dict[str, str]:
+    """Criterion id -> the raster or dataset it came from, in ``lang``.
+
+    Said from the Notes the model recorded (``site.source`` in ``result.sources``), not from the
+    table's ``source`` column, where pandas keeps only the English words. A planner's own file
+    name stays as given.
+
+    Examples
+    --------
+    >>> from analysis.suitability import compute_site_scores
+    >>> r = compute_site_scores("dyeing", resolution_m=5000)
+    >>> criterion_sources(r, lang="zh")["slope_deg"][:26]
+    'pvlib 0.16.1 Altitude.h5高程'
+    >>> criterion_sources(r, lang="en")["slope_deg"] == r.table.set_index("criterion").loc["slope_deg", "source"]
+    True
+    """
+    check_lang(lang)
+    return {str(n.params.get("criterion")): render_note(n.params.get("source"), lang=lang)
+            for n in getattr(result, "sources", ()) if isinstance(n, Note) and n.code == "site.source"}
 
 
 def build_suitability_section(result: Any, *, lang: str, maps: bool = True,
@@ -85,17 +106,14 @@ def build_suitability_section(result: Any, *, lang: str, maps: bool = True,
         except (PlannerError, ImportError) as exc:
             error = str(exc)
     label = "label_zh" if li == 0 else "label_en"
-    # each criterion's source as the model recorded it (a Note: dataset and version in the reader's language)
-    recorded = {str(n.params.get("criterion")): n.params.get("source") for n in result.sources
-                if isinstance(n, Note) and n.code == "site.source"}
+    sources = criterion_sources(result, lang=lang)
     rows = []
     for _, r in table.iterrows():
         rescale = f"{r['method']} {str(r['breakpoints']).replace(';', ' → ')}"
         limit = "" if r["limit"] is None or (isinstance(r["limit"], float) and math.isnan(r["limit"])) else f"> {r['limit']:g}"
-        source = recorded.get(str(r["criterion"]), r["source"])
         rows.append({"criterion": str(r[label]), "key": str(r["criterion"]), "unit": str(r["unit"]),
                      "weight": _num(r["weight"]), "rescale": rescale, "limit": limit,
-                     "source": render_note(source, lang=lang)})
+                     "source": sources.get(str(r["criterion"]), str(r["source"]))})
     # the rows above say each criterion's rule; the rest (how coarse, what was repaired) in the reader's language
     notes = render_notes([a for a in result.assumptions if getattr(a, "code", "") != "site.rule_note"], lang=lang)
     return SuitabilitySection(intro=intro, codes=codes, image=image, error=error, png=png, rows=rows, notes=notes)

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages._common import KEPT_KEYS
+from outputs.report_suitability import criterion_sources
 from scenario.suitability import criterion_breakdown, study_suitability
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,13 +50,19 @@ def test_stage_choice_and_unit_breakdown(page: AppTest) -> None:
     page.selectbox(key="suit_unit_county").set_value("445281").run()
     assert not page.exception and not page.error
     assert "印染" in _map_script(page)
-    expected = criterion_breakdown(study_suitability("dyeing"), "445281")
+    result = study_suitability("dyeing")
+    expected = criterion_breakdown(result, "445281")
     table = page.dataframe[0].value
-    assert len(table) == len(expected) and set(table["source"]) == set(expected["source"])
+    # each criterion's source in the page's language, as the report says it (the model's recorded Note)
+    zh = criterion_sources(result, lang="zh")
+    assert len(table) == len(expected) and list(table["source"]) == [zh[c] for c in expected["criterion"]]
+    assert any("保留广东46个港口" in t for t in table["source"]) and not any("Guangdong ports" in t for t in table["source"])
     assert any(f"场地条件{expected.attrs['site_mean']:.2f}" in c.value for c in page.caption)
     zonal = page.dataframe[1].value
     assert len(zonal) == 124 and zonal["site_mean"].is_monotonic_decreasing
     assert {b.key for b in page.get("download_button")} >= {"suit_dl_tif", "suit_dl_csv"}
+    page.sidebar.radio(key="lang").set_value("en").run()
+    assert list(page.dataframe[0].value["source"]) == list(expected["source"])  # English: the model's own words
 
 
 def test_city_level_and_choices_are_kept(page: AppTest) -> None:
