@@ -24,8 +24,11 @@ from geo.io import atomic_folder, atomic_path, scratch_dir
 from geo.writers import resolve_export_crs, sanitize_name
 from layers.boundaries import load_boundaries
 from layers.registry import list_layers, load_layer
+from layers.stages import stage_label
+from outputs.explain import render_notes
 from outputs.export import export_everything
 from outputs.raster import rasterize_scores
+from outputs.text import tr
 from scenario.suitability import check_resolution, write_suitability_files
 
 __all__ = ["EXPORT_FORMATS", "ExportBundle", "collect_export", "export_bytes", "export_file_name", "write_export"]
@@ -50,8 +53,10 @@ class ExportBundle:
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     rasters: dict[str, tuple] = field(default_factory=dict)
+    #: what the layers rest on: the model's Notes (said in the README's language) or plain text
     sources: list[str] = field(default_factory=list)
-    #: suitability results written as Cloud-Optimised GeoTIFFs in the export CRS (surface and criterion bands)
+    #: suitability results written as Cloud-Optimised GeoTIFFs in the export CRS (surface and criterion bands);
+    #: their sources go into the README too
     suitability: list[Any] = field(default_factory=list)
 
 
@@ -107,15 +112,30 @@ def collect_export(
         bundle.tables[name] = table
         if rasters:
             bundle.rasters[name] = rasterize_scores(bundle.layers[name], resolution_m=check_resolution(resolution_m))
-        bundle.sources += [str(s) for s in fit.sources]
+        bundle.sources += list(fit.sources)  # Notes: the README says them in its language
         if allocation is not None and len(allocation.flows):
             bundle.layers[f"flows_{fit.stage}"] = allocation.lines
             bundle.tables[f"flows_{fit.stage}"] = allocation.flows
     if suitability is not None:
         bundle.suitability.append(suitability)
         bundle.tables[sanitize_name(f"suitability_{suitability.stage}_{suitability.level}")] = suitability.zonal
-        bundle.sources += [f"suitability {suitability.stage}: {s}" for s in suitability.sources]
     return bundle
+
+
+def _readme_sources(bundle: ExportBundle, lang: str) -> list[str]:
+    """The bundle's sources and those of its suitability surfaces, in ``lang`` (the model's Notes from the catalogue).
+
+    Examples
+    --------
+    >>> from analysis.notes import Note
+    >>> _readme_sources(ExportBundle(sources=[Note("source.units.user", n=3), "my table v2"]), "zh")
+    ['分析单元：用户提供（3个单位）', 'my table v2']
+    """
+    out = render_notes(bundle.sources, lang=lang)
+    for r in bundle.suitability:
+        stage = stage_label(str(r.stage), lang=lang)
+        out += [tr("export.suit_source", lang, stage=stage, source=s) for s in render_notes(r.sources, lang=lang)]
+    return out
 
 
 def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = "EPSG:4326",
@@ -128,7 +148,7 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
     into ``crs`` with nearest-neighbour resampling (scores stay per unit; the suitability codes
     -1 restricted and -9999 no data stay exact and apart); suitability surfaces go into ``tif``
     (the folder) and ``all`` (``raster/``). ``lang`` ("en" or "zh") is the language of the
-    ``README.txt`` in ``all``.
+    ``README.txt`` in ``all``, its sources included (the model's Notes said from the catalogue).
 
     Examples
     --------
@@ -160,8 +180,8 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
         return [out / f.relative_to(d) for f in files]
     with scratch_dir(".export_cog") as td:
         cogs = {f"raster/{p.name}": p for r in bundle.suitability for p in write_suitability_files(r, td, crs=crs)}
-        return [export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs, sources=bundle.sources,
-                                     files=cogs, lang=lang)]
+        return [export_everything(bundle.layers, bundle.tables, bundle.rasters, out, crs=crs,
+                                  sources=_readme_sources(bundle, lang), files=cogs, lang=lang)]
 
 
 def _folder_files(bundle: ExportBundle, fmt: str, d: Path, *, crs: str) -> list[Path]:

