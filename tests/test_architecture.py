@@ -8,6 +8,8 @@ rare; modules stay small enough to read in one sitting.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -119,3 +121,21 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     bad.write_text("import outputs.report\n\ndef f():\n    from analysis import fit\n", encoding="utf-8")
     found = _imports(bad)
     assert ("outputs.report", False) in found and ("analysis", True) in found
+
+
+def test_the_first_page_loads_without_the_model_and_the_report() -> None:
+    # What the router (app.py) and the first page (the layout map) import is all a fresh server
+    # loads before a planner sees the map: the report, the model and the raster stack wait until
+    # a page needs them (1.6 s of imports once did not).
+    mods = set()
+    for script in ("app.py", "app_pages/layout.py"):
+        tree = ast.parse((ROOT / script).read_text(encoding="utf-8"))
+        mods |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        mods |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    heavy = ("outputs.report", "analysis.fit", "analysis.backtest", "scenario.study", "rasterio", "scipy.ndimage",
+             "matplotlib", "weasyprint")
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            f"for m in {sorted(mods)!r}: __import__(m)\n"
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert r.stdout.strip() == "", f"the first page imports {r.stdout.strip()}"
