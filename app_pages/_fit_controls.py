@@ -205,7 +205,7 @@ def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
         st.error(escape_markdown(exc))
         return replace(settings, allocate=(), room=()), None
     if alloc.shortfall > 0:
-        st.warning(tr("app.alloc_short", lang, short=alloc.shortfall))  # the model's sentence is English only
+        st.warning(tr("app.alloc_short", lang, short=alloc.shortfall))
     else:
         st.success(tr("app.alloc_ok", lang, total=float(alloc.flows["amount"].sum()), m=len(alloc.flows)))
     st.dataframe(alloc.flows, hide_index=True, width="stretch",

@@ -20,7 +20,7 @@ from analysis.fit import score_all_stages, score_transfer_fit  # noqa: E402
 from analysis.inputs import load_fit_inputs  # noqa: E402
 from analysis.sensitivity import run_sensitivity  # noqa: E402
 from benchmarks._readme import publish_table  # noqa: E402
-from benchmarks._readme import time_median as _time
+from benchmarks._readme import time_median as _time  # noqa: E402
 from layers.boundaries import load_boundaries  # noqa: E402
 from layers.places import load_places  # noqa: E402
 from outputs.explain import explain_fit  # noqa: E402

@@ -5,7 +5,6 @@ Run: ``python benchmarks/bench_map.py [--write-readme]``
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path

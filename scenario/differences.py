@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.notes import notes_from_record
-from scenario.record import RasterFile, Scenario, areas_sha256, file_sha256, sha256_of
+from scenario.record import RasterFile, Scenario, areas_sha256, file_sha256, sha256_of  # noqa: F401  (RasterFile: the doctests)
 
 __all__ = ["check_data_versions", "check_raster_files", "compare_settings"]
 

@@ -31,7 +31,7 @@ def test_default_shape_and_values(level: str) -> None:
     units = load_boundaries(level)["adcode"].tolist()
     assert M.index.tolist() == units and M.index.name == "adcode"
     assert M.columns.tolist() == list(STAGES)
-    assert (M.dtypes == float).all() and (M.to_numpy() >= 0).all()
+    assert M.dtypes.map(lambda d: d == np.float64).all() and (M.to_numpy() >= 0).all()
     # ordinal scale only, plus (county level) scale values passed down from a city at
     # CITY_WIDE_FACTOR (0.5, 1.5 since the shared inheritance rule replaced the cap at 1)
     allowed = set(SCALE) | ({v * CITY_WIDE_FACTOR for v in SCALE} if level == "county" else set())

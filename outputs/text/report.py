@@ -124,7 +124,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Across {draws} perturbations of the weights, {top} ranks first in {p1} of draws and in the top three in {p3}.",
     ),
     "report.s_alloc": ("产能分配：共安排{total}，{m}条流向；{msg}", "Allocation: {total} placed in {m} flows; {msg}"),
-    # the allocation's outcome in words (analysis.allocation writes English for the log and the command line)
+    # the allocation's outcome in words, with the report's own counts (the model's sentence is a Note, said in either language)
     "report.alloc_all": ("全部 {placed} 个单位已安排到 {k} 个承接地", "placed all {placed} units in {k} destination(s)"),
     "report.alloc_short": (
         "容量不足：{total} 个单位中有 {short} 个找不到有容量的合格承接地（已安排 {placed} 个到 {k} 个承接地）；"
