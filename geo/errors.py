@@ -6,8 +6,30 @@ app can turn any of them into a clear message with one ``except ValueError``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 __all__ = ["PlannerError", "LayerValidationError", "UnknownNameError", "CRSError", "ScenarioError",
-           "ScenarioStoreError", "RasterError", "ExportError", "FontMissingError"]
+           "ScenarioStoreError", "RasterError", "ExportError", "FontMissingError", "set_layer_message"]
+
+
+def _english_problems(layer: str, problems: list[str]) -> str:
+    return f"{layer} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+#: How a LayerValidationError words its problems: English text here; geo.messages, which imports this
+#: module, installs a coded one (the same English, code ``error.layer``) when it loads (set_layer_message).
+_layer_message: Callable[[str, list[str]], str] = _english_problems
+
+
+def set_layer_message(build: Callable[[str, list[str]], str]) -> None:
+    """Install how :class:`LayerValidationError` builds its message (``geo.messages`` codes it).
+
+    Examples
+    --------
+    >>> set_layer_message(_layer_message)  # unchanged
+    """
+    global _layer_message  # noqa: PLW0603 - one hook, set once by geo.messages (which imports this module)
+    _layer_message = build
 
 
 class PlannerError(ValueError):
@@ -20,9 +42,7 @@ class LayerValidationError(PlannerError):
     def __init__(self, problems: list[str], *, layer: str = "layer") -> None:
         self.problems = list(problems)
         self.layer = layer
-        msg = f"{layer} has {len(problems)} problem(s):\n" + "\n".join(
-            f"  - {p}" for p in problems
-        )
+        msg = _layer_message(layer, self.problems)
         super().__init__(msg)
 
 

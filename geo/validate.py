@@ -35,6 +35,7 @@ import shapely
 
 from geo.crs import STORAGE_CRS
 from geo.errors import LayerValidationError, PlannerError
+from geo.messages import Note
 
 __all__ = [
     "EXPECTED_CSV",
@@ -63,13 +64,8 @@ MAX_ZIP_MEMBERS = 1000
 
 #: What each table option expects, named when its file is empty.
 EXPECTED_CSV: dict[str, str] = {
-    "--capability": "a header row with columns adcode, stage, value (or adcode and one column per stage)",
-    "--od": "a header row with columns origin, destination, cost (or a square matrix with an adcode header)",
-    "--site": "a header row with columns adcode, site (0 = unsuitable .. 1 = best)",
-    "--chain": "a header row with columns supplier, customer, weight, note",
-    "--evidence": "a header row with columns place, adcode, level, stages, measure, value, unit, year, source, quality",
-    "--ahp": "a header row of criteria (the components) and one row per criterion",
-    "--room-csv": "a header row with columns destination, room",
+    opt: Note(f"error.expected.{opt[2:]}") for opt in ("--capability", "--od", "--site", "--chain", "--evidence", "--ahp",
+                                                       "--room-csv")
 }
 
 _MB = 1024 * 1024
@@ -106,24 +102,24 @@ def check_regular_file(path: str | os.PathLike, *, name: str, max_bytes: int, fo
     geo.errors.PlannerError: `--site` '/dev/zero' is not a regular file (a pipe, device or socket); save the data to a file and give that
     """
     p = Path(path)
-    shown = f"{name} {os.fspath(path)!r}" if shown is None else f"{name} {shown}"
+    shown = Note("error.named", name=name, file=repr(os.fspath(path)) if shown is None else shown)
     try:
         st = p.stat()
     except OSError as exc:
-        msg = f"{shown} could not be read: {exc.strerror or exc}; check the file name"
+        msg = Note("error.file.unreadable", name=shown, reason=str(exc.strerror or exc))
         raise PlannerError(msg) from None
     if stat.S_ISDIR(st.st_mode):
         if not folder_ok:
-            msg = f"{shown} is a folder, not a file; give the file inside it"
+            msg = Note("error.file.folder", name=shown)
             raise PlannerError(msg)
         size = sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
     elif not stat.S_ISREG(st.st_mode):
-        msg = f"{shown} is not a regular file (a pipe, device or socket); save the data to a file and give that"
+        msg = Note("error.file.not_regular", name=shown)
         raise PlannerError(msg)
     else:
         size = st.st_size
     if size > max_bytes:
-        msg = f"{shown} is {_mb(size)}, more than the {_mb(max_bytes)} allowed; give a smaller extract"
+        msg = Note("error.file.too_big", name=shown, size=_mb(size), limit=_mb(max_bytes))
         raise PlannerError(msg)
     return p
 
@@ -146,10 +142,10 @@ def read_capped(source: IO[bytes] | IO[str] | bytes, *, name: str, max_bytes: in
         try:
             data = source.read(max_bytes + 1)
         except OSError as exc:
-            msg = f"{name} could not be read ({exc.strerror or exc}); check the file"
+            msg = Note("error.file.read_failed", name=name, reason=str(exc.strerror or exc))
             raise PlannerError(msg) from None
     if data is not None and len(data) > max_bytes:
-        msg = f"{name} is more than the {_mb(max_bytes)} allowed; give a smaller extract"
+        msg = Note("error.file.over_cap", name=name, limit=_mb(max_bytes))
         raise PlannerError(msg)
     return data
 
@@ -165,8 +161,8 @@ def check_not_empty(text: str, *, name: str, option: str | None = None) -> None:
     """
     if any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return
-    expected = EXPECTED_CSV.get(option or "", "a header row naming its columns and one row per record")
-    msg = f"{name} is empty: expected {expected}; save the table as 'CSV UTF-8' from Excel"
+    expected = EXPECTED_CSV.get(option or "", Note("error.expected.any"))
+    msg = Note("error.csv.empty", name=name, expected=expected)
     raise PlannerError(msg)
 
 
@@ -190,9 +186,10 @@ def check_unique_keys(items: Iterable[object], *, name: str) -> None:
     parts = []
     for k in dups[:5]:
         vals = [v for kk, v in pairs if kk == k and v is not None]
-        parts.append(f"{k!r}" + (f" (values {', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in vals)})"
-                                 if vals else ""))
-    msg = f"{name} names {', '.join(parts)} more than once; give each once"
+        parts.append(Note("error.keys.values", key=k, values=", ".join(f"{v:g}" if isinstance(v, float) else str(v)
+                                                                        for v in vals))
+                     if vals else Note("error.keys.one", key=k))
+    msg = Note("error.keys.repeated", name=name, keys=parts)
     raise PlannerError(msg)
 
 
@@ -205,7 +202,8 @@ def _rows(index: object, mask: np.ndarray) -> list:
     return [int(i) if isinstance(i, (int, np.integer)) else i for i in np.asarray(index)[mask][:5]]
 
 
-def validate_exclusion_areas(areas: gpd.GeoDataFrame, *, name: str = "exclusion areas") -> gpd.GeoDataFrame:
+def validate_exclusion_areas(areas: gpd.GeoDataFrame, *, name: str = Note("error.word.exclusion_areas")
+                             ) -> gpd.GeoDataFrame:
     """Check exclusion polygons once, every problem in one error; return them in WGS84.
 
     The one validator of exclusion areas (an ecological red line) for the command line
@@ -247,48 +245,42 @@ def validate_exclusion_areas(areas: gpd.GeoDataFrame, *, name: str = "exclusion 
       - ...latitude and longitude look swapped...
     """
     if not isinstance(areas, gpd.GeoDataFrame):
-        msg = f"{name} must be a GeoDataFrame of polygons, got {type(areas).__name__}"
+        msg = Note("error.exclusion.not_frame", name=name, got=type(areas).__name__)
         raise PlannerError(msg)
     if areas.crs is None:
-        raise LayerValidationError(
-            ["no coordinate system (CRS): a shapefile needs its .prj; add it, or set the CRS in QGIS "
-             "(Layer > Set CRS) and save again"], layer=name)
+        raise LayerValidationError([Note("error.exclusion.no_crs")], layer=name)
     if len(areas) == 0:
-        raise LayerValidationError(["holds no features; export the exclusion polygons themselves"], layer=name)
-    problems: list[str] = []
+        raise LayerValidationError([Note("error.exclusion.no_features")], layer=name)
+    problems: list[Note] = []
     geoms = areas.geometry.to_numpy()
     missing = shapely.is_missing(geoms)
     empty = shapely.is_empty(geoms) & ~missing
     if (missing | empty).any():
-        problems.append(f"{int((missing | empty).sum())} feature(s) have no geometry, e.g. rows "
-                        f"{_rows(areas.index, missing | empty)}; delete them or draw their polygons")
+        problems.append(Note("error.exclusion.no_geometry", n=int((missing | empty).sum()),
+                             rows=_rows(areas.index, missing | empty)))
     present = ~(missing | empty)
     coords, which = shapely.get_coordinates(geoms[present], return_index=True)
     bad_xy = ~np.isfinite(coords).all(axis=1)
     nonfinite = np.zeros(len(areas), bool)
     if bad_xy.any():
         nonfinite[np.flatnonzero(present)[np.unique(which[bad_xy])]] = True
-        problems.append(f"{int(nonfinite.sum())} feature(s) have coordinates that are not finite numbers (NaN or "
-                        f"infinite), e.g. rows {_rows(areas.index, nonfinite)}; fix or delete those vertices")
+        problems.append(Note("error.exclusion.nonfinite", n=int(nonfinite.sum()), rows=_rows(areas.index, nonfinite)))
     usable = present & ~nonfinite
     types = _TYPE_NAMES[shapely.get_type_id(geoms[usable])] if usable.any() else np.array([], str)
     not_poly = np.zeros(len(areas), bool)
     not_poly[np.flatnonzero(usable)] = ~np.isin(types, ["Polygon", "MultiPolygon"])
     if not_poly.any():
         kinds = ", ".join(sorted({str(t) for t in types[~np.isin(types, ["Polygon", "MultiPolygon"])]}))
-        where = "holds no polygons" if not_poly.sum() == usable.sum() else "has features that are not polygons"
-        problems.append(f"{where}: {int(not_poly.sum())} feature(s) are {kinds} (points and lines cover no area), "
-                        f"e.g. rows {_rows(areas.index, not_poly)}; give the exclusion polygons, e.g. a zipped "
-                        "shapefile or a GeoPackage of the red line")
+        code = "error.exclusion.no_polygons" if not_poly.sum() == usable.sum() else "error.exclusion.some_not_polygons"
+        problems.append(Note(code, n=int(not_poly.sum()), kinds=kinds, rows=_rows(areas.index, not_poly)))
     polys = usable & ~not_poly
     invalid = np.zeros(len(areas), bool)
     if polys.any():
         invalid[polys] = ~shapely.is_valid(geoms[polys])
     if invalid.any():
         reasons = list(shapely.is_valid_reason(geoms[invalid])[:3])
-        problems.append(f"{int(invalid.sum())} invalid polygon(s), e.g. rows {_rows(areas.index, invalid)}: {reasons}; "
-                        "repair them with QGIS 'Fix geometries' and check what they cover (they are not repaired "
-                        "here: a repaired ring can cover nothing)")
+        problems.append(Note("error.exclusion.invalid", n=int(invalid.sum()), rows=_rows(areas.index, invalid),
+                             reasons=reasons))
     good = polys & ~invalid
     if good.any():
         problems += _placement_problems(areas, geoms, good)
@@ -297,7 +289,7 @@ def validate_exclusion_areas(areas: gpd.GeoDataFrame, *, name: str = "exclusion 
     return areas.to_crs(STORAGE_CRS) if not areas.crs.equals(STORAGE_CRS) else areas.copy()
 
 
-def _placement_problems(areas: gpd.GeoDataFrame, geoms: np.ndarray, good: np.ndarray) -> list[str]:
+def _placement_problems(areas: gpd.GeoDataFrame, geoms: np.ndarray, good: np.ndarray) -> list[Note]:
     """Features wholly outside Guangdong: swapped axes, metres read as degrees, or elsewhere."""
     crs = areas.crs
     b = shapely.bounds(geoms[good])
@@ -316,18 +308,13 @@ def _placement_problems(areas: gpd.GeoDataFrame, geoms: np.ndarray, good: np.nda
     # swapped: every such feature lies inside Guangdong once x and y trade places
     swapped = bool((np.isfinite(out).all(axis=1) & (out[:, 1] >= x0) & (out[:, 3] <= x1)
                     & (out[:, 0] >= y0) & (out[:, 2] <= y1)).all())
-    where = f"e.g. rows {_rows(areas.index, rows)}"
+    where = {"n": int(outside.sum()), "total": int(good.sum()), "rows": _rows(areas.index, rows)}
     if swapped:
-        return [f"{int(outside.sum())} of {int(good.sum())} feature(s) lie wholly outside Guangdong {GUANGDONG_BBOX}, "
-                f"{where}; latitude and longitude look swapped (x holds latitudes near 23, y longitudes near 113); "
-                "swap the columns or fix the axis order and save again"]
+        return [Note("error.exclusion.swapped", bbox=GUANGDONG_BBOX, **where)]
     if not_degrees.any():
-        return [f"{int(outside.sum())} of {int(good.sum())} feature(s) have coordinates that are not degrees (e.g. "
-                f"{out[0, 0]:.6g}, {out[0, 1]:.6g}) though the file says {crs.to_string()}, {where}: projected metres in "
-                "a file without its coordinate system? Save it with its real CRS (e.g. EPSG:4547) or in "
-                "longitude/latitude (EPSG:4326)"]
-    return [f"{int(outside.sum())} of {int(good.sum())} feature(s) lie wholly outside Guangdong {GUANGDONG_BBOX}, "
-            f"{where}; check the coordinate system (a projected CRS read as degrees? data of another region?)"]
+        return [Note("error.exclusion.not_degrees", x=f"{out[0, 0]:.6g}", y=f"{out[0, 1]:.6g}", crs=crs.to_string(),
+                     **where)]
+    return [Note("error.exclusion.outside", bbox=GUANGDONG_BBOX, **where)]
 
 
 def _bounds_in_wgs84(geoms: np.ndarray, crs: object) -> np.ndarray:

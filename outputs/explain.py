@@ -8,12 +8,13 @@ dyeing park with central treatment: … (§19); …". Excluded units get a sente
 The model (:mod:`analysis.fit`) writes numbers and codes only; every word here comes from the
 catalogue (:mod:`outputs.text`, part ``explain``), stage names from :func:`layers.stages.stage_label`.
 The same holds for what a result rests on: :func:`render_notes` says its assumptions and sources
-(:class:`analysis.notes.Note`) in the reader's language from the catalogue's ``note.*`` keys.
+(:class:`analysis.notes.Note`) in the reader's language from the catalogue's ``note.*`` keys, and
+:func:`render_error` a planner's error (both from :mod:`outputs.messages`, re-exported here).
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -22,12 +23,12 @@ import pandas as pd
 
 from analysis.assumptions import COMPONENTS
 from analysis.fit import FitResult
-from analysis.notes import Note, NoteFormatter, fill_template
-from layers.boundaries import REGION_NAMES, load_boundaries
+from layers.boundaries import load_boundaries
 from layers.stages import stage_label
-from outputs.text import CATALOGUE, check_lang, pick, tr
+from outputs.messages import render_error, render_note, render_notes
+from outputs.text import CATALOGUE, tr
 
-__all__ = ["excluded_reason_text", "explain_fit", "explain_result", "ordinal_en", "render_note", "render_notes"]
+__all__ = ["excluded_reason_text", "explain_fit", "explain_result", "ordinal_en", "render_error", "render_note", "render_notes"]
 
 log = logging.getLogger(__name__)
 
@@ -75,70 +76,6 @@ def excluded_reason_text(code: str, lang: str) -> str:
 def _city_names() -> dict[str, tuple[str, str]]:
     c = load_boundaries("city")
     return {r.adcode: (r.name_zh, r.name_en) for r in c.itertuples(index=False)}
-
-
-@lru_cache(maxsize=1)
-def _unit_names() -> dict[str, tuple[str, str]]:
-    """adcode -> (zh, en) of every city and county-level unit (a county-level unit wins)."""
-    out: dict[str, tuple[str, str]] = {}
-    for level in ("city", "county"):
-        b = load_boundaries(level)
-        out.update({str(a): (str(z), str(e)) for a, z, e in zip(b["adcode"], b["name_zh"], b["name_en"], strict=True)})
-    return out
-
-
-def _note_label(lang: str, kind: str, value: object) -> str:
-    """An id of a note in words: a stage, component, kind of place, region, unit or ``note_label.<kind>.<id>``."""
-    v = str(value)
-    if kind == "stage":
-        return stage_label(v, lang=lang)
-    if kind == "region":
-        return pick(REGION_NAMES[v], lang) if v in REGION_NAMES else v
-    if kind == "unit":
-        names = _unit_names().get(v)
-        return tr("note_label.unit", lang, code=v, name=pick(names, lang)) if names else v
-    key = {"component": f"component.{v}", "kind": f"explain.kind.{v}"}.get(kind, f"note_label.{kind}.{v}")
-    return tr(key, lang) if key in CATALOGUE else v
-
-
-def _formatter(lang: str) -> NoteFormatter:
-    if lang == "en":  # ids as the model writes them: the English is word for word the model's record
-        return NoteFormatter(render=lambda n: render_note(n, lang="en"))
-    return NoteFormatter(label=lambda kind, v: _note_label(lang, kind, v), sep=tr("report.sep.list", lang),
-                         render=lambda n: render_note(n, lang=lang))
-
-
-def render_note(note: str, *, lang: str) -> str:
-    """One sentence of a result's record in ``lang``: a Note from the catalogue, free text as given.
-
-    Examples
-    --------
-    >>> render_note(Note("decay.user", half_life_h=3.0), lang="zh")
-    '按通行时间衰减，衰减系数为 0.5 ** (小时 / 3)（半衰期由用户设定）'
-    >>> render_note("a planner's note", lang="zh")
-    "a planner's note"
-    """
-    if not isinstance(note, Note):
-        return str(note)
-    return fill_template(tr(f"note.{note.code}", lang), note.params, formatter=_formatter(lang))
-
-
-def render_notes(notes: Iterable[str], *, lang: str) -> list[str]:
-    """A result's assumptions or sources in ``lang`` (``"zh"`` or ``"en"``).
-
-    Each :class:`analysis.notes.Note` is said from the catalogue's ``note.<code>`` (in English
-    exactly the model's own sentence); plain text (a data file's note, a file name) stays as given.
-
-    Examples
-    --------
-    >>> from analysis.assumptions import DEFAULT_WEIGHTS_NOTE
-    >>> render_notes([DEFAULT_WEIGHTS_NOTE], lang="zh")[0][:29]
-    '假设：默认分项权重为上游配套 0.15、下游市场 0.15'
-    >>> render_notes([DEFAULT_WEIGHTS_NOTE], lang="en") == [str(DEFAULT_WEIGHTS_NOTE)]
-    True
-    """
-    check_lang(lang)
-    return [render_note(n, lang=lang) for n in notes]
 
 
 def _both(key: str, **fields: object) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 Every string a planner reads is defined once, as ``key -> (zh, en)``, in one of the part
 modules beside this file (``app``, ``report``, ``maps``, ``explain``, ``model``, ``export``,
-``notes``), which only
+``notes``, ``errors``), which only
 keeps the catalogue short enough to read; :data:`CATALOGUE` merges them and refuses a key
 defined twice. Look a string up with :func:`tr`; widget values stay ids and only their
 labels go through the catalogue, so switching language loses no choice.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from geo.errors import UnknownNameError
-from outputs.text import app, explain, export, maps, model, notes, report
+from outputs.text import app, errors, explain, export, maps, model, notes, report
 
 __all__ = ["CATALOGUE", "LANGS", "check_lang", "tr", "pick"]
 
@@ -26,7 +26,7 @@ LANGS: tuple[str, ...] = ("zh", "en")
 
 _PARTS: dict[str, Mapping[str, tuple[str, str]]] = {
     "app": app.TEXT, "explain": explain.TEXT, "maps": maps.TEXT, "model": model.TEXT, "report": report.TEXT,
-    "export": export.TEXT, "notes": notes.TEXT,
+    "export": export.TEXT, "notes": notes.TEXT, "errors": errors.TEXT,
 }
 
 

@@ -1,0 +1,135 @@
+"""The English of every message a planner can meet when a file or an input cannot be used: ``error.<code>``.
+
+One table, registered with :mod:`geo.messages` on its import (a code registered twice is
+refused): the domain errors all live in :mod:`geo.errors`, so their words live here, beside
+them, for every room that raises them (geo's readers and validators, the layers' and the
+model's table readers, rasters, scenario files). The raise sites build
+``msg = Note("error.<code>", ...)`` and ``raise SomeError(msg)``: ``str(exc)`` is the
+English below, word for word, and ``exc.args[0]`` keeps the code and values, so
+:func:`outputs.explain.render_error` says it in Chinese (``outputs/text/errors.py``).
+File names, option names (``--od``), column names and numbers are values and stay as given.
+"""
+from __future__ import annotations
+
+__all__ = ["ERRORS"]
+
+_SAVE_AS = "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and use that file"
+
+#: code -> English template of every coded error message.
+ERRORS: dict[str, str] = {
+    # --- lists of problems (geo.errors.LayerValidationError)
+    "error.layer": "{layer} has {n} problem(s):{problems:*}",
+    "error.label.exclusion": "{name} {file!r}",
+    "error.word.exclusion_areas": "exclusion areas",
+    "error.word.upload": "upload",
+    "error.word.vector_file": "the vector file",
+    "error.word.the_csv": "the CSV",
+    "error.word.buffer": "(a file-like buffer)",
+    "error.quoted": "{name!r}",
+    "error.named": "{name} {file}",
+    # --- files and their sizes (geo.validate)
+    "error.file.unreadable": "{name} could not be read: {reason}; check the file name",
+    "error.file.folder": "{name} is a folder, not a file; give the file inside it",
+    "error.file.not_regular": "{name} is not a regular file (a pipe, device or socket); save the data to a file and give that",
+    "error.file.too_big": "{name} is {size}, more than the {limit} allowed; give a smaller extract",
+    "error.file.read_failed": "{name} could not be read ({reason}); check the file",
+    "error.file.over_cap": "{name} is more than the {limit} allowed; give a smaller extract",
+    "error.csv.empty": "{name} is empty: expected {expected}; save the table as 'CSV UTF-8' from Excel",
+    "error.expected.capability": "a header row with columns adcode, stage, value (or adcode and one column per stage)",
+    "error.expected.od": "a header row with columns origin, destination, cost (or a square matrix with an adcode header)",
+    "error.expected.site": "a header row with columns adcode, site (0 = unsuitable .. 1 = best)",
+    "error.expected.chain": "a header row with columns supplier, customer, weight, note",
+    "error.expected.evidence": ("a header row with columns place, adcode, level, stages, measure, value, unit, year, "
+                                "source, quality"),
+    "error.expected.ahp": "a header row of criteria (the components) and one row per criterion",
+    "error.expected.room-csv": "a header row with columns destination, room",
+    "error.expected.any": "a header row naming its columns and one row per record",
+    "error.keys.repeated": "{name} names {keys:@} more than once; give each once",
+    "error.keys.one": "{key!r}",
+    "error.keys.values": "{key!r} (values {values})",
+    # --- exclusion areas (geo.validate.validate_exclusion_areas)
+    "error.exclusion.not_frame": "{name} must be a GeoDataFrame of polygons, got {got}",
+    "error.exclusion.no_crs": ("no coordinate system (CRS): a shapefile needs its .prj; add it, or set the CRS in QGIS "
+                               "(Layer > Set CRS) and save again"),
+    "error.exclusion.no_features": "holds no features; export the exclusion polygons themselves",
+    "error.exclusion.no_geometry": "{n} feature(s) have no geometry, e.g. rows {rows}; delete them or draw their polygons",
+    "error.exclusion.nonfinite": ("{n} feature(s) have coordinates that are not finite numbers (NaN or infinite), "
+                                  "e.g. rows {rows}; fix or delete those vertices"),
+    "error.exclusion.no_polygons": ("holds no polygons: {n} feature(s) are {kinds} (points and lines cover no area), "
+                                    "e.g. rows {rows}; give the exclusion polygons, e.g. a zipped shapefile or a "
+                                    "GeoPackage of the red line"),
+    "error.exclusion.some_not_polygons": (
+        "has features that are not polygons: {n} feature(s) are {kinds} (points and lines cover no area), e.g. rows "
+        "{rows}; give the exclusion polygons, e.g. a zipped shapefile or a GeoPackage of the red line"),
+    "error.exclusion.invalid": ("{n} invalid polygon(s), e.g. rows {rows}: {reasons}; repair them with QGIS 'Fix "
+                                "geometries' and check what they cover (they are not repaired here: a repaired ring "
+                                "can cover nothing)"),
+    "error.exclusion.swapped": (
+        "{n} of {total} feature(s) lie wholly outside Guangdong {bbox}, e.g. rows {rows}; latitude and longitude look "
+        "swapped (x holds latitudes near 23, y longitudes near 113); swap the columns or fix the axis order and save "
+        "again"),
+    "error.exclusion.not_degrees": (
+        "{n} of {total} feature(s) have coordinates that are not degrees (e.g. {x}, {y}) though the file says {crs}, "
+        "e.g. rows {rows}: projected metres in a file without its coordinate system? Save it with its real CRS (e.g. "
+        "EPSG:4547) or in longitude/latitude (EPSG:4326)"),
+    "error.exclusion.outside": (
+        "{n} of {total} feature(s) lie wholly outside Guangdong {bbox}, e.g. rows {rows}; check the coordinate system "
+        "(a projected CRS read as degrees? data of another region?)"),
+    # --- zip uploads (geo.upload)
+    "error.zip.unreadable": ("{name} is not a readable zip archive: it is damaged or truncated ({err}); zip the files "
+                             "again and re-upload"),
+    "error.zip.members": "{name} holds {n} entries, more than the {limit} allowed; zip only the layer's files",
+    "error.zip.unsafe": ("zip entry {entry!r} is unsafe (absolute path, '..' or link); re-create the archive with plain "
+                         "relative names"),
+    "error.zip.too_big": "{name} unpacks to {size}, more than the {limit} allowed; upload a smaller extract",
+    "error.zip.lied": ("{name} unpacks to more than the {limit} allowed (its headers claim {size}); upload a smaller "
+                       "extract"),
+    "error.zip.damaged": ("{name} is not a readable zip archive: entry {entry!r} is damaged ({kind}: {err}); zip the "
+                          "files again and re-upload"),
+    "error.zip.shp_parts": ("{name}: the shapefile {shp} is missing its {parts} part(s); zip all parts together (.shp, "
+                            ".shx, .dbf, .prj, .cpg)"),
+    "error.zip.no_prj": "{name}: {shp} has no .prj, so its coordinate system is unknown; add the .prj to the zip",
+    "error.zip.no_vector": "{name}: the zip holds no vector file (.shp, .gpkg, .geojson); check what was zipped",
+    "error.upload.too_big": "{name} is {size}, more than the {limit} allowed; clip it to Guangdong first",
+    "error.upload.suffix": ("{name}: files ending {suffix!r} are not accepted; upload a zipped shapefile, a GeoPackage "
+                            "or a GeoJSON"),
+    "error.upload.no_suffix": "(no suffix)",
+    # --- vector files (geo.io)
+    "error.vector.too_big": ("{name} is {size} MB with its parts, more than the {limit} MB allowed; clip it to "
+                             "Guangdong or simplify it first"),
+    "error.vector.missing": "`path` does not exist: {path}; check the file name",
+    "error.vector.unreadable": "could not read {name}: {err}",
+    "error.vector.unreadable_layer": "could not read {name} layer {layer!r}: {err}",
+    "error.vector.no_geometry": ("{name} holds no geometry (a table, not a map layer); give a GeoPackage, a zipped "
+                                 "Shapefile or a GeoJSON"),
+    "error.vector.no_crs": ("{name} has no CRS: the file carries no projection (a shapefile needs its .prj); add one or "
+                            "set it with `gdf.set_crs(...)`"),
+    "error.layer.no_crs": "no CRS: set one with `set_crs` or add a .prj to the file",
+    "error.layer.crs": "CRS is {crs}, expected EPSG:4326; reproject with `to_crs(4326)`",
+    "error.layer.column_missing": "column {col!r} is missing",
+    "error.layer.column_empty": "column {col!r} has {n} empty value(s), e.g. rows {rows}",
+    "error.layer.column_dups": "column {col!r} has duplicates: {dups}",
+    "error.layer.no_geometry": "{n} feature(s) have no geometry, e.g. rows {rows}",
+    "error.layer.empty_geometry": "{n} feature(s) have an empty geometry, e.g. rows {rows}",
+    "error.layer.invalid": ("{n} invalid geometr(ies), e.g. rows {rows}: {reasons}; repair with `shapely.make_valid` or "
+                            "QGIS 'Fix geometries'"),
+    "error.layer.types": "{n} feature(s) of type {types}, expected {expected}",
+    "error.layer.outside": ("{n} feature(s) lie outside Guangdong {bbox}, e.g. rows {rows}; check the coordinates "
+                            "(longitude/latitude swapped? a projected CRS read as degrees?)"),
+    # --- CSV text (geo.io)
+    "error.csv.unreadable": "{name} could not be read: {err}; check the file name",
+    "error.csv.source": "{name} must be a file name, an open file or bytes; got {got}; pass the CSV's path",
+    "error.csv.returned": "{name} returned {got} when read, not text or bytes; pass the CSV's path or an io.BytesIO",
+    "error.csv.nul": ("{name} holds NUL characters: it is not a text CSV (UTF-16 'Unicode Text', a workbook or a "
+                      "binary file?); " + _SAVE_AS),
+    "error.csv.encoding": "{name} is neither UTF-8 nor GB18030/GBK text (byte {byte}: {reason}); " + _SAVE_AS,
+    "error.csv.encoding.utf16": ("{name} is neither UTF-8 nor GB18030/GBK text (byte {byte}: {reason}); it looks like "
+                                 "UTF-16 (Excel's 'Unicode Text'), which is not a CSV; " + _SAVE_AS),
+    "error.csv.encoding.zip": ("{name} is neither UTF-8 nor GB18030/GBK text (byte {byte}: {reason}); it looks like an "
+                               "Excel workbook (.xlsx) or another zip file, not a CSV; " + _SAVE_AS),
+    "error.csv.no_table": ("{name} is empty: expected a header row naming its columns and one row per record; save the "
+                           "table as 'CSV UTF-8' from Excel"),
+    "error.csv.unparsable": ("{name} is not a readable CSV table ({err}); every row needs as many commas as the header: "
+                             "put text holding commas in double quotes, or save it again from Excel"),
+}
+ERRORS["error.csv.tokenize"] = "Error tokenizing data. C error: Expected {expected} fields in line {line}, saw {saw}"

@@ -1,0 +1,124 @@
+"""Catalogue part: the messages of errors a planner can fix, ``error.<code> -> (zh, en)``; merged by :mod:`outputs.text`.
+
+The English of every code is :data:`geo.error_texts.ERRORS` (``str(exc)`` of the error, so the
+command line and the English app say the same words); the Chinese is here. Fields in braces are
+the message's values, filled by :func:`outputs.messages.render_error`; ``{problems:*}`` lists
+a validator's problems one per line. File names, option names (``--od``), column names, CRS
+codes and numbers stay as they are.
+"""
+from __future__ import annotations
+
+from geo.error_texts import ERRORS
+
+_SAVE_AS = "请在Excel中选择“文件 > 另存为 > CSV UTF-8（逗号分隔）(*.csv)”，并使用另存后的文件"
+
+#: code -> Chinese template (the English is geo.error_texts.ERRORS[code]).
+ZH: dict[str, str] = {
+    # --- lists of problems
+    "error.layer": "{layer}有{n}处问题：{problems:*}",
+    "error.label.exclusion": "{name}“{file}”",
+    "error.word.exclusion_areas": "排除区域",
+    "error.word.upload": "上传文件",
+    "error.word.vector_file": "矢量文件",
+    "error.word.the_csv": "CSV表",
+    "error.word.buffer": "（内存中的文件）",
+    "error.quoted": "“{name}”",
+    "error.named": "{name} {file}",
+    # --- files and their sizes
+    "error.file.unreadable": "无法读取{name}：{reason}；请检查文件名",
+    "error.file.folder": "{name} 是文件夹，不是文件；请给出文件夹里的文件",
+    "error.file.not_regular": "{name} 不是普通文件（而是管道、设备或套接字）；请先把数据保存为文件再提供",
+    "error.file.too_big": "{name} 大小为{size}，超过允许的{limit}；请提供更小的截取范围",
+    "error.file.read_failed": "无法读取{name}（{reason}）；请检查该文件",
+    "error.file.over_cap": "{name} 超过允许的{limit}；请提供更小的截取范围",
+    "error.csv.empty": "{name} 是空表：应有{expected}；请在Excel中另存为“CSV UTF-8”",
+    "error.expected.capability": "表头行，含 adcode、stage、value 列（或 adcode 列加每个环节一列）",
+    "error.expected.od": "表头行，含 origin、destination、cost 列（或以 adcode 为表头的方阵）",
+    "error.expected.site": "表头行，含 adcode、site 列（0 = 不适宜 .. 1 = 最适宜）",
+    "error.expected.chain": "表头行，含 supplier、customer、weight、note 列",
+    "error.expected.evidence": "表头行，含 place、adcode、level、stages、measure、value、unit、year、source、quality 列",
+    "error.expected.ahp": "一行准则（即各分项）作表头，每个准则一行",
+    "error.expected.room-csv": "表头行，含 destination、room 列",
+    "error.expected.any": "一行列名作表头，每条记录一行",
+    "error.keys.repeated": "{name} 中{keys:@}出现了不止一次；每项只能给一次",
+    "error.keys.one": "“{key}”",
+    "error.keys.values": "“{key}”（取值 {values}）",
+    # --- exclusion areas
+    "error.exclusion.not_frame": "{name} 应为多边形的GeoDataFrame，实际是{got}",
+    "error.exclusion.no_crs": ("没有坐标系（CRS）：shapefile需要附带 .prj 文件；请补上，或在QGIS中设置坐标系"
+                               "（图层 > 设置CRS）后重新保存"),
+    "error.exclusion.no_features": "没有任何要素；请导出排除区域的多边形本身",
+    "error.exclusion.no_geometry": "{n}个要素没有几何图形，例如第{rows}行；请删除这些要素或补画其多边形",
+    "error.exclusion.nonfinite": "{n}个要素的坐标不是有限数值（NaN或无穷大），例如第{rows}行；请修正或删除这些顶点",
+    "error.exclusion.no_polygons": ("不含多边形：{n}个要素是{kinds}（点和线不覆盖任何面积），例如第{rows}行；"
+                                    "请提供排除区域的多边形，例如生态保护红线的shapefile压缩包或GeoPackage"),
+    "error.exclusion.some_not_polygons": ("含有非多边形要素：{n}个要素是{kinds}（点和线不覆盖任何面积），例如第{rows}行；"
+                                          "请提供排除区域的多边形，例如生态保护红线的shapefile压缩包或GeoPackage"),
+    "error.exclusion.invalid": ("{n}个多边形无效，例如第{rows}行：{reasons}；请用QGIS“修复几何图形”修复，并核对修复后"
+                                "覆盖的范围（此处不自动修复：修复后的环可能不覆盖任何面积）"),
+    "error.exclusion.swapped": ("{total}个要素中有{n}个完全位于广东省范围 {bbox} 之外，例如第{rows}行；看来经纬度写反了"
+                                "（x 中是23左右的纬度，y 中是113左右的经度）；请交换两列或修正坐标轴顺序后重新保存"),
+    "error.exclusion.not_degrees": ("{total}个要素中有{n}个的坐标不是经纬度（例如 {x}, {y}），而文件声明的坐标系是"
+                                    "{crs}，例如第{rows}行：是否是缺少坐标系说明的投影坐标（米）？请按其真实坐标系"
+                                    "（如 EPSG:4547）或经纬度（EPSG:4326）保存"),
+    "error.exclusion.outside": ("{total}个要素中有{n}个完全位于广东省范围 {bbox} 之外，例如第{rows}行；请检查坐标系"
+                                "（是否把投影坐标当作经纬度读取？是否是其他地区的数据？）"),
+    # --- zip uploads
+    "error.zip.unreadable": "{name} 不是可读取的zip压缩包：文件已损坏或不完整（{err}）；请重新压缩后再上传",
+    "error.zip.members": "{name} 含有{n}个条目，超过允许的{limit}个；请只压缩该图层的文件",
+    "error.zip.unsafe": "zip条目“{entry}”不安全（绝对路径、“..”或链接）；请用普通的相对文件名重新压缩",
+    "error.zip.too_big": "{name} 解压后为{size}，超过允许的{limit}；请上传更小的截取范围",
+    "error.zip.lied": "{name} 解压后超过允许的{limit}（其文件头声称为{size}）；请上传更小的截取范围",
+    "error.zip.damaged": "{name} 不是可读取的zip压缩包：条目“{entry}”已损坏（{kind}：{err}）；请重新压缩后再上传",
+    "error.zip.shp_parts": "{name}：shapefile {shp} 缺少 {parts} 部分；请把所有部分（.shp、.shx、.dbf、.prj、.cpg）一起压缩",
+    "error.zip.no_prj": "{name}：{shp} 没有 .prj 文件，坐标系未知；请把 .prj 加入压缩包",
+    "error.zip.no_vector": "{name}：压缩包中没有矢量文件（.shp、.gpkg、.geojson）；请检查压缩了哪些文件",
+    "error.upload.too_big": "{name} 大小为{size}，超过允许的{limit}；请先裁剪到广东省范围",
+    "error.upload.suffix": "{name}：不接受扩展名为“{suffix}”的文件；请上传shapefile压缩包、GeoPackage或GeoJSON",
+    "error.upload.no_suffix": "（无扩展名）",
+    # --- vector files
+    "error.vector.too_big": "{name} 连同各部分共{size} MB，超过允许的{limit} MB；请先裁剪到广东省范围或简化",
+    "error.vector.missing": "`path` 不存在：{path}；请检查文件名",
+    "error.vector.unreadable": "无法读取{name}：{err}",
+    "error.vector.unreadable_layer": "无法读取{name}的图层“{layer}”：{err}",
+    "error.vector.no_geometry": "{name} 没有几何图形（是表格，不是地图图层）；请提供GeoPackage、shapefile压缩包或GeoJSON",
+    "error.vector.no_crs": "{name} 没有坐标系：文件未带投影信息（shapefile需要 .prj）；请补上，或用 `gdf.set_crs(...)` 设置",
+    "error.layer.no_crs": "没有坐标系：请用 `set_crs` 设置，或为文件补上 .prj",
+    "error.layer.crs": "坐标系为{crs}，应为EPSG:4326；请用 `to_crs(4326)` 重投影",
+    "error.layer.column_missing": "缺少列“{col}”",
+    "error.layer.column_empty": "列“{col}”有{n}个空值，例如第{rows}行",
+    "error.layer.column_dups": "列“{col}”有重复值：{dups}",
+    "error.layer.no_geometry": "{n}个要素没有几何图形，例如第{rows}行",
+    "error.layer.empty_geometry": "{n}个要素的几何图形为空，例如第{rows}行",
+    "error.layer.invalid": "{n}个几何图形无效，例如第{rows}行：{reasons}；请用 `shapely.make_valid` 或QGIS“修复几何图形”修复",
+    "error.layer.types": "{n}个要素的类型为{types}，应为{expected}",
+    "error.layer.outside": ("{n}个要素位于广东省范围 {bbox} 之外，例如第{rows}行；请检查坐标"
+                            "（经纬度是否写反？是否把投影坐标当作经纬度读取？）"),
+    # --- CSV text
+    "error.csv.unreadable": "无法读取{name}：{err}；请检查文件名",
+    "error.csv.source": "{name} 应为文件名、已打开的文件或字节串，实际是{got}；请传入CSV文件的路径",
+    "error.csv.returned": "{name} 读取后得到{got}，不是文本或字节；请传入CSV文件的路径或 io.BytesIO",
+    "error.csv.nul": "{name} 含有NUL字符：不是文本CSV（是UTF-16“Unicode文本”、工作簿还是二进制文件？）；" + _SAVE_AS,
+    "error.csv.encoding": "{name} 既不是UTF-8也不是GB18030/GBK文本（第{byte}字节：{reason}）；" + _SAVE_AS,
+    "error.csv.encoding.utf16": ("{name} 既不是UTF-8也不是GB18030/GBK文本（第{byte}字节：{reason}）；看来是UTF-16"
+                                 "（Excel的“Unicode文本”），不是CSV；" + _SAVE_AS),
+    "error.csv.encoding.zip": ("{name} 既不是UTF-8也不是GB18030/GBK文本（第{byte}字节：{reason}）；看来是Excel工作簿"
+                               "（.xlsx）或其他zip文件，不是CSV；" + _SAVE_AS),
+    "error.csv.no_table": "{name} 是空表：应有一行列名作表头，每条记录一行；请在Excel中另存为“CSV UTF-8”",
+    "error.csv.unparsable": ("{name} 不是可读取的CSV表格（{err}）；每一行的逗号数都应与表头相同：含逗号的文字请用英文"
+                             "双引号括起来，或在Excel中重新保存"),
+    "error.csv.tokenize": "第{line}行有{saw}个字段，应为{expected}个",
+}
+
+
+def _pairs() -> dict[str, tuple[str, str]]:
+    missing = sorted(set(ERRORS) - set(ZH))
+    extra = sorted(set(ZH) - set(ERRORS))
+    if missing or extra:
+        msg = (f"outputs/text/errors.py must give Chinese for every code of geo.error_texts.ERRORS: "
+               f"missing {missing}, unknown {extra}")
+        raise ValueError(msg)
+    return {code: (ZH[code], en) for code, en in ERRORS.items()}
+
+
+TEXT: dict[str, tuple[str, str]] = _pairs()
