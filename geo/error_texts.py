@@ -91,9 +91,9 @@ ERRORS: dict[str, str] = {
     "error.zip.no_prj": "{name}: {shp} has no .prj, so its coordinate system is unknown; add the .prj to the zip",
     "error.zip.no_vector": "{name}: the zip holds no vector file (.shp, .gpkg, .geojson); check what was zipped",
     "error.upload.too_big": "{name} is {size}, more than the {limit} allowed; clip it to Guangdong first",
-    "error.upload.suffix": ("{name}: files ending {suffix!r} are not accepted; upload a zipped shapefile, a GeoPackage "
+    "error.upload.suffix": ("{name}: files ending {suffix} are not accepted; upload a zipped shapefile, a GeoPackage "
                             "or a GeoJSON"),
-    "error.upload.no_suffix": "(no suffix)",
+    "error.upload.no_suffix": "'(no suffix)'",
     # --- vector files (geo.io)
     "error.vector.too_big": ("{name} is {size} MB with its parts, more than the {limit} MB allowed; clip it to "
                              "Guangdong or simplify it first"),

@@ -35,6 +35,7 @@ import shapely
 from geo.crs import STORAGE_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError
 from geo.files import atomic_folder, atomic_path, scratch_dir
+from geo.messages import Note
 from geo.validate import (
     GUANGDONG_BBOX,
     MAX_CSV_BYTES,
@@ -55,13 +56,12 @@ log = logging.getLogger(__name__)
 
 def _check_vector_size(path: Path, *, shown: str) -> None:
     """Regular file (or a FileGDB folder) within the cap; a shapefile counts with its parts."""
-    check_regular_file(path, name="the vector file", max_bytes=MAX_VECTOR_BYTES, shown=shown,
+    check_regular_file(path, name=Note("error.word.vector_file"), max_bytes=MAX_VECTOR_BYTES, shown=shown,
                        folder_ok=path.suffix.lower() == ".gdb")  # a FileGDB is a folder
     if path.suffix.lower() == ".shp":
         size = sum(f.stat().st_size for f in path.parent.glob(f"{glob.escape(path.stem)}.*") if f.is_file())
         if size > MAX_VECTOR_BYTES:
-            msg = (f"{shown} is {size / 2**20:.0f} MB with its parts, more than the {MAX_VECTOR_BYTES / 2**20:.0f} MB "
-                   "allowed; clip it to Guangdong or simplify it first")
+            msg = Note("error.vector.too_big", name=shown, size=f"{size / 2**20:.0f}", limit=f"{MAX_VECTOR_BYTES / 2**20:.0f}")
             raise PlannerError(msg)
 
 
@@ -108,7 +108,7 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, shown: str
     path = Path(path)
     label = repr(shown if shown is not None else path.name)
     if not path.exists():
-        msg = f"`path` does not exist: {path if shown is None else label}; check the file name"
+        msg = Note("error.vector.missing", path=str(path) if shown is None else label)
         raise PlannerError(msg)
     _check_vector_size(path, shown=label)
     try:
@@ -122,17 +122,14 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, shown: str
         for long in (str(path), str(path.parent) + os.sep, str(path.parent), path.name):
             text = text.replace(long, "\0" if long in (str(path), path.name) else "")
         text = text.replace("'\0'", "\0").replace("\0", label)
-        msg = f"could not read {label}{f' layer {layer!r}' if layer else ''}: {text}"
+        msg = (Note("error.vector.unreadable_layer", name=label, layer=layer, err=text) if layer
+               else Note("error.vector.unreadable", name=label, err=text))
         raise PlannerError(msg) from None
     if not isinstance(gdf, gpd.GeoDataFrame):  # GDAL reads a CSV or a bare .dbf as a table without geometry
-        msg = (f"{label} holds no geometry (a table, not a map layer); give a GeoPackage, a zipped Shapefile or a "
-               "GeoJSON")
+        msg = Note("error.vector.no_geometry", name=label)
         raise PlannerError(msg)
     if gdf.crs is None:
-        msg = (
-            f"{label} has no CRS: the file carries no projection (a shapefile needs its .prj); "
-            "add one or set it with `gdf.set_crs(...)`"
-        )
+        msg = Note("error.vector.no_crs", name=label)
         raise CRSError(msg)
     return gdf
 
@@ -180,52 +177,48 @@ def validate_layer(
     """
     problems: list[str] = []
     if gdf.crs is None:
-        problems.append("no CRS: set one with `set_crs` or add a .prj to the file")
+        problems.append(Note("error.layer.no_crs"))
     elif not gdf.crs.equals(STORAGE_CRS):
-        problems.append(f"CRS is {gdf.crs.to_string()}, expected EPSG:4326; reproject with `to_crs(4326)`")
+        problems.append(Note("error.layer.crs", crs=gdf.crs.to_string()))
     for col in required:
         if col not in gdf.columns:
-            problems.append(f"column {col!r} is missing")
+            problems.append(Note("error.layer.column_missing", col=col))
         elif gdf[col].isna().any():
             rows = list(gdf.index[gdf[col].isna()][:5])
-            problems.append(f"column {col!r} has {int(gdf[col].isna().sum())} empty value(s), e.g. rows {rows}")
+            problems.append(Note("error.layer.column_empty", col=col, n=int(gdf[col].isna().sum()), rows=rows))
     for col in unique:
         if col in gdf.columns and gdf[col].duplicated().any():
             dups = sorted(map(str, gdf.loc[gdf[col].duplicated(), col].unique()))[:5]
-            problems.append(f"column {col!r} has duplicates: {dups}")
+            problems.append(Note("error.layer.column_dups", col=col, dups=dups))
     geoms = gdf.geometry.values
     missing = shapely.is_missing(geoms) if len(geoms) else np.array([], bool)
     empty = shapely.is_empty(geoms) & ~missing if len(geoms) else missing
     if missing.any():
-        problems.append(f"{int(missing.sum())} feature(s) have no geometry, e.g. rows {list(gdf.index[missing][:5])}")
+        problems.append(Note("error.layer.no_geometry", n=int(missing.sum()), rows=list(gdf.index[missing][:5])))
     if empty.any():
-        problems.append(f"{int(empty.sum())} feature(s) have an empty geometry, e.g. rows {list(gdf.index[empty][:5])}")
+        problems.append(Note("error.layer.empty_geometry", n=int(empty.sum()), rows=list(gdf.index[empty][:5])))
     present = ~(missing | empty)
     invalid = np.zeros(len(gdf), bool)
     if present.any():
         invalid[present] = ~shapely.is_valid(geoms[present])
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])[:3]
-        problems.append(
-            f"{int(invalid.sum())} invalid geometr(ies), e.g. rows {list(gdf.index[invalid][:5])}: {list(reasons)}; "
-            "repair with `shapely.make_valid` or QGIS 'Fix geometries'"
-        )
+        problems.append(Note("error.layer.invalid", n=int(invalid.sum()), rows=list(gdf.index[invalid][:5]),
+                             reasons=list(reasons)))
     if geom_types is not None and present.any():
         types = shapely.get_type_id(geoms[present])
         names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
                           "MultiLineString", "MultiPolygon", "GeometryCollection"])[types]
         bad = ~np.isin(names, list(geom_types))
         if bad.any():
-            problems.append(f"{int(bad.sum())} feature(s) of type {sorted(map(str, set(names[bad])))}, expected {list(geom_types)}")
+            problems.append(Note("error.layer.types", n=int(bad.sum()), types=sorted(map(str, set(names[bad]))),
+                                 expected=list(geom_types)))
     if bbox is not None and present.any() and gdf.crs is not None and gdf.crs.equals(STORAGE_CRS):
         b = shapely.bounds(geoms[present])
         out = (b[:, 0] < bbox[0]) | (b[:, 1] < bbox[1]) | (b[:, 2] > bbox[2]) | (b[:, 3] > bbox[3])
         if out.any():
             rows = list(gdf.index[present][out][:5])
-            problems.append(
-                f"{int(out.sum())} feature(s) lie outside Guangdong {bbox}, e.g. rows {rows}; "
-                "check the coordinates (longitude/latitude swapped? a projected CRS read as degrees?)"
-            )
+            problems.append(Note("error.layer.outside", n=int(out.sum()), bbox=bbox, rows=rows))
     if problems:
         raise LayerValidationError(problems, layer=name)
 
@@ -279,7 +272,6 @@ _MOJIBAKE = re.compile("[\u0080-\u009f\u0100-\u07ff\ue000-\uf8ff]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: A Chinese character inside a Latin word: UTF-8 pinyin read as GBK ('Guīlín' -> 'Gu墨l铆n').
 _LATIN_HAN_LATIN = re.compile("[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+[A-Za-z]")
-_SAVE_AS = "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and use that file"
 
 
 def named_bytes(data: bytes, name: str) -> io.BytesIO:
@@ -338,7 +330,7 @@ def _shown(source: object) -> str:
     if isinstance(source, (str, os.PathLike)):
         return repr(os.fspath(source))
     name = getattr(source, "name", None)
-    return repr(os.path.basename(str(name))) if isinstance(name, (str, os.PathLike)) else "(a file-like buffer)"
+    return repr(os.path.basename(str(name))) if isinstance(name, (str, os.PathLike)) else Note("error.word.buffer")
 
 
 def _decode_csv_bytes(data: bytes, *, label: str) -> str:
@@ -385,16 +377,14 @@ def _is_gb2312(text: str) -> bool:
     return True
 
 
-def _undecodable(data: bytes, label: str, exc: UnicodeDecodeError) -> str:
+def _undecodable(data: bytes, label: str, exc: UnicodeDecodeError) -> Note:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        kind = "; it looks like UTF-16 (Excel's 'Unicode Text'), which is not a CSV"
+        code = "error.csv.encoding.utf16"
     elif data.startswith(b"PK\x03\x04"):
-        kind = "; it looks like an Excel workbook (.xlsx) or another zip file, not a CSV"
+        code = "error.csv.encoding.zip"
     else:
-        kind = ""
-    return (
-        f"{label} is neither UTF-8 nor GB18030/GBK text (byte {exc.start}: {exc.reason}){kind}; {_SAVE_AS}"
-    )
+        code = "error.csv.encoding"
+    return Note(code, name=label, byte=exc.start, reason=exc.reason)
 
 
 def read_csv_text(source: CsvSource, *, name: str) -> str:
@@ -441,31 +431,28 @@ def read_csv_text(source: CsvSource, *, name: str) -> str:
     Traceback (most recent call last):
     geo.errors.PlannerError: `od` (a file-like buffer) is neither UTF-8 nor GB18030/GBK text ...'CSV UTF-8 ...
     """
-    label = f"{name} {_shown(source)}"
+    label = Note("error.named", name=name, file=_shown(source))
     if isinstance(source, (str, os.PathLike)):
         path = check_regular_file(source, name=name, max_bytes=MAX_CSV_BYTES)  # no pipe, no device, a cap
         try:
             raw: Any = path.read_bytes()
         except OSError as exc:
-            msg = f"{label} could not be read: {exc}; check the file name"
+            msg = Note("error.csv.unreadable", name=label, err=str(exc))
             raise PlannerError(msg) from None
     elif isinstance(source, (bytes, bytearray, memoryview)) or hasattr(source, "read"):
         raw = read_capped(source, name=label, max_bytes=MAX_CSV_BYTES)  # type: ignore[arg-type]
     else:
-        msg = f"{name} must be a file name, an open file or bytes; got {type(source).__name__}; pass the CSV's path"
+        msg = Note("error.csv.source", name=name, got=type(source).__name__)
         raise PlannerError(msg)
     if isinstance(raw, str):
         text = raw
     elif isinstance(raw, (bytes, bytearray, memoryview)):
         text = _decode_csv_bytes(bytes(raw), label=label)
     else:
-        msg = f"{label} returned {type(raw).__name__} when read, not text or bytes; pass the CSV's path or an io.BytesIO"
+        msg = Note("error.csv.returned", name=label, got=type(raw).__name__)
         raise PlannerError(msg)
     if "\x00" in text:
-        msg = (
-            f"{label} holds NUL characters: it is not a text CSV (UTF-16 'Unicode Text', a workbook or a "
-            f"binary file?); {_SAVE_AS}"
-        )
+        msg = Note("error.csv.nul", name=label)
         raise PlannerError(msg)
     return text.removeprefix("\ufeff")
 
@@ -510,18 +497,23 @@ def read_csv_table(source: CsvSource | pd.DataFrame, *, name: str, **read_csv_kw
     return pd.read_csv(io.StringIO(text, newline=""), **read_csv_kwargs)
 
 
-def _empty(label: str) -> str:
-    return (f"{label} is empty: expected a header row naming its columns and one row per record; "
-            "save the table as 'CSV UTF-8' from Excel")
+def _empty(label: str) -> Note:
+    return Note("error.csv.no_table", name=label)
 
 
-def _unparsable(label: str, exc: Exception) -> str:
-    return (f"{label} is not a readable CSV table ({' '.join(str(exc).split())}); every row needs as many "
-            "commas as the header: put text holding commas in double quotes, or save it again from Excel")
+_TOKENIZE = re.compile(r"^Error tokenizing data\. C error: Expected (\d+) fields in line (\d+), saw (\d+)$")
+
+
+def _unparsable(label: str, exc: Exception) -> Note:
+    """pandas' parser error, coded where it is the common one (a row with more fields than the header)."""
+    text = " ".join(str(exc).split())
+    m = _TOKENIZE.match(text)
+    err = Note("error.csv.tokenize", expected=int(m[1]), line=int(m[2]), saw=int(m[3])) if m else text
+    return Note("error.csv.unparsable", name=label, err=err)
 
 
 def read_commented_csv(
-    path_or_buffer: CsvSource, *, name: str = "the CSV", **kwargs: object
+    path_or_buffer: CsvSource, *, name: str = Note("error.word.the_csv"), **kwargs: object
 ) -> pd.DataFrame:
     """Read a CSV whose leading lines starting with ``#`` are comments.
 
@@ -556,6 +548,6 @@ def read_commented_csv(
     try:
         return pd.read_csv(io.StringIO("\n".join(kept) + "\n"), **kwargs)  # type: ignore[arg-type]
     except pd.errors.EmptyDataError:
-        raise PlannerError(_empty(f"{name} {_shown(path_or_buffer)}")) from None
+        raise PlannerError(_empty(Note("error.named", name=name, file=_shown(path_or_buffer)))) from None
     except pd.errors.ParserError as exc:
-        raise PlannerError(_unparsable(f"{name} {_shown(path_or_buffer)}", exc)) from None
+        raise PlannerError(_unparsable(Note("error.named", name=name, file=_shown(path_or_buffer)), exc)) from None

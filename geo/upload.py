@@ -29,6 +29,7 @@ import geopandas as gpd
 from geo.crs import STORAGE_CRS
 from geo.errors import PlannerError
 from geo.io import read_vector, validate_layer
+from geo.messages import Note
 from geo.validate import MAX_UPLOAD_BYTES, MAX_VECTOR_BYTES, MAX_ZIP_MEMBERS, validate_exclusion_areas
 
 __all__ = ["MAX_UPLOAD_BYTES", "read_exclusion_file", "read_uploaded_vector", "safe_extract_zip"]
@@ -93,22 +94,21 @@ def safe_extract_zip(data: bytes, dest: Path, *, max_bytes: int = MAX_VECTOR_BYT
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception as exc:  # noqa: BLE001 - whatever the archive does wrong, the answer is the same
-        msg = f"{name} is not a readable zip archive: it is damaged or truncated ({exc}); zip the files again and re-upload"
+        msg = Note("error.zip.unreadable", name=name, err=str(exc))
         raise PlannerError(msg) from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        msg = f"{name} holds {len(infos)} entries, more than the {MAX_ZIP_MEMBERS} allowed; zip only the layer's files"
+        msg = Note("error.zip.members", name=name, n=len(infos), limit=MAX_ZIP_MEMBERS)
         raise PlannerError(msg)
     declared = 0
     for info in infos:
         p = PurePosixPath(info.filename.replace("\\", "/"))
         is_link = stat.S_ISLNK(info.external_attr >> 16)
         if p.is_absolute() or ".." in p.parts or is_link or ":" in info.filename:
-            msg = (f"zip entry {info.filename!r} is unsafe (absolute path, '..' or link); re-create the archive "
-                   "with plain relative names")
+            msg = Note("error.zip.unsafe", entry=info.filename)
             raise PlannerError(msg)
         declared += info.file_size
     if declared > max_bytes:
-        msg = f"{name} unpacks to {_mb(declared)}, more than the {_mb(max_bytes)} allowed; upload a smaller extract"
+        msg = Note("error.zip.too_big", name=name, size=_mb(declared), limit=_mb(max_bytes))
         raise PlannerError(msg)
     out: list[Path] = []
     written = 0
@@ -126,8 +126,7 @@ def safe_extract_zip(data: bytes, dest: Path, *, max_bytes: int = MAX_VECTOR_BYT
                 while chunk := src.read(_CHUNK):
                     written += len(chunk)
                     if written > max_bytes:  # the header lied: count what really comes out
-                        msg = (f"{name} unpacks to more than the {_mb(max_bytes)} allowed (its headers claim "
-                               f"{_mb(declared)}); upload a smaller extract")
+                        msg = Note("error.zip.lied", name=name, limit=_mb(max_bytes), size=_mb(declared))
                         raise PlannerError(msg)
                     dst.write(chunk)
     except PlannerError:
@@ -135,8 +134,7 @@ def safe_extract_zip(data: bytes, dest: Path, *, max_bytes: int = MAX_VECTOR_BYT
         raise
     except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError, NotImplementedError, ...
         _remove(out)
-        msg = (f"{name} is not a readable zip archive: entry {current!r} is damaged ({type(exc).__name__}: {exc}); "
-               "zip the files again and re-upload")
+        msg = Note("error.zip.damaged", name=name, entry=current, kind=type(exc).__name__, err=str(exc))
         raise PlannerError(msg) from None
     return out
 
@@ -155,11 +153,10 @@ def _pick_vector(files: list[Path], *, name: str) -> Path | None:
         shp = shps[0]
         missing = [s for s in _SHP_PARTS if not shp.with_suffix(s).exists() and not shp.with_suffix(s.upper()).exists()]
         if missing:
-            msg = (f"{name}: the shapefile {shp.name} is missing its {', '.join(missing)} part(s); "
-                   "zip all parts together (.shp, .shx, .dbf, .prj, .cpg)")
+            msg = Note("error.zip.shp_parts", name=name, shp=shp.name, parts=", ".join(missing))
             raise PlannerError(msg)
         if not shp.with_suffix(".prj").exists() and not shp.with_suffix(".PRJ").exists():
-            msg = f"{name}: {shp.name} has no .prj, so its coordinate system is unknown; add the .prj to the zip"
+            msg = Note("error.zip.no_prj", name=name, shp=shp.name)
             raise PlannerError(msg)
         return shp
     others = [f for f in files if f.suffix.lower() in _VECTOR_SUFFIXES - {".shp"}]
@@ -170,7 +167,7 @@ def _read_upload(data: bytes, filename: str, *, name: str) -> gpd.GeoDataFrame:
     """The uploaded layer as GDAL reads it (its own CRS), not yet validated."""
     shown = os.path.basename(str(filename).replace("\\", "/")) or "upload"
     if len(data) > MAX_UPLOAD_BYTES:
-        msg = f"{name} is {_mb(len(data))}, more than the {_mb(MAX_UPLOAD_BYTES)} allowed; clip it to Guangdong first"
+        msg = Note("error.upload.too_big", name=name, size=_mb(len(data)), limit=_mb(MAX_UPLOAD_BYTES))
         raise PlannerError(msg)
     suffix = PurePosixPath(shown).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="gd-upload-") as tmp:
@@ -187,15 +184,14 @@ def _read_upload(data: bytes, filename: str, *, name: str) -> gpd.GeoDataFrame:
                     if path is not None:
                         break
             if path is None:
-                msg = f"{name}: the zip holds no vector file (.shp, .gpkg, .geojson); check what was zipped"
+                msg = Note("error.zip.no_vector", name=name)
                 raise PlannerError(msg)
             shown = f"{shown}: {path.name}"
         elif suffix in _VECTOR_SUFFIXES - {".shp"}:
             path = tmpdir / f"upload{suffix}"
             path.write_bytes(data)
         else:
-            msg = (f"{name}: files ending {suffix or '(no suffix)'!r} are not accepted; upload a zipped shapefile, "
-                   "a GeoPackage or a GeoJSON")
+            msg = Note("error.upload.suffix", name=name, suffix=repr(suffix) if suffix else Note("error.upload.no_suffix"))
             raise PlannerError(msg)
         return read_vector(path, shown=shown)
 
@@ -230,7 +226,7 @@ def read_uploaded_vector(data: bytes, filename: str, *, name: str = "upload") ->
 
 
 def read_exclusion_file(source: bytes | str | os.PathLike, filename: str, *,
-                        name: str = "exclusion areas") -> gpd.GeoDataFrame:
+                        name: str = Note("error.word.exclusion_areas")) -> gpd.GeoDataFrame:
     """Read exclusion polygons from a path (command line) or uploaded bytes (app) and check them once.
 
     Both go through :func:`geo.validate.validate_exclusion_areas` under the same name,
@@ -259,7 +255,7 @@ def read_exclusion_file(source: bytes | str | os.PathLike, filename: str, *,
     4326
     """
     shown = os.path.basename(str(filename).replace("\\", "/")) or str(filename)
-    label = f"{name} {shown!r}"
+    label = Note("error.label.exclusion", name=name, file=shown)
     if isinstance(source, (bytes, bytearray, memoryview)):
         gdf = _read_upload(bytes(source), shown, name=label)
     else:

@@ -74,7 +74,7 @@ ZH: dict[str, str] = {
     "error.zip.no_prj": "{name}：{shp} 没有 .prj 文件，坐标系未知；请把 .prj 加入压缩包",
     "error.zip.no_vector": "{name}：压缩包中没有矢量文件（.shp、.gpkg、.geojson）；请检查压缩了哪些文件",
     "error.upload.too_big": "{name} 大小为{size}，超过允许的{limit}；请先裁剪到广东省范围",
-    "error.upload.suffix": "{name}：不接受扩展名为“{suffix}”的文件；请上传shapefile压缩包、GeoPackage或GeoJSON",
+    "error.upload.suffix": "{name}：不接受扩展名为{suffix}的文件；请上传shapefile压缩包、GeoPackage或GeoJSON",
     "error.upload.no_suffix": "（无扩展名）",
     # --- vector files
     "error.vector.too_big": "{name} 连同各部分共{size} MB，超过允许的{limit} MB；请先裁剪到广东省范围或简化",
