@@ -37,6 +37,7 @@ from analysis.weights import MAX_AMOUNT
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
+from geo.messages import Note
 from layers.boundaries import load_boundaries
 from layers.places import load_places
 from layers.stages import STAGES, _stage_or_none, read_commented_csv
@@ -60,6 +61,8 @@ SCALE: dict[int, str] = {
     3: "the policy names the unit, or a park, base, dyeing park or city title in it",
 }
 _POLICY_COLUMNS = ("adcode", "level", "stage", "value", "clause", "basis")
+#: How messages name a planner's capability table.
+_STATS = Note("error.word.capability_stats")
 _IGNORED_WIDE = ("name", "name_zh", "name_en", "region", "city_adcode", "kind")
 _CLAUSE = re.compile(r"§\d+")
 
@@ -77,23 +80,19 @@ def _units(level: str) -> pd.DataFrame:
     return pd.DataFrame(b[["adcode", "name_zh", "name_en", "city_adcode"]]).reset_index(drop=True)
 
 
-def _unknown_code_message(codes: list[str], level: str) -> str:
+def _unknown_code_message(codes: list[str], level: str) -> Note:
     units = _units(level)
     other = _units("city" if level == "county" else "county")
     hints = []
     wrong_level = [c for c in codes if c in set(other["adcode"])]
     if wrong_level:
         if level == "county":
-            hints.append(f"{wrong_level[:5]} are city codes: pass level='city' or give county codes")
+            hints.append(Note("error.adcode.are_city", codes=wrong_level[:5]))
         else:
-            hints.append(f"{wrong_level[:5]} are county codes: pass level='county' or sum them to their city (first 4 digits + '00')")
+            hints.append(Note("error.adcode.are_county", codes=wrong_level[:5]))
     examples = ", ".join(f"{a} {n}" for a, n in units[["adcode", "name_zh"]].head(4).itertuples(index=False))
-    hint = ("; " + "; ".join(hints)) if hints else ""
-    return (
-        f"unknown {level} adcode(s) {codes[:10]}{' ...' if len(codes) > 10 else ''}{hint}; valid codes are 6-digit strings "
-        f"such as {examples} - the full list is layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']] "
-        "(see data/boundaries/README.md)"
-    )
+    return Note("error.adcode.unknown.hint" if hints else "error.adcode.unknown", level=level, codes=codes[:10],
+                more=" ..." if len(codes) > 10 else "", hint=hints[0] if hints else "", examples=examples)
 
 
 # ---------------------------------------------------------------- policy default
@@ -335,17 +334,14 @@ def read_capability_csv(
         # header=None keeps repeated column names as they are (pandas would rename them "x.1").
         raw = read_commented_csv(path_or_buffer, dtype=str, keep_default_na=False, header=None)
     if raw.empty:
-        msg = "`path_or_buffer` is empty; expected a CSV with columns adcode, stage, value (or adcode plus one column per stage)"
-        raise LayerValidationError([msg], layer="capability statistics")
+        msg = Note("error.capability.empty")
+        raise LayerValidationError([msg], layer=_STATS)
     header = [str(c).strip() for c in raw.iloc[0]]
     body = raw.iloc[1:].reset_index(drop=True).astype(str).apply(lambda c: c.str.strip())
     keys = [h.lower() for h in header]
     if "adcode" not in keys:
-        msg = (
-            f"`path_or_buffer` has no 'adcode' column (columns: {header}); expected long form adcode, stage, value "
-            "or wide form adcode plus one column per stage"
-        )
-        raise LayerValidationError([msg], layer="capability statistics")
+        msg = Note("error.capability.no_adcode", header=header)
+        raise LayerValidationError([msg], layer=_STATS)
     if "stage" in keys and "value" in keys:
         long, problems = _long_from_long(body, keys)
     else:
@@ -354,7 +350,7 @@ def read_capability_csv(
     if unknown:
         problems.insert(0, _unknown_code_message(unknown, level))
     if problems:
-        raise LayerValidationError(problems, layer="capability statistics")
+        raise LayerValidationError(problems, layer=_STATS)
     wide = _to_wide(long, level, agg="sum")
     absent = int((~wide.index.isin(long["adcode"])).sum())
     if absent:
@@ -369,14 +365,16 @@ def _values(text: pd.Series, *, blank_is_zero: bool) -> tuple[pd.Series, list[st
     arr = v.to_numpy()
     nonnum = ~np.isfinite(arr)
     if nonnum.any():
-        problems.append(f"value(s) that are not finite numbers: {sorted(set(text[nonnum]))[:6]} in data row(s) {(np.flatnonzero(nonnum)[:8] + 1).tolist()}")
+        problems.append(Note("error.capability.nonnumeric", values=sorted(set(text[nonnum]))[:6],
+                             rows=(np.flatnonzero(nonnum)[:8] + 1).tolist()))
     neg = arr < 0
     if neg.any():
-        problems.append(f"negative value(s) {arr[neg][:6].tolist()} in data row(s) {(np.flatnonzero(neg)[:8] + 1).tolist()}; statistics must be >= 0")
+        problems.append(Note("error.capability.negative", values=arr[neg][:6].tolist(),
+                             rows=(np.flatnonzero(neg)[:8] + 1).tolist()))
     huge = np.isfinite(arr) & (arr > MAX_AMOUNT)  # sums of such values overflow and the shares silently become 0
     if huge.any():
-        problems.append(f"value(s) {arr[huge][:6].tolist()} in data row(s) {(np.flatnonzero(huge)[:8] + 1).tolist()} "
-                        f"are larger than any statistic; values must be at most {MAX_AMOUNT:g} (check the unit)")
+        problems.append(Note("error.capability.huge", values=arr[huge][:6].tolist(),
+                             rows=(np.flatnonzero(huge)[:8] + 1).tolist(), limit=MAX_AMOUNT))
     return v, problems
 
 
@@ -385,14 +383,15 @@ def _long_from_long(body: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, 
     df = pd.DataFrame({k: body.iloc[:, keys.index(k)] for k in ("adcode", "stage", "value")})
     ids = df["stage"].map(_stage_or_none)
     if ids.isna().any():
-        problems.append(f"unknown stage(s) {sorted(set(df.loc[ids.isna(), 'stage']))}; valid stages: {', '.join(STAGES)}")
+        problems.append(Note("error.capability.stages", stages=sorted(set(df.loc[ids.isna(), 'stage'])),
+                             valid=", ".join(STAGES)))
     df["stage"] = ids.where(ids.notna(), df["stage"])
     df["value"], p = _values(df["value"], blank_is_zero=False)
     problems += p
     dup = df.duplicated(["adcode", "stage"], keep=False) & ids.notna()
     if dup.any():
         pairs = sorted({f"{a}/{s}" for a, s in df.loc[dup, ["adcode", "stage"]].itertuples(index=False)})
-        problems.append(f"duplicated unit/stage pair(s) {pairs[:8]}; give each unit and stage once")
+        problems.append(Note("error.capability.dup_pairs", pairs=pairs[:8]))
     return df, problems
 
 
@@ -404,23 +403,23 @@ def _long_from_wide(body: pd.DataFrame, header: list[str], keys: list[str]) -> t
     ids = [_stage_or_none(header[i]) for i in cols]
     bad = [header[i] for i, s in zip(cols, ids) if s is None]
     if bad:
-        problems.append(f"unknown stage column(s) {bad}; valid stages: {', '.join(STAGES)}")
+        problems.append(Note("error.capability.stage_columns", columns=bad, valid=", ".join(STAGES)))
     seen: dict[str, list[str]] = {}
     for i, s in zip(cols, ids):
         if s is not None:
             seen.setdefault(s, []).append(header[i])
     dups = {s: h for s, h in seen.items() if len(h) > 1}
     if dups:
-        problems.append(f"stage(s) given in more than one column: {dups}; keep one column per stage")
+        problems.append(Note("error.capability.dup_columns", dups=dups))
     if codes.duplicated().any():
-        problems.append(f"duplicated adcode row(s) {sorted(set(codes[codes.duplicated()]))[:8]}; give each unit once")
+        problems.append(Note("error.capability.dup_rows", codes=sorted(set(codes[codes.duplicated()]))[:8]))
     keep = [(i, s) for i, s in zip(cols, ids) if s is not None]
     if not keep and not bad:
-        problems.append("no stage columns; add one column per stage (e.g. apparel, dyeing)")
+        problems.append(Note("error.capability.no_stages"))
     parts = []
     for i, s in keep:  # one pass per stage column (13 at most), each vectorised over units
         v, p = _values(body.iloc[:, i], blank_is_zero=True)
-        problems += [f"column {header[i]!r}: {x}" for x in p]
+        problems += [Note("error.capability.in_column", column=header[i], problem=x) for x in p]
         parts.append(pd.DataFrame({"adcode": codes, "stage": s, "value": v}))
     long = (pd.concat(parts, ignore_index=True) if parts
             else pd.DataFrame({"adcode": pd.Series([], dtype=object), "stage": [], "value": []}))

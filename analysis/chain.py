@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
+from geo.messages import Note
 from layers.stages import STAGES, _stage_or_none, load_stages, read_commented_csv
 
 __all__ = ["SHARE_TOLERANCE", "read_chain_edges", "load_chain_graph", "chain_weight_matrix"]
@@ -67,51 +68,43 @@ def read_chain_edges(path_or_buffer: str | os.PathLike | io.IOBase | pd.DataFram
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in _COLUMNS if c not in raw.columns]
     if missing:
-        msg = (
-            f"`path_or_buffer` must have columns {list(_COLUMNS)}; missing {missing} (found {list(raw.columns)}); "
-            "add them, one row per supplier -> customer edge"
-        )
-        raise LayerValidationError([msg], layer="chain edges")
-    problems: list[str] = []
+        msg = Note("error.chain.columns", columns=list(_COLUMNS), missing=missing, found=list(raw.columns))
+        raise LayerValidationError([msg], layer=Note("error.word.chain"))
+    problems: list[Note] = []
     df = raw[list(_COLUMNS)].copy()
     for col in ("supplier", "customer"):
         ids = df[col].map(_stage_or_none)
         bad = ids.isna()
         if bad.any():
             names = sorted(set(df.loc[bad, col]))
-            problems.append(
-                f"unknown {col} stage(s) {names} in row(s) {_rows(bad)}; valid stages: {', '.join(STAGES)}"
-            )
+            problems.append(Note("error.chain.stages", col=col, stages=names, rows=_rows(bad), valid=", ".join(STAGES)))
         df[col] = ids.where(~bad, df[col])
     w = pd.to_numeric(df["weight"].astype(str).str.strip(), errors="coerce").astype(float)
     nan = pd.Series(~np.isfinite(w.to_numpy()), index=w.index)
     if nan.any():
-        problems.append(f"weight is not a finite number in row(s) {_rows(nan)}: {list(df.loc[nan, 'weight'])[:5]}")
+        problems.append(Note("error.chain.nonnumeric", rows=_rows(nan), values=list(df.loc[nan, "weight"])[:5]))
     neg = w < 0
     if neg.any():
-        problems.append(f"negative weight in row(s) {_rows(neg)}: {w[neg].tolist()[:5]}; weights are shares >= 0")
+        problems.append(Note("error.chain.negative", rows=_rows(neg), values=w[neg].tolist()[:5]))
     df["weight"] = w.astype(float)
     self_loop = df["supplier"] == df["customer"]
     if self_loop.any():
-        problems.append(f"a stage supplies itself in row(s) {_rows(self_loop)}; drop those rows")
+        problems.append(Note("error.chain.self", rows=_rows(self_loop)))
     dup = df.duplicated(["supplier", "customer"], keep=False)
     if dup.any():
         pairs = sorted({f"{a}->{b}" for a, b in df.loc[dup, ["supplier", "customer"]].itertuples(index=False)})
-        problems.append(f"duplicated edge(s) {pairs}; keep one row per supplier -> customer")
+        problems.append(Note("error.chain.dups", pairs=pairs))
     empty = df["note"].astype(str).str.strip() == ""
     if empty.any():
-        problems.append(f"empty note in row(s) {_rows(empty)}; give the source or reasoning of each weight")
+        problems.append(Note("error.chain.no_note", rows=_rows(empty)))
     if not nan.any():
         sums = df.groupby("customer", sort=False)["weight"].sum()
         off = sums[(sums - 1.0).abs() > SHARE_TOLERANCE]
         if len(off):
             detail = ", ".join(f"{k}: {v:.6g}" for k, v in off.items())
-            problems.append(
-                f"the shares of each customer's suppliers must sum to 1 (within {SHARE_TOLERANCE:g}); they do not for {detail}; "
-                "rescale those rows"
-            )
+            problems.append(Note("error.chain.sums", tolerance=SHARE_TOLERANCE, detail=detail))
     if problems:
-        raise LayerValidationError(problems, layer="chain edges")
+        raise LayerValidationError(problems, layer=Note("error.word.chain"))
     df["note"] = df["note"].astype(str).str.strip()
     return df.reset_index(drop=True)
 

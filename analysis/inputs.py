@@ -38,7 +38,7 @@ from analysis.partner import build_partner_links
 from analysis.relatedness import compute_presence
 from analysis.site_scores import resolve_site
 from geo.errors import LayerValidationError, PlannerError
-from geo.io import CsvSource, read_csv_table
+from geo.io import CsvSource, parse_error_text, read_csv_table
 from layers.boundaries import load_boundaries
 from layers.evidence import (
     evidence_presence,
@@ -201,16 +201,14 @@ def _cost_frame(cost: pd.DataFrame | tuple[Sequence[str], np.ndarray]) -> pd.Dat
     return c
 
 
-def _site_code_problem(unknown: list[str], level: Level) -> str:
+def _site_code_problem(unknown: list[str], level: Level) -> Note:
     units = load_boundaries(level)
     other_level: Level = "city" if level == "county" else "county"
     wrong = [c for c in unknown if c in set(load_boundaries(other_level)["adcode"].astype(str))]
-    hint = f" ({wrong[:5]} are {other_level} codes: use --level {other_level} or give {level} codes)" if wrong else ""
+    hint = Note("error.site.other_level", codes=wrong[:5], other=other_level, level=level) if wrong else ""
     examples = ", ".join(f"{a} {n}" for a, n in units[["adcode", "name_zh"]].head(4).itertuples(index=False))
-    return (
-        f"unknown {level} adcode(s) {unknown[:8]}{' ...' if len(unknown) > 8 else ''}{hint}; valid {level} codes are "
-        f"6-digit strings such as {examples} (full list: layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']])"
-    )
+    return Note("error.site.unknown", level=level, codes=unknown[:8], more=" ..." if len(unknown) > 8 else "",
+                hint=hint, examples=examples)
 
 
 def read_site_csv(path: CsvSource, *, level: Level = "county") -> pd.Series:
@@ -253,48 +251,42 @@ def read_site_csv(path: CsvSource, *, level: Level = "county") -> pd.Series:
         msg = f"`level` must be 'city' or 'county', got {level!r}"
         raise PlannerError(msg)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else "<buffer>"
-    label = f"site CSV {os.path.basename(name)} (`path`)"
+    label = Note("error.site.label", file=os.path.basename(name))
     try:
         raw = read_csv_table(path, name="`path`", dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = f"`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {exc}; save it as 'CSV UTF-8'"
+        msg = Note("error.site.unparsable", name=name, err=parse_error_text(exc))
         raise PlannerError(msg) from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]
-    problems: list[str] = []
+    problems: list[Note] = []
     missing = [c for c in ("adcode", "site") if c not in raw.columns]
     if missing:
-        problems.append(f"missing column(s) {missing} (found {list(raw.columns)}); the header must be adcode,site")
+        problems.append(Note("error.site.columns", missing=missing, found=list(raw.columns)))
     codes = raw["adcode"].astype(str).str.strip() if "adcode" in raw.columns else pd.Series("", index=raw.index)
     rows = np.arange(1, len(raw) + 1)  # data rows, 1 = the line after the header
     if "adcode" in raw.columns:
         empty = (codes == "").to_numpy()
         if empty.any():
-            problems.append(f"data row(s) {rows[empty][:8].tolist()} have no adcode")
+            problems.append(Note("error.site.no_adcode", rows=rows[empty][:8].tolist()))
         valid = set(load_boundaries(level)["adcode"].astype(str))
         unknown = list(dict.fromkeys(c for c in codes[~empty] if c not in valid))
         if unknown:
             problems.append(_site_code_problem(unknown, level))
         dup = sorted(set(codes[codes.duplicated() & (codes != "")]))
         if dup:
-            problems.append(f"adcode(s) {dup[:8]} appear more than once; give one row per unit")
+            problems.append(Note("error.site.dups", codes=dup[:8]))
     values = pd.Series(np.nan, index=raw.index)
     if "site" in raw.columns:
         text = raw["site"].astype(str).str.strip()
         values = pd.to_numeric(text, errors="coerce").astype(float)
         nonnum = values.isna().to_numpy() | ~np.isfinite(values.to_numpy())
         if nonnum.any():
-            problems.append(
-                f"site value(s) {text[nonnum].tolist()[:6]} in data row(s) {rows[nonnum][:8].tolist()} are not numbers; "
-                "write a number from 0 to 1"
-            )
+            problems.append(Note("error.site.nonnumeric", values=text[nonnum].tolist()[:6], rows=rows[nonnum][:8].tolist()))
         out = ~nonnum & ((values < 0) | (values > 1)).to_numpy()
         if out.any():
-            problems.append(
-                f"site value(s) {values[out].tolist()[:6]} in data row(s) {rows[out][:8].tolist()} are outside 0..1; "
-                "rescale to 0 (unsuitable) .. 1 (best)"
-            )
+            problems.append(Note("error.site.outside", values=values[out].tolist()[:6], rows=rows[out][:8].tolist()))
     if not len(raw) and not missing:
-        problems.append("no data rows; give one row adcode,site per unit (units left out keep the neutral placeholder)")
+        problems.append(Note("error.site.no_rows"))
     if problems:
         raise LayerValidationError(problems, layer=label)
     return pd.Series(values.to_numpy(dtype=float), index=pd.Index(codes.to_numpy(), name="adcode"), name="site")

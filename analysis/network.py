@@ -37,6 +37,7 @@ from analysis.assumptions import DEFAULT_DECAY_KM
 from geo.crs import ANALYSIS_CRS
 from geo.errors import CRSError, LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
+from geo.messages import Note
 from layers.boundaries import load_boundaries
 from layers.stages import read_commented_csv
 
@@ -282,8 +283,8 @@ def read_od_matrix(
     else:
         raw = read_commented_csv(path_or_buffer, dtype=str, keep_default_na=False, header=None)
     if raw.shape[0] < 2:
-        msg = "`path_or_buffer` holds no rows; expected columns origin, destination, cost or a square matrix with an adcode header"
-        raise LayerValidationError([msg], layer="OD matrix")
+        msg = Note("error.od.no_rows")
+        raise LayerValidationError([msg], layer=Note("error.word.od"))
     raw = raw.astype(str).apply(lambda c: c.str.strip())
     header = list(raw.iloc[0])
     body = raw.iloc[1:].reset_index(drop=True)
@@ -299,25 +300,25 @@ def read_od_matrix(
         })
         if len(set(dest)) != len(dest):
             long.attrs["dup_header"] = sorted({d for d in dest if dest.count(d) > 1})
-    problems: list[str] = []
+    problems: list[Note] = []
     if long.attrs.get("dup_header"):
-        problems.append(f"destination column(s) repeated in the header: {long.attrs['dup_header']}")
+        problems.append(Note("error.od.dup_header", columns=long.attrs["dup_header"]))
     known = set(units)
     unknown = sorted((set(long["origin"]) | set(long["destination"])) - known)
     if unknown:
-        problems.append(f"unknown unit code(s) {unknown[:10]}; expected the codes of `units`, e.g. {units[:5]}")
+        problems.append(Note("error.od.unknown", codes=unknown[:10], examples=units[:5]))
     diag = long["origin"] == long["destination"]
     long = long[~(diag & (long["cost"] == ""))]  # an empty diagonal cell means 0
     cost = pd.to_numeric(long["cost"], errors="coerce").astype(float).to_numpy()
     nonnum = ~np.isfinite(cost)
     if nonnum.any():
-        problems.append(f"cost(s) that are not finite numbers: {sorted(set(long['cost'][nonnum]))[:6]}")
+        problems.append(Note("error.od.nonnumeric", values=sorted(set(long["cost"][nonnum]))[:6]))
     neg = cost < 0
     if neg.any():
-        problems.append(f"negative cost(s) {cost[neg][:6].tolist()}; costs must be >= 0")
+        problems.append(Note("error.od.negative", values=cost[neg][:6].tolist()))
     pairs = long["origin"] + "->" + long["destination"]
     if pairs.duplicated().any():
-        problems.append(f"pair(s) given more than once: {sorted(set(pairs[pairs.duplicated()]))[:8]}")
+        problems.append(Note("error.od.dup_pairs", pairs=sorted(set(pairs[pairs.duplicated()]))[:8]))
     pos = {u: i for i, u in enumerate(units)}
     ok = long["origin"].isin(known).to_numpy() & long["destination"].isin(known).to_numpy()
     r = long["origin"][ok].map(pos).to_numpy(dtype=np.int64)
@@ -327,9 +328,9 @@ def read_od_matrix(
     if not have.all():
         mr, mc = np.nonzero(~have)
         eg = [f"{units[i]}->{units[j]}" for i, j in zip(mr[:8], mc[:8])]
-        problems.append(f"{int((~have).sum())} origin-destination pair(s) missing, e.g. {eg}; give a cost for every ordered pair")
+        problems.append(Note("error.od.missing", n=int((~have).sum()), examples=eg))
     if problems:
-        raise LayerValidationError(problems, layer="OD matrix")
+        raise LayerValidationError(problems, layer=Note("error.word.od"))
     out = np.zeros((len(units), len(units)), dtype=np.float64)
     out[r, c] = cost[ok]
     return out

@@ -131,5 +131,68 @@ ERRORS: dict[str, str] = {
                            "table as 'CSV UTF-8' from Excel"),
     "error.csv.unparsable": ("{name} is not a readable CSV table ({err}); every row needs as many commas as the header: "
                              "put text holding commas in double quotes, or save it again from Excel"),
+    "error.csv.tokenize": "Error tokenizing data. C error: Expected {expected} fields in line {line}, saw {saw}",
+    # --- the planner's capability table (analysis.capability.read_capability_csv)
+    "error.word.capability_stats": "capability statistics",
+    "error.adcode.are_city": "{codes} are city codes: pass level='city' or give county codes",
+    "error.adcode.are_county": ("{codes} are county codes: pass level='county' or sum them to their city (first 4 "
+                                "digits + '00')"),
+    "error.adcode.unknown": (
+        "unknown {level} adcode(s) {codes}{more}; valid codes are 6-digit strings such as {examples} - the full list is "
+        "layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']] (see data/boundaries/README.md)"),
+    "error.adcode.unknown.hint": (
+        "unknown {level} adcode(s) {codes}{more}; {hint}; valid codes are 6-digit strings such as {examples} - the "
+        "full list is layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']] (see data/boundaries/README.md)"),
+    "error.capability.empty": ("`path_or_buffer` is empty; expected a CSV with columns adcode, stage, value (or adcode "
+                               "plus one column per stage)"),
+    "error.capability.no_adcode": ("`path_or_buffer` has no 'adcode' column (columns: {header}); expected long form "
+                                   "adcode, stage, value or wide form adcode plus one column per stage"),
+    "error.capability.nonnumeric": "value(s) that are not finite numbers: {values} in data row(s) {rows}",
+    "error.capability.negative": "negative value(s) {values} in data row(s) {rows}; statistics must be >= 0",
+    "error.capability.huge": ("value(s) {values} in data row(s) {rows} are larger than any statistic; values must be at "
+                              "most {limit:g} (check the unit)"),
+    "error.capability.stages": "unknown stage(s) {stages}; valid stages: {valid}",
+    "error.capability.dup_pairs": "duplicated unit/stage pair(s) {pairs}; give each unit and stage once",
+    "error.capability.stage_columns": "unknown stage column(s) {columns}; valid stages: {valid}",
+    "error.capability.dup_columns": "stage(s) given in more than one column: {dups}; keep one column per stage",
+    "error.capability.dup_rows": "duplicated adcode row(s) {codes}; give each unit once",
+    "error.capability.no_stages": "no stage columns; add one column per stage (e.g. apparel, dyeing)",
+    "error.capability.in_column": "column {column!r}: {problem}",
+    # --- the planner's OD matrix (analysis.network.read_od_matrix)
+    "error.word.od": "OD matrix",
+    "error.od.no_rows": ("`path_or_buffer` holds no rows; expected columns origin, destination, cost or a square matrix "
+                         "with an adcode header"),
+    "error.od.dup_header": "destination column(s) repeated in the header: {columns}",
+    "error.od.unknown": "unknown unit code(s) {codes}; expected the codes of `units`, e.g. {examples}",
+    "error.od.nonnumeric": "cost(s) that are not finite numbers: {values}",
+    "error.od.negative": "negative cost(s) {values}; costs must be >= 0",
+    "error.od.dup_pairs": "pair(s) given more than once: {pairs}",
+    "error.od.missing": "{n} origin-destination pair(s) missing, e.g. {examples}; give a cost for every ordered pair",
+    # --- the planner's site values (analysis.inputs.read_site_csv)
+    "error.site.label": "site CSV {file} (`path`)",
+    "error.site.other_level": " ({codes} are {other} codes: use --level {other} or give {level} codes)",
+    "error.site.unknown": (
+        "unknown {level} adcode(s) {codes}{more}{hint}; valid {level} codes are 6-digit strings such as {examples} "
+        "(full list: layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']])"),
+    "error.site.unparsable": "`path` {name!r} is not a UTF-8 CSV with a header adcode,site: {err}; save it as 'CSV UTF-8'",
+    "error.site.columns": "missing column(s) {missing} (found {found}); the header must be adcode,site",
+    "error.site.no_adcode": "data row(s) {rows} have no adcode",
+    "error.site.dups": "adcode(s) {codes} appear more than once; give one row per unit",
+    "error.site.nonnumeric": "site value(s) {values} in data row(s) {rows} are not numbers; write a number from 0 to 1",
+    "error.site.outside": ("site value(s) {values} in data row(s) {rows} are outside 0..1; rescale to 0 (unsuitable) .. "
+                           "1 (best)"),
+    "error.site.no_rows": ("no data rows; give one row adcode,site per unit (units left out keep the neutral "
+                           "placeholder)"),
+    # --- the planner's chain weights (analysis.chain.read_chain_edges)
+    "error.word.chain": "chain edges",
+    "error.chain.columns": ("`path_or_buffer` must have columns {columns}; missing {missing} (found {found}); add them, "
+                            "one row per supplier -> customer edge"),
+    "error.chain.stages": "unknown {col} stage(s) {stages} in row(s) {rows}; valid stages: {valid}",
+    "error.chain.nonnumeric": "weight is not a finite number in row(s) {rows}: {values}",
+    "error.chain.negative": "negative weight in row(s) {rows}: {values}; weights are shares >= 0",
+    "error.chain.self": "a stage supplies itself in row(s) {rows}; drop those rows",
+    "error.chain.dups": "duplicated edge(s) {pairs}; keep one row per supplier -> customer",
+    "error.chain.no_note": "empty note in row(s) {rows}; give the source or reasoning of each weight",
+    "error.chain.sums": ("the shares of each customer's suppliers must sum to 1 (within {tolerance:g}); they do not for "
+                         "{detail}; rescale those rows"),
 }
-ERRORS["error.csv.tokenize"] = "Error tokenizing data. C error: Expected {expected} fields in line {line}, saw {saw}"

@@ -48,7 +48,7 @@ from geo.validate import (
 __all__ = [
     "read_commented_csv",
     "read_vector", "validate_layer", "atomic_path", "atomic_folder", "scratch_dir", "write_vector", "GUANGDONG_BBOX",
-    "CsvSource", "read_csv_text", "read_csv_table", "named_bytes", "open_user_table",
+    "CsvSource", "read_csv_text", "read_csv_table", "named_bytes", "open_user_table", "parse_error_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -504,12 +504,21 @@ def _empty(label: str) -> Note:
 _TOKENIZE = re.compile(r"^Error tokenizing data\. C error: Expected (\d+) fields in line (\d+), saw (\d+)$")
 
 
-def _unparsable(label: str, exc: Exception) -> Note:
-    """pandas' parser error, coded where it is the common one (a row with more fields than the header)."""
+def parse_error_text(exc: Exception) -> str:
+    """pandas' parser error on one line, coded where it is the common one (a row with more fields than the header).
+
+    Examples
+    --------
+    >>> parse_error_text(ValueError("Error tokenizing data. C error: Expected 2 fields in line 3, saw 3\\n")).code
+    'error.csv.tokenize'
+    """
     text = " ".join(str(exc).split())
     m = _TOKENIZE.match(text)
-    err = Note("error.csv.tokenize", expected=int(m[1]), line=int(m[2]), saw=int(m[3])) if m else text
-    return Note("error.csv.unparsable", name=label, err=err)
+    return Note("error.csv.tokenize", expected=int(m[1]), line=int(m[2]), saw=int(m[3])) if m else text
+
+
+def _unparsable(label: str, exc: Exception) -> Note:
+    return Note("error.csv.unparsable", name=label, err=parse_error_text(exc))
 
 
 def read_commented_csv(

@@ -108,6 +108,69 @@ ZH: dict[str, str] = {
     "error.csv.unparsable": ("{name} 不是可读取的CSV表格（{err}）；每一行的逗号数都应与表头相同：含逗号的文字请用英文"
                              "双引号括起来，或在Excel中重新保存"),
     "error.csv.tokenize": "第{line}行有{saw}个字段，应为{expected}个",
+    # --- the planner's capability table
+    "error.word.capability_stats": "产业能力统计表",
+    "error.adcode.are_city": "{codes} 是地级市代码：请设 level='city'，或改用县级代码",
+    "error.adcode.are_county": "{codes} 是县级代码：请设 level='county'，或按所属地级市汇总（前4位 + '00'）",
+    "error.adcode.unknown": (
+        "未知的{level:@level}行政区划代码 {codes}{more}；有效代码是6位数字字符串，例如 {examples}——完整列表见 "
+        "layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']]（参见 data/boundaries/README.md）"),
+    "error.adcode.unknown.hint": (
+        "未知的{level:@level}行政区划代码 {codes}{more}；{hint}；有效代码是6位数字字符串，例如 {examples}——完整列表见 "
+        "layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']]（参见 data/boundaries/README.md）"),
+    "error.capability.empty": "`path_or_buffer` 是空的；应为CSV，含 adcode、stage、value 列（或 adcode 列加每个环节一列）",
+    "error.capability.no_adcode": ("`path_or_buffer` 没有“adcode”列（现有列：{header}）；应为长表 adcode、stage、value，"
+                                   "或宽表 adcode 列加每个环节一列"),
+    "error.capability.nonnumeric": "数据第{rows}行中有不是有限数值的值：{values}",
+    "error.capability.negative": "数据第{rows}行中有负值 {values}；统计值必须 >= 0",
+    "error.capability.huge": "数据第{rows}行中的值 {values} 大于任何统计值；值最多为{limit:g}（请检查单位）",
+    "error.capability.stages": "未知的环节 {stages}；有效环节：{valid}",
+    "error.capability.dup_pairs": "单位/环节组合 {pairs} 重复；每个单位和环节只能给一次",
+    "error.capability.stage_columns": "未知的环节列 {columns}；有效环节：{valid}",
+    "error.capability.dup_columns": "同一环节出现在多列中：{dups}；每个环节只保留一列",
+    "error.capability.dup_rows": "行政区划代码 {codes} 的行重复；每个单位只给一行",
+    "error.capability.no_stages": "没有环节列；请每个环节加一列（如 apparel、dyeing）",
+    "error.capability.in_column": "列“{column}”：{problem}",
+    # --- the planner's OD matrix
+    "error.word.od": "起讫点（OD）矩阵",
+    "error.od.no_rows": "`path_or_buffer` 没有数据行；应含 origin、destination、cost 列，或为以 adcode 为表头的方阵",
+    "error.od.dup_header": "表头中目的地列重复：{columns}",
+    "error.od.unknown": "未知的单位代码 {codes}；应为 `units` 中的代码，例如 {examples}",
+    "error.od.nonnumeric": "有不是有限数值的成本：{values}",
+    "error.od.negative": "有负的成本 {values}；成本必须 >= 0",
+    "error.od.dup_pairs": "以下起讫点对给了不止一次：{pairs}",
+    "error.od.missing": "缺少{n}个起讫点对，例如 {examples}；每个有序起讫点对都要给出成本",
+    # --- the planner's site values
+    "error.site.label": "场地适宜性CSV {file}（`path`）",
+    "error.site.other_level": "（{codes} 是{other:@level}代码：请用 --level {other}，或改用{level:@level}代码）",
+    "error.site.unknown": (
+        "未知的{level:@level}行政区划代码 {codes}{more}{hint}；有效的{level:@level}代码是6位数字字符串，例如 {examples}"
+        "（完整列表：layers.boundaries.load_boundaries({level!r})[['adcode', 'name_zh']]）"),
+    "error.site.unparsable": "`path`“{name}”不是表头为 adcode,site 的UTF-8 CSV：{err}；请另存为“CSV UTF-8”",
+    "error.site.columns": "缺少列 {missing}（现有列：{found}）；表头必须是 adcode,site",
+    "error.site.no_adcode": "数据第{rows}行没有行政区划代码",
+    "error.site.dups": "行政区划代码 {codes} 出现了不止一次；每个单位只给一行",
+    "error.site.nonnumeric": "数据第{rows}行中的场地值 {values} 不是数字；请填写0到1之间的数",
+    "error.site.outside": "数据第{rows}行中的场地值 {values} 超出0..1；请换算为0（不适宜）.. 1（最适宜）",
+    "error.site.no_rows": "没有数据行；请每个单位给一行 adcode,site（未列出的单位取中性占位值）",
+    # --- the planner's chain weights
+    "error.word.chain": "产业链上下游系数表",
+    "error.chain.columns": "`path_or_buffer` 必须含列 {columns}；缺少 {missing}（现有列：{found}）；请补上，每条 供应方 -> 需求方 关系一行",
+    "error.chain.stages": "第{rows}行中未知的{col:@chain_col}环节 {stages}；有效环节：{valid}",
+    "error.chain.nonnumeric": "第{rows}行的 weight 不是有限数值：{values}",
+    "error.chain.negative": "第{rows}行的 weight 为负：{values}；系数是 >= 0 的份额",
+    "error.chain.self": "第{rows}行中某环节向自身供应；请删除这些行",
+    "error.chain.dups": "关系 {pairs} 重复；每条 供应方 -> 需求方 关系只保留一行",
+    "error.chain.no_note": "第{rows}行的 note 为空；请写明每个系数的来源或依据",
+    "error.chain.sums": "每个需求方各供应方的份额之和必须为1（允许误差{tolerance:g}）；以下不满足：{detail}；请按比例调整这些行",
+}
+
+#: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
+LABELS: dict[str, tuple[str, str]] = {
+    "note_label.level.county": ("县级", "county"),
+    "note_label.level.city": ("地级市", "city"),
+    "note_label.chain_col.supplier": ("供应方（supplier）", "supplier"),
+    "note_label.chain_col.customer": ("需求方（customer）", "customer"),
 }
 
 
@@ -121,4 +184,4 @@ def _pairs() -> dict[str, tuple[str, str]]:
     return {code: (ZH[code], en) for code, en in ERRORS.items()}
 
 
-TEXT: dict[str, tuple[str, str]] = _pairs()
+TEXT: dict[str, tuple[str, str]] = {**_pairs(), **LABELS}
