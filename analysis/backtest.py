@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
@@ -45,11 +46,15 @@ BACKTEST_COLUMNS: tuple[str, ...] = (
 SENSITIVITY_ORIGINS: tuple[str, ...] = ("440118", "441900", "440605")
 
 
-def _inputs_for(before: object, cache: dict[object, FitInputs]) -> FitInputs:
-    key = None if pd.isna(before) else int(before)  # type: ignore[arg-type]
-    if key not in cache:
-        cache[key] = load_fit_inputs(evidence_before=key)
-    return cache[key]
+@lru_cache(maxsize=8)
+def _inputs_before(year: int | None) -> FitInputs:
+    # the embedded inputs with evidence dated before ``year``: the same for every weighting, so a
+    # report after a moved weight reruns only the fits (0.3 s of the 0.6 s backtest); never modified
+    return load_fit_inputs(evidence_before=year)
+
+
+def _inputs_for(before: object) -> FitInputs:
+    return _inputs_before(None if pd.isna(before) else int(before))  # type: ignore[arg-type]
 
 
 def run_backtest(
@@ -73,10 +78,9 @@ def run_backtest(
         unit (``None`` where it is not eligible), ``top3`` the names of the model's top three.
     """
     cases = load_backtest_cases() if cases is None else cases
-    cache: dict[object, FitInputs] = {}
     rows = []
     for c in cases.itertuples(index=False):
-        inputs = _inputs_for(c.evidence_before, cache)
+        inputs = _inputs_for(c.evidence_before)
         candidates = "receiving" if str(c.rank_among) == "non_prd_counties" else "all"
         fit = score_transfer_fit(str(c.stage), str(c.origin_adcode), inputs=inputs, candidates=candidates,
                                  weights=weights, half_life_h=half_life_h)

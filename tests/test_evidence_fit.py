@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.backtest import origin_sensitivity, run_backtest
+from analysis.backtest import _inputs_before, origin_sensitivity, run_backtest
 from analysis.fit import TIERS, score_transfer_fit
 from analysis.inputs import load_fit_inputs
 from geo.errors import PlannerError
@@ -144,3 +145,11 @@ def test_app_ranking_shows_tier_and_road_hours() -> None:
     ranked = at.dataframe[0].value
     assert {"tier", "origin_hours"} <= set(ranked.columns)
     assert set(ranked["tier"]) <= {"有证据", "无证据（仅距离）"}
+
+
+def test_backtest_inputs_shared_across_weightings_are_left_as_they_were() -> None:
+    run_backtest(weights={"policy": 0.5, "upstream": 0.5}, half_life_h=4.0)  # fills the shared inputs
+    shared = run_backtest()
+    _inputs_before.cache_clear()
+    fresh = run_backtest()
+    pd.testing.assert_frame_equal(shared, fresh)
