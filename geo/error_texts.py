@@ -195,4 +195,46 @@ ERRORS: dict[str, str] = {
     "error.chain.no_note": "empty note in row(s) {rows}; give the source or reasoning of each weight",
     "error.chain.sums": ("the shares of each customer's suppliers must sum to 1 (within {tolerance:g}); they do not for "
                          "{detail}; rescale those rows"),
+    "error.join.semicolon": "{head}; {tail}",
+    # --- the planner's tables of rows with ids (layers._evidence_checks: evidence, places, cases)
+    "error.table.unparsable": "{name} is not a readable CSV ({err}); check the quoting of commas in text cells",
+    "error.table.unreadable": "{name} could not be read as a CSV table ({err}); save it as 'CSV UTF-8' and retry",
+    "error.table.dup_columns": "{name} repeats column(s) {columns}; keep one of each",
+    "error.table.columns": "missing column(s) {missing}; the table needs {required}",
+    "error.table.columns.optional": "missing column(s) {missing}; the table needs {required} (optional: {optional})",
+    "error.table.id_empty": "column 'id' is empty in {n} row(s): {rows}; give each row a snake_case id",
+    "error.table.id_form": "id must be snake_case (a-z, 0-9, _; starting with a letter): {rows}",
+    "error.table.id_dups": "id not unique: {ids}",
+    "error.table.text_empty": "column {col!r} is empty in {n} row(s): {rows}",
+    "error.table.vocab": "column {col!r} holds {values} in rows {rows}; use one of: {allowed}",
+    "error.table.vocab.blank": "column {col!r} holds {values} in rows {rows}; use one of: {allowed} (or leave it blank)",
+    "error.table.number_empty": "column {col!r} is empty in {n} row(s): {rows}; a number is needed",
+    "error.table.number_form": "column {col!r} is not a finite number in rows {rows}; write digits only, e.g. 480 or 7.93",
+    "error.table.number_low": "column {col!r} must be {bound}: {rows}",
+    "error.table.number_whole": "column {col!r} must be a whole number: {rows}",
+    "error.table.county_hint": ("valid codes are the 124 county-level adcodes of "
+                                "layers.boundaries.load_boundaries('county'), e.g. 441802 Qingcheng"),
+    "error.table.county_under": "under {city}: {codes}",
+    "error.table.county_codes": "valid county-level adcodes {parts}",
+    "error.table.city_hint": "valid city adcodes: {cities}",
+    "error.table.adcode_empty": "column {col!r} is empty in {n} row(s): {rows}; a 6-digit adcode is needed",
+    "error.table.adcode_form": ("column {col!r} must hold 6-digit adcode strings (in a spreadsheet, format the column as "
+                                "text): {rows}"),
+    "error.table.adcode_form.multi": ("column {col!r} must hold 6-digit adcode strings separated by ; (in a spreadsheet, "
+                                      "format the column as text): {rows}"),
+    "error.table.adcode_unknown": "column {col!r}: unknown {level} adcode(s) {codes} in rows {rows}; {hint}",
+    "error.table.county_city": "column {col!r}: county not under the row's {city_col}: {shown}",
+    "error.table.stages_empty": "column {col!r} is empty in rows {rows}; name at least one stage id: {valid}",
+    "error.table.stages_unknown": "column {col!r}: unknown stage(s) {stages} in rows {rows}; use ids from: {valid}",
+    "error.table.year_form": ("column 'year' must be a year like 2021 or a span like 2017-2018 (or blank if not stated): "
+                              "{rows}"),
+    "error.table.year_backwards": "column 'year': a span must run forwards (2017-2018): {rows}",
+    "error.table.year_range": "column 'year' out of range 1949-2100: {rows}",
+    # --- the planner's evidence table (layers.evidence.read_evidence_csv)
+    "error.word.evidence": "evidence table",
+    "error.evidence.no_rows": ("{name} has no rows; add one row per figure (adcode, level, stages, measure, value, unit, "
+                               "year, source, quality)"),
+    "error.evidence.unit": "unit does not fit the measure: {shown:[]}",
+    "error.evidence.unit_one": "{id}: {measure} in {unit!r}, use {allowed}",
+    "error.evidence.mention": "a 'mention' row has no value (put figures in their own measure): {rows}",
 }

@@ -16,7 +16,8 @@ read: ``{stage:@stage}`` is one id of kind ``stage``, a list joins its ids, a ma
 English ids stay ids, so the text is exactly what the room wrote before; a renderer in
 another language passes a ``label`` function (kind, id -> words) and a list separator
 (:class:`NoteFormatter`). The spec ``*`` lists items one per line (``\\n  - item``), as a
-validator's problems are listed. A parameter may itself be a Note (rendered in the same language).
+validator's problems are listed; ``[]`` writes a list as Python does (``['a', 'b']``), each item
+(a Note too) in the renderer's language. A parameter may itself be a Note (rendered in the same language).
 
 Examples
 --------
@@ -133,6 +134,8 @@ class NoteFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "*":  # one item per line, as a validator lists its problems
             return "".join(f"\n  - {self._item('', v)}" for v in value)
+        if format_spec == "[]":  # a list written as Python writes a list of text, each item in this language
+            return "[" + ", ".join(repr(self._item("", v)) for v in value) + "]"
         if not format_spec.startswith("@"):
             return format(self.render(value) if isinstance(value, Note) else value, format_spec)
         kind, _, num = format_spec[1:].partition("=")

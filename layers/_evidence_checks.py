@@ -21,7 +21,8 @@ import shapely
 from geo.crs import STORAGE_CRS
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
-from geo.io import CsvSource, read_csv_table, validate_layer
+from geo.io import CsvSource, parse_error_text, read_csv_table, validate_layer
+from geo.messages import Note
 from layers.boundaries import load_boundaries
 
 ID_RE = r"^[a-z][a-z0-9_]*$"
@@ -72,18 +73,18 @@ def read_text_table(source: CsvSource | pd.DataFrame, *, name: str, layer: str) 
     try:
         df = read_csv_table(source, name=name, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = f"{name} is not a readable CSV ({str(exc).strip() or type(exc).__name__}); check the quoting of commas in text cells"
+        msg = Note("error.table.unparsable", name=name, err=parse_error_text(exc) if str(exc).strip() else type(exc).__name__)
         raise LayerValidationError([msg], layer=layer) from None
     except (UnicodeError, TypeError, ValueError) as exc:
         if isinstance(exc, PlannerError):
             raise
-        msg = f"{name} could not be read as a CSV table ({exc}); save it as 'CSV UTF-8' and retry"
+        msg = Note("error.table.unreadable", name=name, err=str(exc))
         raise LayerValidationError([msg], layer=layer) from None
     df = df.copy()
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     if df.columns.duplicated().any():
         dup = sorted(set(df.columns[df.columns.duplicated()]))
-        msg = f"{name} repeats column(s) {dup}; keep one of each"
+        msg = Note("error.table.dup_columns", name=name, columns=dup)
         raise LayerValidationError([msg], layer=layer)
     return df.fillna("").astype(str).apply(lambda s: s.str.strip()) if len(df.columns) else df
 
@@ -93,8 +94,8 @@ def check_columns(df: pd.DataFrame, required: Iterable[str], *, layer: str, opti
     required, optional = list(required), list(optional)
     missing = [c for c in required if c not in df.columns]
     if missing:
-        msg = (f"missing column(s) {missing}; the table needs {', '.join(required)}"
-               + (f" (optional: {', '.join(optional)})" if optional else ""))
+        msg = Note("error.table.columns.optional" if optional else "error.table.columns", missing=missing,
+                   required=", ".join(required), optional=", ".join(optional))
         raise LayerValidationError([msg], layer=layer)
     t = pd.DataFrame({c: (df[c] if c in df.columns else "") for c in [*required, *optional]}, index=df.index)
     return t.fillna("").astype(str).apply(lambda s: s.str.strip()) if len(t) else t.astype(str)
@@ -118,13 +119,13 @@ def check_ids(t: pd.DataFrame, ids: pd.Series, problems: list[str]) -> None:
     """``id`` present, snake_case and unique."""
     empty = t["id"] == ""
     if empty.any():
-        problems.append(f"column 'id' is empty in {int(empty.sum())} row(s): {eg(ids, empty)}; give each row a snake_case id")
+        problems.append(Note("error.table.id_empty", n=int(empty.sum()), rows=eg(ids, empty)))
     bad = ~empty & ~t["id"].str.fullmatch(ID_RE)
     if bad.any():
-        problems.append(f"id must be snake_case (a-z, 0-9, _; starting with a letter): {eg(ids, bad, t['id'])}")
+        problems.append(Note("error.table.id_form", rows=eg(ids, bad, t["id"])))
     dup = t["id"].duplicated(keep=False) & ~empty
     if dup.any():
-        problems.append(f"id not unique: {sorted(set(t['id'][dup]))[:_SHOWN]}")
+        problems.append(Note("error.table.id_dups", ids=sorted(set(t["id"][dup]))[:_SHOWN]))
 
 
 def check_text(t: pd.DataFrame, cols: Iterable[str], ids: pd.Series, problems: list[str]) -> None:
@@ -132,7 +133,7 @@ def check_text(t: pd.DataFrame, cols: Iterable[str], ids: pd.Series, problems: l
     for col in cols:
         empty = t[col] == ""
         if empty.any():
-            problems.append(f"column {col!r} is empty in {int(empty.sum())} row(s): {eg(ids, empty)}")
+            problems.append(Note("error.table.text_empty", col=col, n=int(empty.sum()), rows=eg(ids, empty)))
 
 
 def check_vocab(
@@ -143,10 +144,8 @@ def check_vocab(
     v = t[col]
     bad = ~v.isin(allowed) & ~((v == "") & allow_empty)
     if bad.any():
-        problems.append(
-            f"column {col!r} holds {sorted(set(v[bad]))[:_SHOWN]} in rows {eg(ids, bad)}; "
-            f"use one of: {', '.join(allowed)}{' (or leave it blank)' if allow_empty else ''}"
-        )
+        problems.append(Note("error.table.vocab.blank" if allow_empty else "error.table.vocab", col=col,
+                             values=sorted(set(v[bad]))[:_SHOWN], rows=eg(ids, bad), allowed=", ".join(allowed)))
 
 
 def check_numbers(
@@ -158,17 +157,17 @@ def check_numbers(
     val = pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype=float, copy=True)
     blank = (txt == "").to_numpy()
     if not allow_empty and blank.any():
-        problems.append(f"column {col!r} is empty in {int(blank.sum())} row(s): {eg(ids, blank)}; a number is needed")
+        problems.append(Note("error.table.number_empty", col=col, n=int(blank.sum()), rows=eg(ids, blank)))
     bad = ~blank & ~np.isfinite(val)
     if bad.any():
-        problems.append(f"column {col!r} is not a finite number in rows {eg(ids, bad, txt)}; write digits only, e.g. 480 or 7.93")
+        problems.append(Note("error.table.number_form", col=col, rows=eg(ids, bad, txt)))
     ok = ~blank & np.isfinite(val)
     low = ok & ((val <= 0) if positive else (val < 0))
     if low.any():
-        problems.append(f"column {col!r} must be {'> 0' if positive else '>= 0'}: {eg(ids, low, txt)}")
+        problems.append(Note("error.table.number_low", col=col, bound="> 0" if positive else ">= 0", rows=eg(ids, low, txt)))
     frac = ok & integer & (val != np.round(val))
     if frac.any():
-        problems.append(f"column {col!r} must be a whole number: {eg(ids, frac, txt)}")
+        problems.append(Note("error.table.number_whole", col=col, rows=eg(ids, frac, txt)))
     val[~ok] = np.nan
     return val
 
@@ -179,17 +178,21 @@ def city_list() -> str:
     return ", ".join(f"{a} {n}" for a, n in zip(c.index, c["name_en"]))
 
 
-def _county_hint(codes: Iterable[str]) -> str:
+def _county_hint(codes: Iterable[str]) -> Note:
     """The valid county adcodes of the cities the bad codes point to, or where to find them."""
     c = counties()
     prefixes = sorted({str(x)[:4] + "00" for x in codes} & set(cities().index))
     if not prefixes:
-        return "valid codes are the 124 county-level adcodes of layers.boundaries.load_boundaries('county'), e.g. 441802 Qingcheng"
+        return Note("error.table.county_hint")
     parts = []
     for p in prefixes[:3]:
         sub = c[c["city_adcode"] == p]
-        parts.append(f"under {p} {cities().at[p, 'name_en']}: " + ", ".join(f"{a} {n}" for a, n in zip(sub.index, sub["name_en"])))
-    return "valid county-level adcodes " + "; ".join(parts)
+        parts.append(Note("error.table.county_under", city=f"{p} {cities().at[p, 'name_en']}",
+                          codes=", ".join(f"{a} {n}" for a, n in zip(sub.index, sub["name_en"]))))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = Note("error.join.semicolon", head=joined, tail=part)
+    return Note("error.table.county_codes", parts=joined)
 
 
 def check_adcodes(
@@ -203,22 +206,20 @@ def check_adcodes(
     v = t[col]
     blank = v == ""
     if not allow_empty and blank.any():
-        problems.append(f"column {col!r} is empty in {int(blank.sum())} row(s): {eg(ids, blank)}; a 6-digit adcode is needed")
+        problems.append(Note("error.table.adcode_empty", col=col, n=int(blank.sum()), rows=eg(ids, blank)))
     tokens = v[~blank].str.split(";").explode().str.strip() if multi else v[~blank]
     valid = cities().index if level == "city" else counties().index
     bad_form = ~tokens.str.fullmatch(ADCODE_RE)
     if bad_form.any():
         rows = sorted(set(tokens.index[bad_form]), key=list(t.index).index)
-        problems.append(
-            f"column {col!r} must hold 6-digit adcode strings{' separated by ;' if multi else ''} "
-            f"(in a spreadsheet, format the column as text): {eg(ids, t.index.isin(rows), v)}"
-        )
+        problems.append(Note("error.table.adcode_form.multi" if multi else "error.table.adcode_form", col=col,
+                             rows=eg(ids, t.index.isin(rows), v)))
     unknown = ~bad_form & ~tokens.isin(valid)
     if unknown.any():
         rows = sorted(set(tokens.index[unknown]), key=list(t.index).index)
-        hint = f"valid city adcodes: {city_list()}" if level == "city" else _county_hint(tokens[unknown])
-        problems.append(f"column {col!r}: unknown {level} adcode(s) {sorted(set(tokens[unknown]))[:_SHOWN]} in rows "
-                        f"{eg(ids, t.index.isin(rows))}; {hint}")
+        hint = Note("error.table.city_hint", cities=city_list()) if level == "city" else _county_hint(tokens[unknown])
+        problems.append(Note("error.table.adcode_unknown", col=col, level=level,
+                             codes=sorted(set(tokens[unknown]))[:_SHOWN], rows=eg(ids, t.index.isin(rows)), hint=hint))
     if city_col is not None and level == "county":
         known = tokens[tokens.isin(counties().index)]
         parent = pd.Series(counties()["city_adcode"].reindex(known).to_numpy(), index=known.index)
@@ -226,7 +227,7 @@ def check_adcodes(
         if wrong.any():
             shown = [f"{ids[i]}: {c} lies in {p}, not {t.at[i, city_col]}" for i, c, p in
                      zip(known.index[wrong][:_SHOWN], known[wrong][:_SHOWN], parent[wrong][:_SHOWN])]
-            problems.append(f"column {col!r}: county not under the row's {city_col}: {shown}")
+            problems.append(Note("error.table.county_city", col=col, city_col=city_col, shown=shown))
 
 
 def check_stages(
@@ -238,15 +239,13 @@ def check_stages(
     may_blank = allow_empty if isinstance(allow_empty, pd.Series) else pd.Series(bool(allow_empty), index=t.index)
     bad_blank = blank & ~may_blank
     if bad_blank.any():
-        problems.append(f"column {col!r} is empty in rows {eg(ids, bad_blank)}; name at least one stage id: {', '.join(stage_ids())}")
+        problems.append(Note("error.table.stages_empty", col=col, rows=eg(ids, bad_blank), valid=", ".join(stage_ids())))
     tokens = v[~blank].str.split(";").explode().str.strip()
     bad = ~tokens.isin(stage_ids())
     if bad.any():
         rows = sorted(set(tokens.index[bad]), key=list(t.index).index)
-        problems.append(
-            f"column {col!r}: unknown stage(s) {sorted(set(tokens[bad]))[:_SHOWN]} in rows {eg(ids, t.index.isin(rows))}; "
-            f"use ids from: {', '.join(stage_ids())}"
-        )
+        problems.append(Note("error.table.stages_unknown", col=col, stages=sorted(set(tokens[bad]))[:_SHOWN],
+                             rows=eg(ids, t.index.isin(rows)), valid=", ".join(stage_ids())))
 
 
 def check_clause(t: pd.DataFrame, ids: pd.Series, problems: list[str], *, must_hold: str) -> None:
@@ -316,15 +315,15 @@ def year_bounds(t: pd.DataFrame, ids: pd.Series, problems: list[str]) -> tuple[p
     m = y.str.extract(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
     bad = (y != "") & m[0].isna()
     if bad.any():
-        problems.append(f"column 'year' must be a year like 2021 or a span like 2017-2018 (or blank if not stated): {eg(ids, bad, y)}")
+        problems.append(Note("error.table.year_form", rows=eg(ids, bad, y)))
     start = pd.to_numeric(m[0], errors="coerce").astype("Int64")
     end = pd.to_numeric(m[1].fillna(m[0]), errors="coerce").astype("Int64")
     backwards = (end < start).fillna(False)
     if backwards.any():
-        problems.append(f"column 'year': a span must run forwards (2017-2018): {eg(ids, backwards, y)}")
+        problems.append(Note("error.table.year_backwards", rows=eg(ids, backwards, y)))
     out_of_range = ((start < 1949) | (end > 2100)).fillna(False)
     if out_of_range.any():
-        problems.append(f"column 'year' out of range 1949-2100: {eg(ids, out_of_range, y)}")
+        problems.append(Note("error.table.year_range", rows=eg(ids, out_of_range, y)))
     return start, end
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from geo.errors import LayerValidationError, PlannerError, UnknownNameError
 from geo.io import CsvSource
+from geo.messages import Note
 from layers import _evidence_checks as ck
 from layers.places import PRECISIONS, read_places_table
 
@@ -353,7 +354,7 @@ def _validate_evidence(df: pd.DataFrame, *, layer: str, name: str) -> pd.DataFra
                          optional=_EVIDENCE_OPTIONAL)
     t = t[list(EVIDENCE_COLUMNS)].reset_index(drop=True)
     if not len(t):
-        raise LayerValidationError([f"{name} has no rows; add one row per figure (adcode, level, stages, measure, value, unit, year, source, quality)"], layer=layer)
+        raise LayerValidationError([Note("error.evidence.no_rows", name=name)], layer=layer)
     generated = t["id"] == ""
     if "id" not in df.columns or generated.all():
         t["id"] = [f"row_{i + 2}" for i in range(len(t))]
@@ -370,13 +371,14 @@ def _validate_evidence(df: pd.DataFrame, *, layer: str, name: str) -> pd.DataFra
     bad_unit = pd.Series([m in MEASURES and u not in MEASURES[m][1] for m, u in zip(t["measure"], t["unit"])],
                          index=t.index, dtype=bool)
     if bad_unit.any():
-        shown = [f"{i}: {m} in {u!r}, use {' or '.join(repr(x) for x in MEASURES[m][1])}" for i, m, u in
+        shown = [Note("error.evidence.unit_one", id=i, measure=m, unit=u, allowed=" or ".join(repr(x) for x in MEASURES[m][1]))
+                 for i, m, u in
                  zip(ids[bad_unit][:5], t["measure"][bad_unit][:5], t["unit"][bad_unit][:5])]
-        problems.append(f"unit does not fit the measure: {shown}")
+        problems.append(Note("error.evidence.unit", shown=shown))
     mention = role == "mention"
     stray = mention & (t["value"] != "")
     if stray.any():
-        problems.append(f"a 'mention' row has no value (put figures in their own measure): {ck.eg(ids, stray, t['value'])}")
+        problems.append(Note("error.evidence.mention", rows=ck.eg(ids, stray, t["value"])))
     sub = t[~mention]
     value = np.full(len(t), np.nan)
     if len(sub):
@@ -460,7 +462,7 @@ def read_evidence_csv(source: CsvSource | pd.DataFrame) -> pd.DataFrame:
     >>> read_evidence_csv(io.StringIO(csv))[["id", "adcode", "value", "role"]].values.tolist()
     [['row_2', '445281', 66.0, 'count']]
     """
-    layer = "evidence table"
+    layer = Note("error.word.evidence")
     raw = source.copy() if isinstance(source, pd.DataFrame) else ck.read_text_table(source, name="`source`", layer=layer)
     if isinstance(source, pd.DataFrame):
         raw.columns = [str(c).strip() for c in raw.columns]
