@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.assumptions import COMPONENTS, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NOTE
 from analysis.notes import Note
 from geo.errors import PlannerError
+from geo.messages import join_problems
 from geo.io import CsvSource, read_csv_text
 from geo.validate import check_unique_keys
 
@@ -65,12 +66,12 @@ def _amount_problems(values: Mapping[str, object]) -> tuple[dict[str, float], li
         try:
             fv = float(v)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            problems.append(f"{k}={v!r} is not a number")
+            problems.append(Note("error.amount.nan", key=k, value=repr(v)))
             continue
         if not np.isfinite(fv) or fv < 0:
-            problems.append(f"{k}={v!r} must be a finite number >= 0")
+            problems.append(Note("error.amount.negative", key=k, value=repr(v)))
         elif fv > MAX_AMOUNT:
-            problems.append(f"{k}={fv:g} is more than the largest amount accepted, at most {MAX_AMOUNT:g}")
+            problems.append(Note("error.amount.huge", key=k, value=fv, limit=MAX_AMOUNT))
         out[str(k).strip()] = fv
     return out, problems
 
@@ -110,7 +111,7 @@ def check_amounts(values: Mapping[str, object], *, name: str) -> dict[str, float
     """
     out, problems = _amount_problems(values)
     if problems:
-        msg = f"`{name}` is not usable: " + "; ".join(problems) + "; give each a finite number >= 0"
+        msg = Note("error.amounts", name=name, problems=join_problems(problems))
         raise PlannerError(msg)
     return out
 
@@ -139,13 +140,13 @@ def normalise_weights(weights: Mapping[str, float], *, components: tuple[str, ..
     problems: list[str] = []
     unknown = sorted(set(weights) - set(components))
     if unknown:
-        problems.append(f"unknown component(s) {unknown}; use {list(components)}")
+        problems.append(Note("error.weights.unknown", names=unknown, components=list(components)))
     vals, bad = _amount_problems({k: v for k, v in weights.items() if k not in unknown})
     problems.extend(bad)
     if not problems and sum(vals.values()) <= 0:
-        problems.append("all weights are zero; give at least one component a positive weight")
+        problems.append(Note("error.weights.zero"))
     if problems:
-        msg = "`weights` are not usable: " + "; ".join(problems)
+        msg = Note("error.weights", problems=join_problems(problems))
         raise PlannerError(msg)
     total = sum(vals.values())
     return {c: vals.get(c, 0.0) / total for c in components}
@@ -163,12 +164,12 @@ def parse_weights(text: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in str(text).split(","))):
         name, sep, value = part.partition("=")
         if not sep:
-            msg = f"`weights` entry {part!r} has no '='; write component=value, e.g. 'upstream=0.3,policy=0.4'"
+            msg = Note("error.weights.no_equals", part=part)
             raise PlannerError(msg)
         try:
             pairs.append((name.strip(), float(value)))
         except ValueError:
-            msg = f"`weights` entry {part!r}: {value.strip()!r} is not a number; write e.g. 'upstream=0.3'"
+            msg = Note("error.weights.nan", part=part, value=value.strip())
             raise PlannerError(msg) from None
     check_unique_keys(pairs, name="`weights`")  # a repeated component would keep its last value silently
     return normalise_weights(dict(pairs))
@@ -259,40 +260,35 @@ def ahp_weights(matrix: np.ndarray | pd.DataFrame, *, tol: float = 1e-3) -> AHPR
         labels = tuple(str(i) for i in matrix.index)
         check_unique_keys(labels, name="`matrix` criteria")
         if list(map(str, matrix.columns)) != list(labels):
-            msg = (
-                f"`matrix` rows {list(labels)} and columns {list(map(str, matrix.columns))} must name the same "
-                "criteria in the same order; reorder the columns"
-            )
+            msg = Note("error.ahp.labels", rows=list(labels), columns=list(map(str, matrix.columns)))
             raise PlannerError(msg)
     else:
         labels = ()
     try:
         a = np.asarray(matrix, dtype=float)
     except (TypeError, ValueError) as exc:
-        msg = f"`matrix` must hold numbers only: {exc}; write fractions as decimals (1/3 -> 0.3333) or use read_ahp_csv"
+        msg = Note("error.ahp.numbers", err=str(exc))
         raise PlannerError(msg) from None
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 1:
-        msg = f"`matrix` must be square (n x n), got shape {a.shape}; one row and one column per criterion"
+        msg = Note("error.ahp.square", shape=a.shape)
         raise PlannerError(msg)
     n = a.shape[0]
     if not labels:
         labels = tuple(f"c{i + 1}" for i in range(n))
     if n > max(RANDOM_INDEX):
-        msg = f"`matrix` has {n} criteria; Saaty's random index is tabled up to {max(RANDOM_INDEX)}; group criteria"
+        msg = Note("error.ahp.too_many", n=n, limit=max(RANDOM_INDEX))
         raise PlannerError(msg)
     bad = ~np.isfinite(a) | (a <= 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        msg = f"`matrix` must be positive: cell ({labels[i]}, {labels[j]}) = {a[i, j]!r}; use Saaty's 1-9 scale and reciprocals"
+        msg = Note("error.ahp.positive", row=labels[i], col=labels[j], value=repr(a[i, j]))
         raise PlannerError(msg)
     prod = a * a.T
     off = np.abs(prod - 1.0) > tol
     if off.any():
         i, j = np.argwhere(off)[0]
-        msg = (
-            f"`matrix` is not reciprocal: cell ({labels[i]}, {labels[j]}) = {a[i, j]:g} but ({labels[j]}, {labels[i]}) = "
-            f"{a[j, i]:g} (product {prod[i, j]:g}, expected 1); set a[j, i] = 1 / a[i, j]"
-        )
+        msg = Note("error.ahp.reciprocal", row=labels[i], col=labels[j], a=float(a[i, j]), b=float(a[j, i]),
+                   product=float(prod[i, j]))
         raise PlannerError(msg)
     vals, vecs = np.linalg.eig(a)
     k = int(np.argmax(vals.real))
@@ -329,7 +325,7 @@ def _parse_cell(text: str, *, where: str) -> float:
             return float(num) / float(den)
         return float(t)
     except (ValueError, ZeroDivisionError):
-        msg = f"AHP CSV {where}: {text!r} is not a number or fraction; write 3, 0.5 or 1/3"
+        msg = Note("error.ahp.cell", where=where, text=text)
         raise PlannerError(msg) from None
 
 
@@ -352,25 +348,25 @@ def complete_reciprocal(upper: pd.DataFrame) -> pd.DataFrame:
     [[1.0, 3.0], [0.3333, 1.0]]
     """
     if upper.shape[0] != upper.shape[1]:
-        msg = f"`upper` must be square (one row and one column per criterion), got shape {upper.shape}"
+        msg = Note("error.ahp.upper_square", shape=upper.shape)
         raise PlannerError(msg)
     n = upper.shape[0]
     a = np.ones((n, n))
     problems: list[str] = []
     iu, ju = np.triu_indices(n, k=1)
     for i, j in zip(iu, ju):  # n(n-1)/2 typed judgements (15 for six components): parsed one by one for messages
-        where = f"cell ({upper.index[i]}, {upper.columns[j]})"
+        where = Note("error.ahp.where_cell", row=upper.index[i], col=upper.columns[j])
         try:
             v = _parse_cell(str(upper.iat[i, j]), where=where)
         except PlannerError as exc:
-            problems.append(str(exc))
+            problems.append(exc.args[0])
             continue
         if not np.isfinite(v) or v <= 0:
-            problems.append(f"{where}: {v:g} must be a positive judgement (Saaty 1-9 or its reciprocal)")
+            problems.append(Note("error.ahp.judgement", where=where, value=v))
             continue
         a[i, j], a[j, i] = v, 1.0 / v
     if problems:
-        msg = "the pairwise matrix has bad cells: " + "; ".join(problems)
+        msg = Note("error.ahp.bad_cells", problems=join_problems(problems))
         raise PlannerError(msg)
     return pd.DataFrame(a, index=upper.index, columns=upper.columns)
 
@@ -392,18 +388,18 @@ def read_ahp_csv(path: CsvSource) -> pd.DataFrame:
     rows = list(csv.reader(io.StringIO(read_csv_text(path, name="`path`"), newline="")))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
-        msg = "AHP CSV is empty; expected a header row of criteria and one row per criterion"
+        msg = Note("error.ahp.empty")
         raise PlannerError(msg)
     header = [c.strip() for c in rows[0][1:]]
-    check_unique_keys(header, name="AHP CSV header")  # a repeated criterion would share its weight unseen
+    check_unique_keys(header, name=Note("error.ahp.header"))  # a repeated criterion would share its weight unseen
     names, data = [], []
     for i, r in enumerate(rows[1:], start=2):
         if len(r) != len(header) + 1:
-            msg = f"AHP CSV line {i} has {len(r) - 1} values, expected {len(header)} (one per criterion in the header)"
+            msg = Note("error.ahp.line_length", line=i, n=len(r) - 1, expected=len(header))
             raise PlannerError(msg)
         names.append(r[0].strip())
-        data.append([_parse_cell(c, where=f"line {i}, column {header[j]!r}") for j, c in enumerate(r[1:])])
+        data.append([_parse_cell(c, where=Note("error.ahp.where_line", line=i, col=header[j])) for j, c in enumerate(r[1:])])
     if names != header:
-        msg = f"AHP CSV row names {names} must equal the header {header}, in the same order"
+        msg = Note("error.ahp.names", names=names, header=header)
         raise PlannerError(msg)
     return pd.DataFrame(data, index=names, columns=header)

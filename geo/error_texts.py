@@ -237,4 +237,36 @@ ERRORS: dict[str, str] = {
     "error.evidence.unit": "unit does not fit the measure: {shown:[]}",
     "error.evidence.unit_one": "{id}: {measure} in {unit!r}, use {allowed}",
     "error.evidence.mention": "a 'mention' row has no value (put figures in their own measure): {rows}",
+    # --- amounts and weights (analysis.weights)
+    "error.amount.nan": "{key}={value} is not a number",
+    "error.amount.negative": "{key}={value} must be a finite number >= 0",
+    "error.amount.huge": "{key}={value:g} is more than the largest amount accepted, at most {limit:g}",
+    "error.amounts": "`{name}` is not usable: {problems}; give each a finite number >= 0",
+    "error.weights.unknown": "unknown component(s) {names}; use {components}",
+    "error.weights.zero": "all weights are zero; give at least one component a positive weight",
+    "error.weights": "`weights` are not usable: {problems}",
+    "error.weights.no_equals": "`weights` entry {part!r} has no '='; write component=value, e.g. 'upstream=0.3,policy=0.4'",
+    "error.weights.nan": "`weights` entry {part!r}: {value!r} is not a number; write e.g. 'upstream=0.3'",
+    # --- the AHP pairwise matrix (analysis.weights: ahp_weights, complete_reciprocal, read_ahp_csv)
+    "error.ahp.labels": ("`matrix` rows {rows} and columns {columns} must name the same criteria in the same order; "
+                         "reorder the columns"),
+    "error.ahp.numbers": ("`matrix` must hold numbers only: {err}; write fractions as decimals (1/3 -> 0.3333) or use "
+                          "read_ahp_csv"),
+    "error.ahp.square": "`matrix` must be square (n x n), got shape {shape}; one row and one column per criterion",
+    "error.ahp.too_many": "`matrix` has {n} criteria; Saaty's random index is tabled up to {limit}; group criteria",
+    "error.ahp.positive": ("`matrix` must be positive: cell ({row}, {col}) = {value}; use Saaty's 1-9 scale and "
+                           "reciprocals"),
+    "error.ahp.reciprocal": ("`matrix` is not reciprocal: cell ({row}, {col}) = {a:g} but ({col}, {row}) = {b:g} "
+                             "(product {product:g}, expected 1); set a[j, i] = 1 / a[i, j]"),
+    "error.ahp.cell": "AHP CSV {where}: {text!r} is not a number or fraction; write 3, 0.5 or 1/3",
+    "error.ahp.upper_square": "`upper` must be square (one row and one column per criterion), got shape {shape}",
+    "error.ahp.where_cell": "cell ({row}, {col})",
+    "error.ahp.where_line": "line {line}, column {col!r}",
+    "error.ahp.judgement": "{where}: {value:g} must be a positive judgement (Saaty 1-9 or its reciprocal)",
+    "error.ahp.bad_cells": "the pairwise matrix has bad cells: {problems}",
+    "error.ahp.empty": "AHP CSV is empty; expected a header row of criteria and one row per criterion",
+    "error.ahp.header": "AHP CSV header",
+    "error.ahp.line_length": ("AHP CSV line {line} has {n} values, expected {expected} (one per criterion in the "
+                              "header)"),
+    "error.ahp.names": "AHP CSV row names {names} must equal the header {header}, in the same order",
 }

@@ -41,7 +41,7 @@ from geo.error_texts import ERRORS
 from geo.errors import UnknownNameError, set_layer_message
 
 __all__ = ["Note", "NoteFormatter", "fill_template", "note_codes", "note_from_data", "note_from_json", "note_to_data",
-           "note_to_json", "notes_from_record", "notes_to_record", "register_templates", "template_of"]
+           "note_to_json", "notes_from_record", "notes_to_record", "register_templates", "template_of", "join_problems"]
 
 #: Label function of a renderer: (kind of id, id) -> words.
 Label = Callable[[str, object], str]
@@ -207,6 +207,23 @@ class Note(str):
 
     def __reduce__(self) -> tuple[Callable[..., Note], tuple[str, str, dict[str, object]]]:
         return _restore, (str(self), self.code, dict(self.params))
+
+
+def join_problems(items: list[str]) -> str:
+    """Problems joined by ``"; "`` as one coded sentence (``error.join.semicolon``, nested), said in any language.
+
+    Examples
+    --------
+    >>> j = join_problems([Note("error.keys.one", key="a"), "free text", Note("error.keys.one", key="b")])
+    >>> j, j.code
+    ("'a'; free text; 'b'", 'error.join.semicolon')
+    >>> join_problems(["only one"])
+    'only one'
+    """
+    out = items[0]
+    for item in items[1:]:
+        out = Note("error.join.semicolon", head=out, tail=item)
+    return out
 
 
 def note_codes(items: object) -> set[str]:

@@ -22,7 +22,7 @@ from geo.crs import STORAGE_CRS
 from geo.data import get_path
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import CsvSource, parse_error_text, read_csv_table, validate_layer
-from geo.messages import Note
+from geo.messages import Note, join_problems
 from layers.boundaries import load_boundaries
 
 ID_RE = r"^[a-z][a-z0-9_]*$"
@@ -189,10 +189,7 @@ def _county_hint(codes: Iterable[str]) -> Note:
         sub = c[c["city_adcode"] == p]
         parts.append(Note("error.table.county_under", city=f"{p} {cities().at[p, 'name_en']}",
                           codes=", ".join(f"{a} {n}" for a, n in zip(sub.index, sub["name_en"]))))
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = Note("error.join.semicolon", head=joined, tail=part)
-    return Note("error.table.county_codes", parts=joined)
+    return Note("error.table.county_codes", parts=join_problems(parts))
 
 
 def check_adcodes(

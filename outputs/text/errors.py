@@ -200,6 +200,34 @@ ZH: dict[str, str] = {
     "error.evidence.unit": "单位与指标不符：{shown:[]}",
     "error.evidence.unit_one": "{id}：指标 {measure} 的单位是“{unit}”，应为 {allowed}",
     "error.evidence.mention": "“mention”行不应有数值（数字请按其指标另列一行）：{rows}",
+    # --- amounts and weights
+    "error.amount.nan": "{key}={value} 不是数字",
+    "error.amount.negative": "{key}={value} 必须是 >= 0 的有限数值",
+    "error.amount.huge": "{key}={value:g} 超过可接受的最大数量，最多为{limit:g}",
+    "error.amounts": "`{name}` 无法使用：{problems}；每项请给出 >= 0 的有限数值",
+    "error.weights.unknown": "未知的分项 {names}；请使用 {components}",
+    "error.weights.zero": "所有权重都为零；请至少给一个分项正的权重",
+    "error.weights": "`weights` 无法使用：{problems}",
+    "error.weights.no_equals": "`weights` 中的“{part}”没有“=”；请写成 分项=数值，例如 'upstream=0.3,policy=0.4'",
+    "error.weights.nan": "`weights` 中的“{part}”：“{value}”不是数字；请写成例如 'upstream=0.3'",
+    # --- the AHP pairwise matrix
+    "error.ahp.labels": "`matrix` 的行 {rows} 和列 {columns} 必须以相同顺序列出相同的准则；请调整列的顺序",
+    "error.ahp.numbers": "`matrix` 只能包含数字：{err}；分数请写成小数（1/3 -> 0.3333），或使用 read_ahp_csv",
+    "error.ahp.square": "`matrix` 必须是方阵（n × n），实际形状为 {shape}；每个准则一行一列",
+    "error.ahp.too_many": "`matrix` 有{n}个准则；Saaty随机一致性指标只列到{limit}个；请合并准则",
+    "error.ahp.positive": "`matrix` 必须全为正数：单元格（{row}, {col}）= {value}；请使用Saaty 1-9标度及其倒数",
+    "error.ahp.reciprocal": ("`matrix` 不是互反矩阵：单元格（{row}, {col}）= {a:g}，而（{col}, {row}）= {b:g}"
+                             "（乘积为{product:g}，应为1）；请设 a[j, i] = 1 / a[i, j]"),
+    "error.ahp.cell": "AHP CSV {where}：“{text}”不是数字或分数；请写成 3、0.5 或 1/3",
+    "error.ahp.upper_square": "`upper` 必须是方阵（每个准则一行一列），实际形状为 {shape}",
+    "error.ahp.where_cell": "单元格（{row}, {col}）",
+    "error.ahp.where_line": "第{line}行“{col}”列",
+    "error.ahp.judgement": "{where}：{value:g} 必须是正的判断值（Saaty 1-9或其倒数）",
+    "error.ahp.bad_cells": "两两比较矩阵中有错误的单元格：{problems}",
+    "error.ahp.empty": "AHP CSV 是空的；应有一行准则作表头，每个准则一行",
+    "error.ahp.header": "AHP CSV 表头",
+    "error.ahp.line_length": "AHP CSV 第{line}行有{n}个值，应为{expected}个（表头中每个准则一个）",
+    "error.ahp.names": "AHP CSV 的行名 {names} 必须与表头 {header} 相同且顺序一致",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
