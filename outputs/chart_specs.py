@@ -37,7 +37,9 @@ from outputs.text import check_lang, tr
 
 __all__ = ["completeness_spec", "components_spec", "rank_odds_spec"]
 
-_ROW_PX = 26  # height of one destination's bar(s), in pixels
+#: Height of one destination's band, in pixels: a step, so the chart grows with its rows (Streamlit
+#: would otherwise squeeze a fixed height).
+_ROW_PX = 24
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -67,12 +69,12 @@ def components_spec(table: pd.DataFrame, weights: Mapping[str, float], *, lang: 
         "title": tr("maps.chart.components", lang, n=len(ranked)),
         "data": {"values": _records(long)},
         "mark": {"type": "bar", "stroke": "white", "strokeWidth": 0.5},
-        "height": _ROW_PX * max(len(labels), 1),
+        "height": {"step": _ROW_PX},
         "encoding": {
             "y": {"field": "dest", "type": "nominal", "sort": labels, "title": None},
             "x": {"field": "value", "type": "quantitative", "stack": "zero",
                   "title": tr("maps.chart.components_x", lang)},
-            "color": {"field": "component", "type": "nominal", "legend": {"orient": "bottom", "title": None},
+            "color": {"field": "component", "type": "nominal", "legend": {"orient": "bottom", "title": None, "columns": 4},
                       "scale": {"domain": list(names.values()),
                                 "range": [COMPONENT_COLOURS.get(c, "#999999") for c in names]}},
             "order": {"field": "order", "type": "quantitative"},
@@ -102,7 +104,7 @@ def rank_odds_spec(sensitivity: pd.DataFrame, *, lang: str = "zh", top: int = 10
         "title": tr("maps.chart.odds", lang, n=n if n is not None else "?"),
         "data": {"values": _records(long)},
         "mark": {"type": "bar"},
-        "height": _ROW_PX * max(len(labels), 1),
+        "height": {"step": _ROW_PX + 8},
         "encoding": {
             "y": {"field": "dest", "type": "nominal", "sort": labels, "title": None},
             "yOffset": {"field": "measure", "type": "nominal", "sort": list(measures.values())},
@@ -141,11 +143,12 @@ def completeness_spec(completeness: pd.DataFrame, *, lang: str = "zh", by: str =
     rect = {"type": "rect", "stroke": "white", "strokeWidth": 1}
     x = {"field": "stage", "type": "nominal", "sort": [stage_label(s, lang=lang) for s in stages], "title": None,
          "axis": {"labelAngle": -35}}
-    y = {"field": "group", "type": "nominal", "sort": list(dict.fromkeys(out["group"])), "title": None}
+    y = {"field": "group", "type": "nominal", "sort": list(dict.fromkeys(out["group"])), "title": None,
+         "axis": {"labelLimit": 320}}  # zone names are long: shown whole
     return {
         "title": tr("maps.chart.completeness", lang),
         "data": {"values": _records(out)},
-        "height": 34 * max(out["group"].nunique(), 1),
+        "height": {"step": 34},
         "encoding": {"x": x, "y": y},
         "layer": [
             {"mark": rect, "encoding": {

@@ -315,6 +315,21 @@ def test_fit_map_draws_scores_and_flow_lines(server: str, browser: webdriver.Chr
     save_shot(browser, "fit_page.png")
 
 
+def test_fit_page_charts_are_drawn_with_a_band_per_destination(server: str, browser: webdriver.Chrome) -> None:
+    # the study's pictures are Vega-Lite charts drawn by the browser; a fixed height once squeezed every
+    # destination into one line, which no spec test sees
+    _open_fit_page(browser, server)
+    browser.switch_to.default_content()
+    WebDriverWait(browser, 90).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".vega-embed")) >= 4)
+    charts = browser.find_elements(By.CSS_SELECTOR, ".vega-embed")
+    for c in charts:
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", c)
+    WebDriverWait(browser, 30).until(
+        lambda d: all(e.size["height"] > 150 for e in d.find_elements(By.CSS_SELECTOR, ".vega-embed")))
+    # components (3 eligible destinations), P(rank 1)/P(top 3), the completeness grid, the explained destination
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".vega-embed")) == 4
+
+
 def _download(drv: webdriver.Chrome, label: str, folder: Path, suffix: str, timeout: float = 120) -> Path:
     drv.switch_to.default_content()
     folder.mkdir(parents=True, exist_ok=True)
