@@ -384,7 +384,7 @@ def _long_from_long(body: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, 
     ids = df["stage"].map(_stage_or_none)
     if ids.isna().any():
         problems.append(Note("error.capability.stages", stages=sorted(set(df.loc[ids.isna(), 'stage'])),
-                             valid=", ".join(STAGES)))
+                             valid=list(STAGES)))
     df["stage"] = ids.where(ids.notna(), df["stage"])
     df["value"], p = _values(df["value"], blank_is_zero=False)
     problems += p
@@ -403,7 +403,7 @@ def _long_from_wide(body: pd.DataFrame, header: list[str], keys: list[str]) -> t
     ids = [_stage_or_none(header[i]) for i in cols]
     bad = [header[i] for i, s in zip(cols, ids) if s is None]
     if bad:
-        problems.append(Note("error.capability.stage_columns", columns=bad, valid=", ".join(STAGES)))
+        problems.append(Note("error.capability.stage_columns", columns=bad, valid=list(STAGES)))
     seen: dict[str, list[str]] = {}
     for i, s in zip(cols, ids):
         if s is not None:

@@ -77,7 +77,7 @@ def read_chain_edges(path_or_buffer: str | os.PathLike | io.IOBase | pd.DataFram
         bad = ids.isna()
         if bad.any():
             names = sorted(set(df.loc[bad, col]))
-            problems.append(Note("error.chain.stages", col=col, stages=names, rows=_rows(bad), valid=", ".join(STAGES)))
+            problems.append(Note("error.chain.stages", col=col, stages=names, rows=_rows(bad), valid=list(STAGES)))
         df[col] = ids.where(~bad, df[col])
     w = pd.to_numeric(df["weight"].astype(str).str.strip(), errors="coerce").astype(float)
     nan = pd.Series(~np.isfinite(w.to_numpy()), index=w.index)

@@ -33,6 +33,7 @@ from app_pages._study import Uploads, cached_allocation
 from geo.io import open_user_table
 from geo.validate import check_unique_keys
 from layers.stages import STAGES, stage_label
+from outputs.messages import render_error
 from outputs.text import tr
 from scenario.settings import StudySettings, destination_places
 
@@ -202,7 +203,7 @@ def allocation_ui(settings: StudySettings, up: Uploads, eligible: pd.DataFrame,
         check_unique_keys(rooms, name=tr("col.destination", lang))
         alloc = cached_allocation(settings, up)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
         return replace(settings, allocate=(), room=()), None
     if alloc.shortfall > 0:
         st.warning(tr("app.alloc_short", lang, short=alloc.shortfall))

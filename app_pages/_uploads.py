@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages._common import escape_markdown
 from app_pages._fit_controls import UPLOADS
 from app_pages._study import Uploads, cached_fit
+from outputs.messages import render_error
 from outputs.text import tr
 from scenario.settings import StudySettings
 
@@ -36,7 +37,7 @@ def usable_uploads(s: StudySettings, up: Uploads, lang: str) -> tuple[StudySetti
         except ValueError as exc:
             what = tr(_LABELS[u[0]], lang) if u[0] in _LABELS else u[0]
             st.error(tr("app.up_failed", lang, what=escape_markdown(what), file=escape_markdown(u[1]),
-                        err=escape_markdown(exc)))
+                        err=escape_markdown(render_error(exc, lang=lang))))
         else:
             good.append(u)
     if len(good) == len(up):

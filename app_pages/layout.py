@@ -19,6 +19,7 @@ from app_pages._common import (
     layer_title,
 )
 from layers.registry import LAYERS, get_layer_spec
+from outputs.messages import render_error
 from outputs.text import tr
 from outputs.webmap import build_map, popup_fields
 
@@ -35,7 +36,7 @@ def feature_panel(lang: str, chosen: tuple[str, ...]) -> None:
     try:
         gdf = cached_layer(layer_id)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
         return
     table = popup_fields(get_layer_spec(layer_id), gdf, lang=lang)
     st.caption(tr("app.n_features", lang, n=len(table)))
@@ -53,7 +54,7 @@ def layout_page() -> None:
         # the slow parts (loading, simplifying, GeoJSON text) are cached inside outputs.webmap
         m = build_map(chosen, lang=lang, basemap=basemap, layer_control=False)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
     else:
         st_folium(m, key="layout_map", height=640, use_container_width=True, returned_objects=[])
         st.caption(tr("app.map_help", lang) + " " + tr("app.precision_note", lang))

@@ -23,6 +23,7 @@ from app_pages._common import (
 )
 from layers.stages import STAGES, stage_label
 from outputs.explain import render_notes
+from outputs.messages import render_error
 from outputs.report_suitability import criterion_sources
 from outputs.suitability_map import add_suitability_overlay, suitability_legend
 from outputs.text import pick, tr
@@ -84,7 +85,7 @@ def _breakdown(result: object, level: str, lang: str, clicked: dict | None) -> N
     try:
         b = criterion_breakdown(result, code)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
         return
     st.caption(tr("app.suit_unit_note", lang, site=b.attrs["site_mean"], cells=b.attrs["cells"],
                   restricted=b.attrs["cells_restricted"]))
@@ -122,7 +123,7 @@ def suitability_page() -> None:
                                    progress=lambda f, m: bar.progress(min(1.0, f), text=f"{tr('app.suit_running', lang)} {m}"))
     except ValueError as exc:
         bar.empty()
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
         return
     bar.empty()
     col_map, col_side = st.columns([3, 2])

@@ -43,6 +43,7 @@ from outputs.fitmap import (
     score_overlay,
 )
 from outputs.explain import render_notes
+from outputs.messages import render_error
 from outputs.text import tr
 from outputs.webmap import build_map
 from scenario.study import build_command
@@ -78,7 +79,7 @@ def fit_view(lang: str, basemap: str) -> None:
         settings, up = usable_uploads(settings, up, lang)  # a bad file is named and left out, the rest answers
         fit = cached_fit(settings, up)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
         return
     label = unit_label(cached_units(settings.level), lang)
     table = fit.table
@@ -133,7 +134,7 @@ def fit_view(lang: str, basemap: str) -> None:
         try:
             sens = cached_sensitivity(settings, up)
         except ValueError as exc:
-            st.error(escape_markdown(exc))
+            st.error(escape_markdown(render_error(exc, lang=lang)))
         else:
             name = f"name_{lang}"
             bar = {"min_value": 0.0, "max_value": 1.0, "format": "%.2f"}
@@ -158,7 +159,7 @@ def fit_view(lang: str, basemap: str) -> None:
                      column_config=headers(lang, "group"))
         show_chart(completeness_chart, settings, up, lang, by)
     except ValueError as exc:
-        st.error(escape_markdown(exc))
+        st.error(escape_markdown(render_error(exc, lang=lang)))
 
     st.subheader(tr("app.alloc", lang))
     settings, alloc = allocation_ui(settings, up, eligible, lang)

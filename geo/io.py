@@ -501,7 +501,13 @@ def _empty(label: str) -> Note:
     return Note("error.csv.no_table", name=label)
 
 
-_TOKENIZE = re.compile(r"^Error tokenizing data\. C error: Expected (\d+) fields in line (\d+), saw (\d+)$")
+#: pandas' common parser errors -> (code, fields): said in the reader's language (pandas' words are the English).
+_PARSER_ERRORS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (re.compile(r"^Error tokenizing data\. C error: Expected (\d+) fields in line (\d+), saw (\d+)$"),
+     "error.csv.tokenize", ("expected", "line", "saw")),
+    (re.compile(r"^Error tokenizing data\. C error: EOF inside string starting at row (\d+)$"),
+     "error.csv.eof_in_string", ("row",)),
+)
 
 
 def parse_error_text(exc: Exception) -> str:
@@ -513,8 +519,10 @@ def parse_error_text(exc: Exception) -> str:
     'error.csv.tokenize'
     """
     text = " ".join(str(exc).split())
-    m = _TOKENIZE.match(text)
-    return Note("error.csv.tokenize", expected=int(m[1]), line=int(m[2]), saw=int(m[3])) if m else text
+    for pattern, code, fields in _PARSER_ERRORS:
+        if m := pattern.match(text):
+            return Note(code, **{f: int(v) for f, v in zip(fields, m.groups(), strict=True)})
+    return text
 
 
 def _unparsable(label: str, exc: Exception) -> Note:

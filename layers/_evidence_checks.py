@@ -95,7 +95,7 @@ def check_columns(df: pd.DataFrame, required: Iterable[str], *, layer: str, opti
     missing = [c for c in required if c not in df.columns]
     if missing:
         msg = Note("error.table.columns.optional" if optional else "error.table.columns", missing=missing,
-                   required=", ".join(required), optional=", ".join(optional))
+                   required=required, optional=optional)
         raise LayerValidationError([msg], layer=layer)
     t = pd.DataFrame({c: (df[c] if c in df.columns else "") for c in [*required, *optional]}, index=df.index)
     return t.fillna("").astype(str).apply(lambda s: s.str.strip()) if len(t) else t.astype(str)
@@ -145,7 +145,7 @@ def check_vocab(
     bad = ~v.isin(allowed) & ~((v == "") & allow_empty)
     if bad.any():
         problems.append(Note("error.table.vocab.blank" if allow_empty else "error.table.vocab", col=col,
-                             values=sorted(set(v[bad]))[:_SHOWN], rows=eg(ids, bad), allowed=", ".join(allowed)))
+                             values=sorted(set(v[bad]))[:_SHOWN], rows=eg(ids, bad), allowed=list(allowed)))
 
 
 def check_numbers(
@@ -236,13 +236,13 @@ def check_stages(
     may_blank = allow_empty if isinstance(allow_empty, pd.Series) else pd.Series(bool(allow_empty), index=t.index)
     bad_blank = blank & ~may_blank
     if bad_blank.any():
-        problems.append(Note("error.table.stages_empty", col=col, rows=eg(ids, bad_blank), valid=", ".join(stage_ids())))
+        problems.append(Note("error.table.stages_empty", col=col, rows=eg(ids, bad_blank), valid=list(stage_ids())))
     tokens = v[~blank].str.split(";").explode().str.strip()
     bad = ~tokens.isin(stage_ids())
     if bad.any():
         rows = sorted(set(tokens.index[bad]), key=list(t.index).index)
         problems.append(Note("error.table.stages_unknown", col=col, stages=sorted(set(tokens[bad]))[:_SHOWN],
-                             rows=eg(ids, t.index.isin(rows)), valid=", ".join(stage_ids())))
+                             rows=eg(ids, t.index.isin(rows)), valid=list(stage_ids())))
 
 
 def check_clause(t: pd.DataFrame, ids: pd.Series, problems: list[str], *, must_hold: str) -> None:
