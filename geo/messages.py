@@ -17,7 +17,7 @@ English ids stay ids, so the text is exactly what the room wrote before; a rende
 another language passes a ``label`` function (kind, id -> words) and a list separator
 (:class:`NoteFormatter`). The spec ``*`` lists items one per line (``\\n  - item``), as a
 validator's problems are listed; ``[]`` writes a list as Python does (``['a', 'b']``), each item
-(a Note too) in the renderer's language. A parameter may itself be a Note (rendered in the same language).
+(a Note too, or an id of the kind after ``[]``, e.g. ``{names:[]component}``) in the renderer's language. A parameter may itself be a Note (rendered in the same language).
 
 Examples
 --------
@@ -134,8 +134,8 @@ class NoteFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "*":  # one item per line, as a validator lists its problems
             return "".join(f"\n  - {self._item('', v)}" for v in value)
-        if format_spec == "[]":  # a list written as Python writes a list of text, each item in this language
-            return "[" + ", ".join(repr(self._item("", v)) for v in value) + "]"
+        if format_spec.startswith("[]"):  # a list as Python writes a list of text, each item (of kind ...) in this language
+            return "[" + ", ".join(repr(self._item(format_spec[2:], v)) for v in value) + "]"
         if not format_spec.startswith("@"):
             return format(self.render(value) if isinstance(value, Note) else value, format_spec)
         kind, _, num = format_spec[1:].partition("=")
