@@ -270,4 +270,25 @@ ERRORS: dict[str, str] = {
                               "header)"),
     "error.ahp.names": "AHP CSV row names {names} must equal the header {header}, in the same order",
     "error.csv.eof_in_string": "Error tokenizing data. C error: EOF inside string starting at row {row}",
+    # --- rasters (geo.raster)
+    "error.raster.missing": "raster {name!r} does not exist ({path}); check the file name",
+    "error.raster.not_regular": ("raster {name!r} is not a regular file (a pipe, device or folder); save the raster to a "
+                                 "file and give that"),
+    "error.raster.unreadable": "raster {name!r} is not a raster GDAL can read ({err}); save it as a GeoTIFF",
+    "error.raster.cells": ("it has {cells:,} cells ({width} x {height}), more than the limit of {limit:,}; clip it to "
+                           "Guangdong first (e.g. `gdalwarp -te_srs EPSG:4326 -te 109.3 20.1 117.4 25.6 IN OUT`) or "
+                           "coarsen it"),
+    "error.raster.band": "it has {count} band(s), band {band} was asked for; choose a band from 1 to {count}",
+    "error.raster.dtype": "band {band} holds {dtype} values, expected numbers; export it as integer or float",
+    "error.raster.no_crs": ("it has no CRS (coordinate reference system); assign one, e.g. `gdal_edit.py -a_srs "
+                            "EPSG:4326 FILE` (or keep the .prj/.aux.xml beside it)"),
+    "error.raster.transform": "its extent cannot be transformed to longitude/latitude ({err}); check its CRS",
+    "error.raster.outside": (
+        "it does not overlap Guangdong: its extent is lon {x0:.3f}..{x1:.3f}, lat {y0:.3f}..{y1:.3f} (Guangdong is lon "
+        "{bx0}..{bx1}, lat {by0}..{by1}); check its CRS (a projected file labelled as degrees?) or choose a raster of "
+        "Guangdong"),
+    "error.raster.unusable": "raster {name!r} cannot be used: {problems}",
+    "error.raster.resampling": "`resampling` must be one of {allowed}, got {got}",
+    "error.raster.read": ("raster {name!r} could not be read onto the grid ({err}); check that it is a complete "
+                          "GeoTIFF"),
 }

@@ -37,6 +37,7 @@ from rasterio.windows import Window
 
 from geo.errors import RasterError
 from geo.io import GUANGDONG_BBOX
+from geo.messages import Note, join_problems
 from geo.writers import GEOTIFF_NODATA
 
 __all__ = [
@@ -65,7 +66,6 @@ RESAMPLING: dict[str, Resampling] = {
     "max": Resampling.max,
     "min": Resampling.min,
 }
-_FIX_CRS = "assign one, e.g. `gdal_edit.py -a_srs EPSG:4326 FILE` (or keep the .prj/.aux.xml beside it)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,47 +153,40 @@ def validate_raster(
     p = Path(path)
     label = name or p.name
     if not p.exists():
-        msg = f"raster {label!r} does not exist ({p}); check the file name"
+        msg = Note("error.raster.missing", name=label, path=str(p))
         raise RasterError(msg)
     if not p.is_file():  # GDAL would block on a pipe forever and read a device without end
-        msg = f"raster {label!r} is not a regular file (a pipe, device or folder); save the raster to a file and give that"
+        msg = Note("error.raster.not_regular", name=label)
         raise RasterError(msg)
     try:
         src = rasterio.open(p)
     except RasterioError as exc:
-        msg = f"raster {label!r} is not a raster GDAL can read ({exc}); save it as a GeoTIFF"
+        msg = Note("error.raster.unreadable", name=label, err=str(exc))
         raise RasterError(msg) from exc
-    problems: list[str] = []
+    problems: list[Note] = []
     notes: list[str] = []
     with src:
         cells = src.width * src.height
         if cells > max_cells:
-            problems.append(
-                f"it has {cells:,} cells ({src.width} x {src.height}), more than the limit of {max_cells:,}; "
-                "clip it to Guangdong first (e.g. `gdalwarp -te_srs EPSG:4326 -te 109.3 20.1 117.4 25.6 IN OUT`) "
-                "or coarsen it"
-            )
+            problems.append(Note("error.raster.cells", cells=cells, width=src.width, height=src.height, limit=max_cells))
         if not 1 <= band <= src.count:
-            problems.append(f"it has {src.count} band(s), band {band} was asked for; choose a band from 1 to {src.count}")
+            problems.append(Note("error.raster.band", count=src.count, band=band))
         elif np.dtype(src.dtypes[band - 1]).kind not in "uif":
-            problems.append(f"band {band} holds {src.dtypes[band - 1]} values, expected numbers; export it as integer or float")
+            problems.append(Note("error.raster.dtype", band=band, dtype=str(src.dtypes[band - 1])))
         crs = None
         bounds = (math.nan,) * 4
         if src.crs is None:
-            problems.append(f"it has no CRS (coordinate reference system); {_FIX_CRS}")
+            problems.append(Note("error.raster.no_crs"))
         else:
             crs = CRS.from_user_input(src.crs)
             try:
                 bounds = tuple(float(v) for v in transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
             except Exception as exc:  # noqa: BLE001 - PROJ raises several types
-                problems.append(f"its extent cannot be transformed to longitude/latitude ({exc}); check its CRS")
+                problems.append(Note("error.raster.transform", err=str(exc)))
             else:
                 if not _overlaps(bounds, bbox):
-                    problems.append(
-                        f"it does not overlap Guangdong: its extent is lon {bounds[0]:.3f}..{bounds[2]:.3f}, "
-                        f"lat {bounds[1]:.3f}..{bounds[3]:.3f} (Guangdong is lon {bbox[0]}..{bbox[2]}, lat {bbox[1]}..{bbox[3]}); "
-                        "check its CRS (a projected file labelled as degrees?) or choose a raster of Guangdong"
-                    )
+                    problems.append(Note("error.raster.outside", x0=bounds[0], x1=bounds[2], y0=bounds[1], y1=bounds[3],
+                                         bx0=bbox[0], bx1=bbox[2], by0=bbox[1], by1=bbox[3]))
         file_nodata = src.nodatavals[band - 1] if 1 <= band <= src.count else None
         used = nodata if nodata is not None else file_nodata
         if used is None and not problems:
@@ -204,7 +197,7 @@ def validate_raster(
         info_args = dict(width=src.width, height=src.height, count=src.count,
                          dtype=src.dtypes[0], nodata=None if used is None else float(used))
     if problems:
-        msg = f"raster {label!r} cannot be used: " + "; ".join(problems)
+        msg = Note("error.raster.unusable", name=label, problems=join_problems(problems))
         raise RasterError(msg)
     for n in notes:
         log.info(n)
@@ -276,7 +269,7 @@ def read_raster_to_grid(
     ('float32', True, 5.0)
     """
     if resampling not in RESAMPLING:
-        msg = f"`resampling` must be one of {sorted(RESAMPLING)}, got {resampling!r}"
+        msg = Note("error.raster.resampling", allowed=sorted(RESAMPLING), got=repr(resampling))
         raise RasterError(msg)
     info = info or validate_raster(path, name=name, band=band, nodata=nodata, max_cells=max_cells)
     rows, cols = shape
@@ -312,7 +305,7 @@ def read_raster_to_grid(
                     b0, b1 = max(tc, c_off), min(tc + tw, c_off + w)
                     out[a0 - r_off:a1 - r_off, b0 - c_off:b1 - c_off] = part[a0 - tr:a1 - tr, b0 - tc:b1 - tc]
     except RasterioError as exc:
-        msg = f"raster {info.name!r} could not be read onto the grid ({exc}); check that it is a complete GeoTIFF"
+        msg = Note("error.raster.read", name=info.name, err=str(exc))
         raise RasterError(msg) from exc
     if info.nodata is not None and not math.isnan(info.nodata):
         # resampling can carry the exact nodata value through; make it NaN

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pytest
+import rasterio
 import shapely
+from affine import Affine
 from streamlit.testing.v1 import AppTest
 
 from analysis.assumptions import COMPONENTS
@@ -29,6 +33,7 @@ from geo.error_texts import ERRORS
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import open_user_table, read_commented_csv
 from geo.messages import Note, note_codes, register_templates
+from geo.raster import validate_raster
 from geo.upload import read_exclusion_file
 from geo.validate import check_unique_keys, validate_exclusion_areas
 from layers.evidence import read_evidence_csv
@@ -59,6 +64,21 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 def _areas(geom: object, crs: object = 4326) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=[geom], crs=crs)
+
+
+def _tif(name: str, *, crs: object, west: float = 113.0, north: float = 24.0) -> str:
+    """A small GeoTIFF in a fresh folder (a planner's DEM)."""
+    path = Path(tempfile.mkdtemp(prefix="err-")) / name
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs=crs,
+                       transform=Affine(0.01, 0, west, 0, -0.01, north)) as dst:
+        dst.write(np.ones((1, 4, 4), "float32"))
+    return str(path)
+
+
+def _junk(name: str) -> str:
+    path = Path(tempfile.mkdtemp(prefix="err-")) / name
+    path.write_bytes(b"not a GeoTIFF")
+    return str(path)
 
 
 def _csv(option: str, text: str | bytes, reader: Callable[[object], object]) -> Callable[[], object]:
@@ -134,6 +154,12 @@ BAD: dict[str, Callable[[], object]] = {
     "exclusion points and bad rings": lambda: validate_exclusion_areas(gpd.GeoDataFrame(geometry=[
         shapely.Point(113, 23), shapely.Polygon([(113, 23), (114, 24), (114, 23), (113, 24)]), None], crs=4326)),
     "exclusion all points": lambda: validate_exclusion_areas(_areas(shapely.Point(113, 23))),
+    "raster without crs": lambda: validate_raster(_tif("dem.tif", crs=None), name="dem.tif"),
+    "raster elsewhere": lambda: validate_raster(_tif("dem.tif", crs=4326, west=2.0, north=49.0), name="dem.tif",
+                                                band=2),
+    "not a raster": lambda: validate_raster(_junk("x.tif"), name="x.tif"),
+    "raster is a folder": lambda: validate_raster(tempfile.mkdtemp(prefix="err-"), name="dem"),
+    "raster missing": lambda: validate_raster("/nonexistent/dem.tif", name="dem.tif"),
 }
 
 
@@ -193,7 +219,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     codes = set().union(*(note_codes(e.args[0]) for e in raised.values()))
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
-                   "error.upload.", "error.exclusion.", "error.layer"):
+                   "error.upload.", "error.exclusion.", "error.layer", "error.raster."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -230,6 +230,23 @@ ZH: dict[str, str] = {
     "error.ahp.line_length": "AHP CSV 第{line}行有{n}个值，应为{expected}个（表头中每个准则一个）",
     "error.ahp.names": "AHP CSV 的行名 {names} 必须与表头 {header} 相同且顺序一致",
     "error.csv.eof_in_string": "从第{row}行开始的引号没有闭合，文件在引号内结束",
+    # --- rasters
+    "error.raster.missing": "栅格“{name}”不存在（{path}）；请检查文件名",
+    "error.raster.not_regular": "栅格“{name}”不是普通文件（而是管道、设备或文件夹）；请先把栅格保存为文件再提供",
+    "error.raster.unreadable": "栅格“{name}”不是GDAL能读取的栅格；请另存为GeoTIFF",  # GDAL's English detail left out
+    "error.raster.cells": ("它有{cells:,}个像元（{width} × {height}），超过{limit:,}的上限；请先裁剪到广东省范围"
+                           "（例如 `gdalwarp -te_srs EPSG:4326 -te 109.3 20.1 117.4 25.6 IN OUT`）或降低分辨率"),
+    "error.raster.band": "它有{count}个波段，而请求的是第{band}波段；请选择第1到第{count}波段",
+    "error.raster.dtype": "第{band}波段的值类型为{dtype}，应为数值；请导出为整数或浮点数",
+    "error.raster.no_crs": ("没有坐标参考系（CRS）；请指定一个，例如 `gdal_edit.py -a_srs EPSG:4326 FILE`"
+                            "（或把 .prj/.aux.xml 文件放在它旁边）"),
+    "error.raster.transform": "其范围无法转换为经纬度；请检查其坐标系",  # PROJ's English detail left out
+    "error.raster.outside": ("与广东省不重叠：其范围为经度 {x0:.3f}..{x1:.3f}、纬度 {y0:.3f}..{y1:.3f}（广东省为经度 "
+                             "{bx0}..{bx1}、纬度 {by0}..{by1}）；请检查其坐标系（是否把投影坐标标成了经纬度？），"
+                             "或选择广东省的栅格"),
+    "error.raster.unusable": "栅格“{name}”无法使用：{problems}",
+    "error.raster.resampling": "`resampling` 必须是 {allowed} 之一，实际是 {got}",
+    "error.raster.read": "栅格“{name}”无法读取到网格上；请检查它是否是完整的GeoTIFF",  # GDAL's English detail left out
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
