@@ -23,6 +23,8 @@ import streamlit as st
 from analysis.weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
 from app_pages._common import DEFAULT_ORIGIN, FIT_DEFAULTS, KEPT_KEYS
 from geo.errors import PlannerError
+from geo.messages import Note
+from outputs.messages import render_error
 from outputs.text import LANGS, tr
 from scenario.convert import ScenarioStudy, scenario_to_study, settings_to_scenario
 from scenario.settings import StudySettings
@@ -202,7 +204,7 @@ def decode_view(value: str) -> dict[str, Any]:
     Traceback (most recent call last):
     geo.errors.PlannerError: the view in the link is damaged (not URL-safe base64 JSON); copy the whole link again
     """
-    bad = "the view in the link is damaged (not URL-safe base64 JSON); copy the whole link again"
+    bad = Note("error.link.damaged")
     if not isinstance(value, str) or len(value) > _MAX_LINK:
         raise PlannerError(bad)
     try:
@@ -253,4 +255,4 @@ def apply_link() -> None:
             _check_view(widgets, lang)
             restore_widgets(widgets, keys=LINK_KEYS)
     except PlannerError as exc:
-        st.sidebar.error(tr("app.scn.bad_link", lang, err=" ".join(str(exc).split())))
+        st.sidebar.error(tr("app.scn.bad_link", lang, err=" ".join(render_error(exc, lang=lang).split())))

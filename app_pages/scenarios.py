@@ -38,6 +38,7 @@ from geo.writers import sanitize_name
 from layers.stages import stage_label
 from outputs.comparemap import difference_overlay
 from outputs.explain import render_notes
+from outputs.messages import render_error
 from outputs.report import report_bytes
 from scenario.compare import Comparison, compare_stored
 from outputs.text import tr
@@ -54,8 +55,9 @@ def cached_comparison(path: str, names: tuple[str, ...], stamps: tuple[str, ...]
     return compare_stored(cached_store(path), list(names))
 
 
-def _one_line(exc: Exception) -> str:
-    return escape_markdown(" ".join(str(exc).split()))  # scenario and file names are the planner's: shown as text
+def _one_line(exc: Exception, lang: str) -> str:
+    # in the page's language; scenario and file names are the planner's: shown as text
+    return escape_markdown(" ".join(render_error(exc, lang=lang).split()))
 
 
 def _say(kind: str, text: str) -> None:
@@ -66,10 +68,11 @@ def _say(kind: str, text: str) -> None:
 # ----------------------------------------------------------------------------- callbacks
 
 def _reopen(name: str) -> None:
+    lang = current_lang()
     try:
         study = load_study(get_store(), name)
     except PlannerError as exc:
-        _say("error", _one_line(exc))
+        _say("error", _one_line(exc, lang))
         return
     restore_widgets(study_widgets(study))
     st.session_state["_scn_reopened"] = study.name
@@ -80,7 +83,7 @@ def _rename(old: str, lang: str) -> None:
     try:
         get_store().rename(old, new)
     except PlannerError as exc:
-        _say("error", _one_line(exc))
+        _say("error", _one_line(exc, lang))
         return
     st.session_state["scn_pick"] = new
     _say("success", tr("app.scn.renamed", lang, old=escape_markdown(old), new=escape_markdown(new)))
@@ -91,7 +94,7 @@ def _duplicate(name: str, lang: str) -> None:
     try:
         get_store().duplicate(name, new)
     except PlannerError as exc:
-        _say("error", _one_line(exc))
+        _say("error", _one_line(exc, lang))
         return
     _say("success", tr("app.scn.duplicated", lang, new=escape_markdown(new)))
 
@@ -100,7 +103,7 @@ def _delete(name: str, lang: str) -> None:
     try:
         get_store().delete(name)
     except PlannerError as exc:
-        _say("error", _one_line(exc))
+        _say("error", _one_line(exc, lang))
         return
     st.session_state.pop("scn_pick", None)
     st.session_state["scn_confirm"] = False
@@ -115,7 +118,7 @@ def save_section(store: object, lang: str) -> None:
     try:
         s = settings_from_widgets(current_widgets(), lang=lang)
     except PlannerError as exc:
-        st.warning(escape_markdown(exc))
+        st.warning(escape_markdown(render_error(exc, lang=lang)))
         return
     label = unit_label(cached_units(s.level), lang)
     st.caption(tr("app.scn.current", lang, stage=stage_label(s.stage, lang=lang), origin=label(s.origin),
@@ -130,7 +133,7 @@ def save_section(store: object, lang: str) -> None:
         try:
             saved = save_current(store, name, author=author, overwrite=overwrite, lang=lang)
         except PlannerError as exc:
-            st.error(_one_line(exc))
+            st.error(_one_line(exc, lang))
         else:
             st.success(tr("app.scn.saved", lang, name=escape_markdown(saved)))
 
@@ -196,7 +199,7 @@ def import_section(store: object, lang: str) -> None:
         try:
             rec = store.import_scenario(up.getvalue())
         except PlannerError as exc:
-            st.error(_one_line(exc))
+            st.error(_one_line(exc, lang))
         else:
             st.success(tr("app.scn.imported", lang, name=rec.name))
 
@@ -219,7 +222,7 @@ def compare_section(store: object, rows: list[object], lang: str, basemap: str) 
     try:
         comp = cached_comparison(store_path(), tuple(names), tuple(stamps[n] for n in names))
     except PlannerError as exc:
-        st.error(_one_line(exc))
+        st.error(_one_line(exc, lang))
         return
     for name, changes in comp.data_changes.items():
         st.warning(f"{name}: " + tr("app.scn.data_changed", lang, names=", ".join(c[0] for c in changes)))
@@ -263,7 +266,7 @@ def scenarios_page() -> None:
     try:
         store = get_store()
     except PlannerError as exc:
-        st.error(_one_line(exc))
+        st.error(_one_line(exc, lang))
         return
     st.caption(tr("app.scn.store", lang, path=str(store.path)))
     msg = st.session_state.pop("_scn_msg", None)

@@ -291,4 +291,36 @@ ERRORS: dict[str, str] = {
     "error.raster.resampling": "`resampling` must be one of {allowed}, got {got}",
     "error.raster.read": ("raster {name!r} could not be read onto the grid ({err}); check that it is a complete "
                           "GeoTIFF"),
+    # --- scenarios (scenario.record, scenario.exchange, scenario.store)
+    "error.more": "... and {n} more",
+    "error.word.scenario_name": "scenario name",
+    "error.name.type": "{what} must be text, got {got}",
+    "error.name.empty": "{what} is empty; give it a name, e.g. 'dyeing to Jieyang 2024'",
+    "error.name.long": "{what} is {n} characters long; the limit is {limit}: shorten it",
+    "error.name.control": ("{what} holds {n} control or invisible character(s), e.g. {char} at position {position}; use "
+                           "letters, digits, spaces and punctuation only"),
+    "error.name.space": "{what} {text!r} starts or ends with a space; remove it",
+    "error.store.did_you_mean": "did you mean {names}?",
+    "error.store.list_names": "list the names with `scenario list`",
+    "error.store.no_such": "no scenario named {name!r} in {path}; {hint}",
+    "error.store.taken": ("a scenario named {name!r} already exists in {path}; choose another name, or replace it "
+                          "(overwrite)"),
+    "error.word.scenario_file": "the scenario file",
+    "error.scenario_file.named": "scenario file {path}",
+    "error.scenario_file.not_file": "{name} is not a file; give the .json file that `scenario export` wrote",
+    "error.scenario_file.too_big": "{name} is {size:,} bytes; the limit is {limit:,}: keep large rasters by path",
+    "error.scenario_file.missing": "{name} does not exist; check the path",
+    "error.scenario_file.unreadable": "{name} cannot be read ({reason}); check its permissions",
+    "error.scenario_file.bytes": "it is {size:,} bytes; the limit is {limit:,}",
+    "error.scenario_file.not_utf8": ("it is not UTF-8 text (byte {byte}); a scenario file is the JSON that `scenario "
+                                     "export` writes"),
+    "error.scenario_file.not_json": ("it is not valid JSON ({err}: line {line} column {column}): cut short or edited by "
+                                     "hand? Export it again"),
+    "error.scenario_file.bad_json": "it is not valid scenario JSON: {err}",
+    "error.scenario_file.unusable_json": "it is not usable JSON ({kind}: {err})",
+    "error.scenario_file.in": "{name}: {err}",
+    "error.json.dup_key": "key {key!r} appears twice in one object",
+    "error.json.constant": "{token} is not a number JSON allows",
+    "error.scenario.named": "scenario {name!r}",
+    "error.link.damaged": "the view in the link is damaged (not URL-safe base64 JSON); copy the whole link again",
 }

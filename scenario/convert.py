@@ -43,6 +43,7 @@ from analysis.notes import notes_from_record, notes_to_record
 from analysis.weights import COMPONENTS
 from geo.data import DATASETS, get_path
 from geo.errors import PlannerError, ScenarioError
+from geo.messages import Note
 from layers.boundaries import load_boundaries, lookup_unit
 from layers.stages import STAGES
 from scenario.differences import check_data_versions, check_raster_files
@@ -442,7 +443,7 @@ def scenario_to_study(record: Scenario) -> ScenarioStudy:
     rasters = _read_rasters(record.settings.get("rasters"), out)
     out += check_raster_files(record)
     if out:
-        raise_problems(out, what=f"scenario {record.name!r}")
+        raise_problems(out, what=Note("error.scenario.named", name=record.name))
     rasters = _carried_rasters(record, rasters)
     files = tuple((_ROLE_OPTIONS[t.role], t.file_name, bytes(t.data)) for t in record.tables)
     areas = frames_from_areas(record.areas)

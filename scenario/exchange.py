@@ -27,6 +27,7 @@ from typing import Any
 
 from geo.errors import ScenarioError
 from geo.io import atomic_path
+from geo.messages import Note
 from scenario.record import (
     SHA256_PATTERN,
     AreaLayer,
@@ -110,12 +111,12 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         dup = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
-        raise _BadJSON(f"key {dup[0]!r} appears twice in one object")
+        raise _BadJSON(Note("error.json.dup_key", key=dup[0]))
     return out
 
 
 def _no_constant(token: str) -> None:
-    raise _BadJSON(f"{token} is not a number JSON allows")
+    raise _BadJSON(Note("error.json.constant", token=token))
 
 
 def _keys(obj: object, expected: set[str], where: str, out: list[str]) -> dict[str, Any] | None:
@@ -250,41 +251,39 @@ def read_scenario_file(source: str | os.PathLike | bytes) -> Scenario:
       - it is not valid JSON (Expecting ',' delimiter: line 1 column 62): cut short or edited by hand? Export it again
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data, label = bytes(source), "the scenario file"
+        data, label = bytes(source), Note("error.word.scenario_file")
     else:
         path = Path(source)
-        label = f"scenario file {path}"
+        label = Note("error.scenario_file.named", path=str(path))
         try:
             size = path.stat().st_size
             if not path.is_file():
-                msg = f"{label} is not a file; give the .json file that `scenario export` wrote"
+                msg = Note("error.scenario_file.not_file", name=label)
                 raise ScenarioError(msg)
             if size > MAX_FILE_BYTES:
-                msg = f"{label} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}: keep large rasters by path"
+                msg = Note("error.scenario_file.too_big", name=label, size=size, limit=MAX_FILE_BYTES)
                 raise ScenarioError(msg)
             data = path.read_bytes()
         except FileNotFoundError:
-            msg = f"{label} does not exist; check the path"
+            msg = Note("error.scenario_file.missing", name=label)
             raise ScenarioError(msg) from None
         except (OSError, ValueError) as exc:
-            msg = f"{label} cannot be read ({getattr(exc, 'strerror', None) or exc}); check its permissions"
+            msg = Note("error.scenario_file.unreadable", name=label, reason=str(getattr(exc, "strerror", None) or exc))
             raise ScenarioError(msg) from None
     if len(data) > MAX_FILE_BYTES:
-        raise_problems([f"it is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}"], what=label)
+        raise_problems([Note("error.scenario_file.bytes", size=len(data), limit=MAX_FILE_BYTES)], what=label)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise_problems([f"it is not UTF-8 text (byte {exc.start}); a scenario file is the JSON that `scenario export` writes"],
-               what=label)
+        raise_problems([Note("error.scenario_file.not_utf8", byte=exc.start)], what=label)
     try:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise_problems([f"it is not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno}): "
-                "cut short or edited by hand? Export it again"], what=label)
+        raise_problems([Note("error.scenario_file.not_json", err=exc.msg, line=exc.lineno, column=exc.colno)], what=label)
     except _BadJSON as exc:
-        raise_problems([f"it is not valid scenario JSON: {exc}"], what=label)
+        raise_problems([Note("error.scenario_file.bad_json", err=exc.args[0])], what=label)
     except (ValueError, RecursionError) as exc:
-        raise_problems([f"it is not usable JSON ({type(exc).__name__}: {str(exc)[:80]})"], what=label)
+        raise_problems([Note("error.scenario_file.unusable_json", kind=type(exc).__name__, err=str(exc)[:80])], what=label)
     out: list[str] = []
     rec = _from_document(doc, out)
     if rec is None:
@@ -292,5 +291,5 @@ def read_scenario_file(source: str | os.PathLike | bytes) -> Scenario:
     try:
         return check_scenario(rec)
     except ScenarioError as exc:
-        msg = f"{label}: {exc}"
+        msg = Note("error.scenario_file.in", name=label, err=exc.args[0] if isinstance(exc.args[0], Note) else str(exc))
         raise ScenarioError(msg) from None

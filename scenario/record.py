@@ -42,6 +42,7 @@ from pyproj.exceptions import CRSError as _ProjCRSError
 
 from analysis.notes import notes_to_record
 from geo.errors import ScenarioError
+from geo.messages import Note, join_problems
 
 __all__ = [
     "MAX_BLOB_BYTES",
@@ -207,23 +208,22 @@ def areas_sha256(geometries: Iterable[bytes]) -> str:
 
 def _text_problems(text: str, *, what: str, limit: int, empty_ok: bool = False) -> list[str]:
     if not text.strip():
-        return [] if empty_ok and not text else [f"{what} is empty; give it a name, e.g. 'dyeing to Jieyang 2024'"]
+        return [] if empty_ok and not text else [Note("error.name.empty", what=what)]
     out = []
     if len(text) > limit:
-        out.append(f"{what} is {len(text)} characters long; the limit is {limit}: shorten it")
+        out.append(Note("error.name.long", what=what, n=len(text), limit=limit))
     bad = [(i, c) for i, c in enumerate(text)
            if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or (unicodedata.category(c) == "Cf"
                                                                      and c not in _ALLOWED_FORMAT)]
     if bad:
         i, c = bad[0]
-        out.append(f"{what} holds {len(bad)} control or invisible character(s), e.g. U+{ord(c):04X} at position {i + 1}; "
-                   "use letters, digits, spaces and punctuation only")
+        out.append(Note("error.name.control", what=what, n=len(bad), char=f"U+{ord(c):04X}", position=i + 1))
     if text != text.strip():
-        out.append(f"{what} {text[:40]!r} starts or ends with a space; remove it")
+        out.append(Note("error.name.space", what=what, text=text[:40]))
     return out
 
 
-def check_name(name: object, *, what: str = "scenario name") -> str:
+def check_name(name: object, *, what: str = Note("error.word.scenario_name")) -> str:
     """A valid scenario name, Unicode-normalised (NFC); otherwise a :class:`ScenarioError` saying why.
 
     Names are at most :data:`MAX_NAME_LENGTH` characters, not empty, with no control or
@@ -238,12 +238,12 @@ def check_name(name: object, *, what: str = "scenario name") -> str:
     geo.errors.ScenarioError: scenario name holds 1 control or invisible character(s), e.g. U+000A at position 2; use letters, digits, spaces and punctuation only
     """
     if not isinstance(name, str):
-        msg = f"{what} must be text, got {type(name).__name__}"
+        msg = Note("error.name.type", what=what, got=type(name).__name__)
         raise ScenarioError(msg)
     nfc = unicodedata.normalize("NFC", name)
     problems = _text_problems(nfc, what=what, limit=MAX_NAME_LENGTH)
     if problems:
-        msg = "; ".join(problems)
+        msg = join_problems(problems)
         raise ScenarioError(msg)
     return nfc
 
@@ -467,8 +467,8 @@ def raise_problems(problems: list[str], *, what: str) -> None:
     geo.errors.ScenarioError: scenario 'a' has 1 problem(s):
       - settings.stage is missing
     """
-    shown = problems[:_MAX_SHOWN] + ([f"... and {len(problems) - _MAX_SHOWN} more"] if len(problems) > _MAX_SHOWN else [])
-    msg = f"{what} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in shown)
+    shown = problems[:_MAX_SHOWN] + ([Note("error.more", n=len(problems) - _MAX_SHOWN)] if len(problems) > _MAX_SHOWN else [])
+    msg = Note("error.layer", layer=what, n=len(problems), problems=shown)
     exc = ScenarioError(msg)
     exc.problems = list(problems)  # every one, for an app that shows them all
     raise exc
@@ -514,7 +514,7 @@ def check_scenario(record: object) -> Scenario:
         out += _text_problems(record.author, what="author", limit=MAX_TEXT_LENGTH, empty_ok=True)
     out += [p for p in (_time_problem(record.created, "created"), _time_problem(record.updated, "updated")) if p]
     if out:
-        raise_problems(out, what=f"scenario {name!r}")
+        raise_problems(out, what=Note("error.scenario.named", name=name))
     return Scenario(name=name, settings=settings or {}, tables=tuple(tables), areas=tuple(areas),  # type: ignore[arg-type]
                     rasters=tuple(rasters), data_versions=dict(dv), author=record.author,  # type: ignore[arg-type]
                     created=_norm_time(record.created), updated=_norm_time(record.updated))

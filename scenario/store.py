@@ -51,6 +51,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from geo.errors import ScenarioError, ScenarioStoreError
+from geo.messages import Note
 from scenario.differences import check_data_versions, compare_settings
 from scenario.exchange import read_scenario_file, write_scenario_file
 from scenario.record import (
@@ -238,15 +239,15 @@ class ScenarioStore:
         if row is None:
             names = [r[0] for r in c.execute("SELECT name FROM scenario")]
             close = difflib.get_close_matches(name, names, n=3)
-            hint = f"did you mean {', '.join(map(repr, close))}?" if close else "list the names with `scenario list`"
-            msg = f"no scenario named {name!r} in {self._path}; {hint}"
+            hint = (Note("error.store.did_you_mean", names=", ".join(map(repr, close))) if close
+                    else Note("error.store.list_names"))
+            msg = Note("error.store.no_such", name=name, path=str(self._path), hint=hint)
             raise ScenarioError(msg)
         return int(row[0])
 
     def _refuse_taken(self, c: sqlite3.Connection, name: str) -> None:
         if c.execute("SELECT 1 FROM scenario WHERE name = ?", (name,)).fetchone():
-            msg = (f"a scenario named {name!r} already exists in {self._path}; choose another name, "
-                   "or replace it (overwrite)")
+            msg = Note("error.store.taken", name=name, path=str(self._path))
             raise ScenarioError(msg)
 
     @staticmethod

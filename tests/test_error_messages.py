@@ -36,10 +36,13 @@ from geo.messages import Note, note_codes, register_templates
 from geo.raster import validate_raster
 from geo.upload import read_exclusion_file
 from geo.validate import check_unique_keys, validate_exclusion_areas
+from app_pages._scenarios import decode_view
 from layers.evidence import read_evidence_csv
 from layers.stages import STAGES
 from outputs.messages import render_error
 from outputs.text import CATALOGUE
+from scenario.exchange import read_scenario_file
+from scenario.record import check_name
 from tests.test_app_planner import APP, FIT_PAGE, _ok
 from tests.test_notes import _english_runs
 
@@ -160,6 +163,14 @@ BAD: dict[str, Callable[[], object]] = {
     "not a raster": lambda: validate_raster(_junk("x.tif"), name="x.tif"),
     "raster is a folder": lambda: validate_raster(tempfile.mkdtemp(prefix="err-"), name="dem"),
     "raster missing": lambda: validate_raster("/nonexistent/dem.tif", name="dem.tif"),
+    "scenario file cut short": lambda: read_scenario_file(b'{"format": "gd-textile-planner/scenario", "format_version": 1'),
+    "scenario file not utf-8": lambda: read_scenario_file("印染".encode("gbk") + b"\xff"),
+    "scenario file key twice": lambda: read_scenario_file(b'{"format": 1, "format": 2}'),
+    "scenario file NaN": lambda: read_scenario_file(b'{"format": NaN}'),
+    "scenario file missing": lambda: read_scenario_file("/nonexistent/方案.json"),
+    "scenario name blank": lambda: check_name("   "),
+    "scenario name control": lambda: check_name(" a\nb"),
+    "damaged link": lambda: decode_view("not base64!"),
 }
 
 
@@ -219,7 +230,8 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     codes = set().union(*(note_codes(e.args[0]) for e in raised.values()))
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
-                   "error.upload.", "error.exclusion.", "error.layer", "error.raster."):
+                   "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
+                   "error.name.", "error.json.", "error.link."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

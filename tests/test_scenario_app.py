@@ -115,9 +115,10 @@ def test_rename_duplicate_delete_and_a_bad_name(store: Path) -> None:
     _ok(at)
     before = hashlib.sha256(store.read_bytes()).hexdigest()
     _save(at, "  ")
-    assert any("is empty" in e.value for e in at.error), [e.value for e in at.error]
+    # the page's language (Chinese by default): the refusals are said from the catalogue (error.name.*, error.store.*)
+    assert any("方案名称为空" in e.value for e in at.error), [e.value for e in at.error]
     _save(at, "a")
-    assert any("already exists" in e.value for e in at.error)
+    assert any("已有名为“a”的方案" in e.value for e in at.error), [e.value for e in at.error]
     assert hashlib.sha256(store.read_bytes()).hexdigest() == before and _names(store) == ["a"]
     at.text_input(key="scn_new").input("b").run()
     at.button(key="scn_rename").click().run()
