@@ -146,10 +146,10 @@ def allocate_capacity(
     amounts = check_amounts(origins, name="origins")
     rooms = check_amounts(room, name="room")
     if not amounts or sum(amounts.values()) <= 0:
-        msg = "`origins` must give at least one origin with an amount > 0, e.g. {'440118': 100}"
+        msg = Note("error.alloc.no_origins")
         raise PlannerError(msg)
     if not rooms:
-        msg = "`room` must give at least one destination with its capacity, e.g. {'445281': 60}"
+        msg = Note("error.alloc.no_room")
         raise PlannerError(msg)
 
     # scores per origin: one fit per origin (a handful), each vectorised over all units
@@ -158,7 +158,7 @@ def allocate_capacity(
     for o in amounts:
         res = fit if fit is not None else score_transfer_fit(stage, o, level=level, **fit_kwargs)  # type: ignore[arg-type]
         if fit is not None and res.stage != stage:
-            msg = f"`fit` is for stage {res.stage!r} but `stage` is {stage!r}; pass a fit of the same stage"
+            msg = Note("error.alloc.stage", fit_stage=res.stage, stage=stage)
             raise PlannerError(msg)
         t = res.table
         scores[o] = pd.Series(np.where(t["eligible"], t["score"], np.nan), index=t["adcode"].astype(str))
@@ -175,10 +175,7 @@ def allocate_capacity(
         place_tab = pd.DataFrame(places).set_index("id")
         unknown = [d for d in place_ids if d not in place_tab.index]
         if unknown:
-            msg = (
-                f"`room` names {unknown} which are neither candidate {level} units of this fit nor place ids; "
-                "use adcodes of East/West/North units or ids from the places layer"
-            )
+            msg = Note("error.alloc.unknown", names=unknown, level=level)
             raise UnknownNameError(msg)
         for d in place_ids:
             dest_unit[d] = str(place_tab.at[d, col])
@@ -228,7 +225,7 @@ def allocate_capacity(
     ends = [pts.get(d) for d in flows["destination"]]
     missing = [x for x, p in zip(list(flows["origin"]) + list(flows["destination"]), starts + ends, strict=True) if p is None]
     if missing:
-        msg = f"no location for {sorted(set(missing))}; pass `points` for them"
+        msg = Note("error.alloc.no_location", names=sorted(set(missing)))
         raise PlannerError(msg)
     if len(flows):
         coords = np.stack([shapely.get_coordinates(starts), shapely.get_coordinates(ends)], axis=1)

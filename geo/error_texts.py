@@ -323,4 +323,11 @@ ERRORS: dict[str, str] = {
     "error.json.constant": "{token} is not a number JSON allows",
     "error.scenario.named": "scenario {name!r}",
     "error.link.damaged": "the view in the link is damaged (not URL-safe base64 JSON); copy the whole link again",
+    # --- the allocation (analysis.allocation.allocate_capacity)
+    "error.alloc.no_origins": "`origins` must give at least one origin with an amount > 0, e.g. {{'440118': 100}}",
+    "error.alloc.no_room": "`room` must give at least one destination with its capacity, e.g. {{'445281': 60}}",
+    "error.alloc.stage": "`fit` is for stage {fit_stage!r} but `stage` is {stage!r}; pass a fit of the same stage",
+    "error.alloc.unknown": ("`room` names {names} which are neither candidate {level} units of this fit nor place ids; "
+                            "use adcodes of East/West/North units or ids from the places layer"),
+    "error.alloc.no_location": "no location for {names}; pass `points` for them",
 }

@@ -23,6 +23,7 @@ import shapely
 from affine import Affine
 from streamlit.testing.v1 import AppTest
 
+from analysis.allocation import allocate_capacity
 from analysis.assumptions import COMPONENTS
 from analysis.capability import read_capability_csv
 from analysis.chain import read_chain_edges
@@ -171,6 +172,8 @@ BAD: dict[str, Callable[[], object]] = {
     "scenario name blank": lambda: check_name("   "),
     "scenario name control": lambda: check_name(" a\nb"),
     "damaged link": lambda: decode_view("not base64!"),
+    "allocation to an unknown place": lambda: allocate_capacity("dyeing", {"440118": 100.0}, room={"nowhere": 10.0}),
+    "allocation without room": lambda: allocate_capacity("dyeing", {"440118": 100.0}, room={}),
 }
 
 
@@ -231,7 +234,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -275,6 +275,13 @@ ZH: dict[str, str] = {
     "error.json.constant": "{token} 不是JSON允许的数字",
     "error.scenario.named": "方案“{name}”",
     "error.link.damaged": "链接中的视图已损坏（不是URL安全的base64 JSON）；请重新复制完整的链接",
+    # --- the allocation
+    "error.alloc.no_origins": "`origins` 至少要有一个数量 > 0 的转出地，例如 {{'440118': 100}}",
+    "error.alloc.no_room": "`room` 至少要有一个带容量的承接地，例如 {{'445281': 60}}",
+    "error.alloc.stage": "`fit` 是环节 {fit_stage:@stage} 的结果，而 `stage` 是 {stage:@stage}；请传入同一环节的结果",
+    "error.alloc.unknown": ("`room` 中的 {names} 既不是本次结果中的候选{level:@level}单位，也不是地点id；"
+                            "请使用粤东、粤西、粤北单位的行政区划代码，或地点图层中的id"),
+    "error.alloc.no_location": "{names} 没有位置；请为它们传入 `points`",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
