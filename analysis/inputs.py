@@ -39,6 +39,7 @@ from analysis.relatedness import compute_presence
 from analysis.site_scores import resolve_site
 from geo.errors import LayerValidationError, PlannerError
 from geo.io import CsvSource, parse_error_text, read_csv_table
+from geo.messages import join_problems
 from layers.boundaries import load_boundaries
 from layers.evidence import (
     evidence_presence,
@@ -355,10 +356,10 @@ def load_fit_inputs(
     cap.index = cap.index.astype(str)
     extra = sorted(set(cap.index) - set(order))
     if extra:
-        problems.append(f"`capability` has unit(s) not in the {level} layer: {extra[:5]}; use 6-digit adcodes of {level} units")
+        problems.append(Note("error.inputs.capability_units", level=level, codes=extra[:5]))
     vals = cap.apply(pd.to_numeric, errors="coerce")
     if vals.isna().any().any() or (vals < 0).any().any():
-        problems.append("`capability` must hold numbers >= 0 in every cell; fill gaps with 0")
+        problems.append(Note("error.inputs.capability_values"))
     absent = [a for a in order if a not in set(cap.index)]
     if absent:
         assumptions.append(Note("capability.missing", n=len(absent)))
@@ -376,7 +377,7 @@ def load_fit_inputs(
     ch.columns = ch.columns.astype(str)
     unknown = sorted((set(ch.index) | set(ch.columns)) - set(stages))
     if unknown:
-        problems.append(f"`chain` names stage(s) {unknown} that the capability matrix lacks ({stages})")
+        problems.append(Note("error.inputs.chain_stages", unknown=unknown, stages=stages))
 
     if network not in NETWORKS:
         msg = f"`network` must be one of {list(NETWORKS)}, got {network!r}; 'road' is the default"
@@ -399,7 +400,7 @@ def load_fit_inputs(
     for label, frame in (("cost", cst), ("hours", hrs)):
         lacking = [a for a in order if a not in set(frame.index) or a not in set(frame.columns)]
         if lacking:
-            problems.append(f"`{label}` lacks unit(s) {lacking[:5]} ({len(lacking)} in all); give a row and a column for every unit")
+            problems.append(Note("error.inputs.cost_units", label=label, codes=lacking[:5], n=len(lacking)))
 
     if designations is None:
         des, src = _default_designations(level, units_df)
@@ -412,7 +413,7 @@ def load_fit_inputs(
     sources.append(src)
     miss = [c for c in DESIGNATION_COLUMNS if c not in des.columns]
     if miss:
-        problems.append(f"`designations` lacks column(s) {miss}; expected {list(DESIGNATION_COLUMNS)}")
+        problems.append(Note("error.inputs.designation_columns", missing=miss, expected=list(DESIGNATION_COLUMNS)))
 
     site_s, site_src, site_notes, site_problems, params["site_source"] = resolve_site(
         site, order, stages, level=level, own_units=units is None)
@@ -421,7 +422,7 @@ def load_fit_inputs(
     problems += site_problems
 
     if problems:
-        msg = "fit inputs are not usable: " + "; ".join(problems)
+        msg = Note("error.inputs", problems=join_problems(problems))
         raise PlannerError(msg)
 
     cap = vals.reindex(index=order, columns=stages).fillna(0.0).astype(float)

@@ -108,19 +108,19 @@ def read_site_scores(path: CsvSource, *, name: str | None = None) -> SiteScores:
     df = read_commented_csv(io.StringIO(text), name=label, dtype={"adcode": str, "stage": str}, keep_default_na=False)
     missing = [c for c in SITE_SCORE_COLUMNS if c not in df.columns]
     if missing:
-        raise LayerValidationError([f"columns {missing} are missing (expected {list(SITE_SCORE_COLUMNS)})"],
-                                   layer=f"site scores {label}")
+        raise LayerValidationError([Note("error.site_scores.columns", missing=missing, expected=list(SITE_SCORE_COLUMNS))],
+                                   layer=Note("error.site_scores.label", name=label))
     problems: list[str] = []
     vals = {c: pd.to_numeric(df[c].replace("", None), errors="coerce").astype(float) for c in ("site_mean", "site_share")}
     for c, v in vals.items():
         bad = (df[c] != "") & (v.isna() | (v < 0) | (v > 1))
         if bad.any():
-            problems.append(f"{c} must be blank or a number in 0..1; bad in data rows {(np.flatnonzero(bad) + 1)[:5].tolist()}")
+            problems.append(Note("error.site_scores.values", col=c, rows=(np.flatnonzero(bad) + 1)[:5].tolist()))
     dup = df.duplicated(["adcode", "stage"])
     if dup.any():
-        problems.append(f"(adcode, stage) repeated: {df.loc[dup, ['adcode', 'stage']].values.tolist()[:5]}")
+        problems.append(Note("error.site_scores.dups", pairs=df.loc[dup, ["adcode", "stage"]].values.tolist()[:5]))
     if problems:
-        raise LayerValidationError(problems, layer=f"site scores {label}")
+        raise LayerValidationError(problems, layer=Note("error.site_scores.label", name=label))
     long = df.assign(site_mean=vals["site_mean"], site_share=vals["site_share"])
     wide = {c: long.pivot(index="adcode", columns="stage", values=c).rename_axis(index="adcode", columns=None)
             for c in ("site_mean", "site_share")}
@@ -212,7 +212,7 @@ def resolve_site(
         return frame.fillna(SITE_PLACEHOLDER), sources, notes, problems, f"default (raster suitability, {scores.name})"
     values = site.to_numpy(dtype=float) if isinstance(site, (pd.Series, pd.DataFrame)) else np.asarray(site, float)
     if np.isnan(values).any() or (values < 0).any() or (values > 1).any():
-        problems.append("`site` must hold values in 0..1 for every unit given")
+        problems.append(Note("error.inputs.site_values"))
     if isinstance(site, pd.DataFrame):
         frame, absent = _as_frame(site, order, stages)
         if absent or frame.isna().to_numpy().any():

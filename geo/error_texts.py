@@ -330,4 +330,17 @@ ERRORS: dict[str, str] = {
     "error.alloc.unknown": ("`room` names {names} which are neither candidate {level} units of this fit nor place ids; "
                             "use adcodes of East/West/North units or ids from the places layer"),
     "error.alloc.no_location": "no location for {names}; pass `points` for them",
+    # --- the fit's inputs put together (analysis.inputs.load_fit_inputs, analysis.site_scores)
+    "error.inputs": "fit inputs are not usable: {problems}",
+    "error.inputs.capability_units": ("`capability` has unit(s) not in the {level} layer: {codes}; use 6-digit adcodes of "
+                                      "{level} units"),
+    "error.inputs.capability_values": "`capability` must hold numbers >= 0 in every cell; fill gaps with 0",
+    "error.inputs.chain_stages": "`chain` names stage(s) {unknown} that the capability matrix lacks ({stages})",
+    "error.inputs.cost_units": "`{label}` lacks unit(s) {codes} ({n} in all); give a row and a column for every unit",
+    "error.inputs.designation_columns": "`designations` lacks column(s) {missing}; expected {expected}",
+    "error.inputs.site_values": "`site` must hold values in 0..1 for every unit given",
+    "error.site_scores.label": "site scores {name}",
+    "error.site_scores.columns": "columns {missing} are missing (expected {expected})",
+    "error.site_scores.values": "{col} must be blank or a number in 0..1; bad in data rows {rows}",
+    "error.site_scores.dups": "(adcode, stage) repeated: {pairs}",
 }

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import shapely
@@ -27,8 +28,9 @@ from analysis.allocation import allocate_capacity
 from analysis.assumptions import COMPONENTS
 from analysis.capability import read_capability_csv
 from analysis.chain import read_chain_edges
-from analysis.inputs import read_site_csv
+from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import read_od_matrix
+from analysis.site_scores import read_site_scores
 from analysis.weights import ahp_weights, check_amounts, complete_reciprocal, parse_weights, read_ahp_csv
 from geo.error_texts import ERRORS
 from geo.errors import LayerValidationError, PlannerError
@@ -132,7 +134,7 @@ BAD: dict[str, Callable[[], object]] = {
     "ahp not positive": lambda: ahp_weights(np.array([[1.0, -2.0], [0.5, 1.0]])),
     "ahp not square": lambda: ahp_weights(np.ones((2, 3))),
     "ahp typed cells": lambda: complete_reciprocal(
-        __import__("pandas").DataFrame([["1", "x", "-2"], ["", "1", "0"], ["", "", "1"]], index=list("abc"),
+        pd.DataFrame([["1", "x", "-2"], ["", "1", "0"], ["", "", "1"]], index=list("abc"),
                                        columns=list("abc"))),
     "weights": lambda: parse_weights("policy=1,foo=2"),
     "weights zero": lambda: parse_weights("policy=0"),
@@ -174,6 +176,10 @@ BAD: dict[str, Callable[[], object]] = {
     "damaged link": lambda: decode_view("not base64!"),
     "allocation to an unknown place": lambda: allocate_capacity("dyeing", {"440118": 100.0}, room={"nowhere": 10.0}),
     "allocation without room": lambda: allocate_capacity("dyeing", {"440118": 100.0}, room={}),
+    "fit inputs": lambda: load_fit_inputs(capability=pd.DataFrame({"dyeing": [-1.0]}, index=["999999"]),
+                                          site=pd.Series({"445281": 2.0})),
+    "site scores": lambda: read_site_scores(io.StringIO("adcode,stage,site_mean,site_share,sources\n445281,dyeing,2,0.5,x"
+                                                        "\n445281,dyeing,0.1,0.5,x\n"), name="t.csv"),
 }
 
 
@@ -234,7 +240,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -282,6 +282,18 @@ ZH: dict[str, str] = {
     "error.alloc.unknown": ("`room` 中的 {names} 既不是本次结果中的候选{level:@level}单位，也不是地点id；"
                             "请使用粤东、粤西、粤北单位的行政区划代码，或地点图层中的id"),
     "error.alloc.no_location": "{names} 没有位置；请为它们传入 `points`",
+    # --- the fit's inputs put together
+    "error.inputs": "拟合输入无法使用：{problems}",
+    "error.inputs.capability_units": "`capability` 中有不属于{level:@level}图层的单位：{codes}；请使用{level:@level}单位的6位行政区划代码",
+    "error.inputs.capability_values": "`capability` 的每个单元格都必须是 >= 0 的数；空缺请填0",
+    "error.inputs.chain_stages": "`chain` 中的环节 {unknown} 在产业能力矩阵中没有（现有：{stages}）",
+    "error.inputs.cost_units": "`{label}` 缺少单位 {codes}（共{n}个）；每个单位都要有一行一列",
+    "error.inputs.designation_columns": "`designations` 缺少列 {missing}；应有 {expected}",
+    "error.inputs.site_values": "`site` 中给出的每个单位的值都必须在0..1之间",
+    "error.site_scores.label": "场地得分表 {name}",
+    "error.site_scores.columns": "缺少列 {missing}（应有 {expected}）",
+    "error.site_scores.values": "{col} 必须为空或0..1之间的数；数据第{rows}行有误",
+    "error.site_scores.dups": "（adcode, stage）重复：{pairs}",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
