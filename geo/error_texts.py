@@ -343,4 +343,17 @@ ERRORS: dict[str, str] = {
     "error.site_scores.columns": "columns {missing} are missing (expected {expected})",
     "error.site_scores.values": "{col} must be blank or a number in 0..1; bad in data rows {rows}",
     "error.site_scores.dups": "(adcode, stage) repeated: {pairs}",
+    # --- suitability options (scenario.suitability)
+    "error.suit.resolution": "`--resolution` must be a cell size in metres such as 1000, 250 or 100, got {got}",
+    "error.suit.coarse": ("`--resolution` {r:g} m is coarser than {limit:g} m, where small districts hold no cell; use "
+                          "1000 (default), 250 or 100"),
+    "error.suit.fine": ("`--resolution` {r:g} m is finer than {limit:g} m, the finest computed in memory (46 M cells for "
+                        "the province); use 100, 250 or 1000, or compute chunk by chunk with --chunks 2048 (dask)"),
+    "error.suit.criterion": ("`--criterion` must be NAME=FILE (e.g. slope_deg=slope.tif, or a new one with "
+                             "noise_db=noise.tif,method=small,breakpoints=45;70,weight=0.1), got {got}"),
+    "error.suit.criterion_key": "`--criterion {name}`: {item!r} is not key=value with a key from {keys}",
+    "error.suit.criterion_number": "`--criterion {name}`: {key} {value!r} is not a number",
+    "error.suit.stage": "`stage` {stage!r} is unknown; use one of {stages}",
+    "error.suit.adcode": "`adcode` {adcode!r} is not a {level} of this result; choose one of its units, e.g. {example}",
+    "error.suit.not_kept": "the criterion rasters were not kept (a grid above 10 M cells); compute at 250 m or coarser",
 }

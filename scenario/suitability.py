@@ -145,15 +145,13 @@ def check_resolution(resolution_m: object, *, chunks: int | None = None) -> floa
     except (TypeError, ValueError):
         r = math.nan
     if not math.isfinite(r) or r <= 0:
-        msg = f"`--resolution` must be a cell size in metres such as 1000, 250 or 100, got {resolution_m!r}"
+        msg = Note("error.suit.resolution", got=repr(resolution_m))
         raise PlannerError(msg)
     if r > MAX_RESOLUTION_M:
-        msg = (f"`--resolution` {r:g} m is coarser than {MAX_RESOLUTION_M:g} m, where small districts hold no cell; "
-               "use 1000 (default), 250 or 100")
+        msg = Note("error.suit.coarse", r=r, limit=MAX_RESOLUTION_M)
         raise PlannerError(msg)
     if r < MIN_RESOLUTION_M and chunks is None:
-        msg = (f"`--resolution` {r:g} m is finer than {MIN_RESOLUTION_M:g} m, the finest computed in memory (46 M "
-               "cells for the province); use 100, 250 or 1000, or compute chunk by chunk with --chunks 2048 (dask)")
+        msg = Note("error.suit.fine", r=r, limit=MIN_RESOLUTION_M)
         raise PlannerError(msg)
     return r
 
@@ -173,21 +171,20 @@ def parse_criterion(text: str) -> tuple[str, CriterionInput]:
     name, sep, rest = str(text).partition("=")
     parts = rest.split(",")
     if not sep or not name.strip() or not parts[0].strip():
-        msg = (f"`--criterion` must be NAME=FILE (e.g. slope_deg=slope.tif, or a new one with "
-               f"noise_db=noise.tif,method=small,breakpoints=45;70,weight=0.1), got {text!r}")
+        msg = Note("error.suit.criterion", got=repr(text))
         raise PlannerError(msg)
     kw: dict[str, Any] = {}
     for item in parts[1:]:
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq or key not in _CRITERION_KEYS:
-            msg = f"`--criterion {name}`: {item!r} is not key=value with a key from {list(_CRITERION_KEYS)}"
+            msg = Note("error.suit.criterion_key", name=name, item=item, keys=list(_CRITERION_KEYS))
             raise PlannerError(msg)
         if key in ("weight", "limit"):
             try:
                 kw[key] = float(value)
             except ValueError:
-                msg = f"`--criterion {name}`: {key} {value!r} is not a number"
+                msg = Note("error.suit.criterion_number", name=name, key=key, value=value)
                 raise PlannerError(msg) from None
         elif key == "breakpoints":
             kw[key] = parse_breakpoints(value, criterion=name.strip())
@@ -259,7 +256,7 @@ def site_from_rasters(
     """
     base = inputs if inputs is not None else load_fit_inputs(level=level)  # type: ignore[arg-type]
     if stage not in base.stages:
-        msg = f"`stage` {stage!r} is unknown; use one of {base.stages}"
+        msg = Note("error.suit.stage", stage=stage, stages=base.stages)
         raise PlannerError(msg)
     opts = options or RasterOptions()
     result = study_suitability(stage, level=base.level, options=opts, progress=progress)
@@ -318,10 +315,10 @@ def criterion_breakdown(result: SuitabilityResult, adcode: str) -> pd.DataFrame:
     """
     z = result.zonal.set_index("adcode")
     if str(adcode) not in z.index:
-        msg = f"`adcode` {adcode!r} is not a {result.level} of this result; choose one of its units, e.g. {z.index[0]}"
+        msg = Note("error.suit.adcode", adcode=adcode, level=result.level, example=z.index[0])
         raise PlannerError(msg)
     if not result.criteria:
-        msg = "the criterion rasters were not kept (a grid above 10 M cells); compute at 250 m or coarser"
+        msg = Note("error.suit.not_kept")
         raise PlannerError(msg)
     zones = _zones(result.level, result.grid.transform, tuple(result.grid.shape))
     pos = int(np.flatnonzero(zones.ids == str(adcode))[0])

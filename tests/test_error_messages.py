@@ -46,6 +46,7 @@ from outputs.messages import render_error
 from outputs.text import CATALOGUE
 from scenario.exchange import read_scenario_file
 from scenario.record import check_name
+from scenario.suitability import check_resolution, parse_criterion
 from tests.test_app_planner import APP, FIT_PAGE, _ok
 from tests.test_notes import _english_runs
 
@@ -180,6 +181,10 @@ BAD: dict[str, Callable[[], object]] = {
                                           site=pd.Series({"445281": 2.0})),
     "site scores": lambda: read_site_scores(io.StringIO("adcode,stage,site_mean,site_share,sources\n445281,dyeing,2,0.5,x"
                                                         "\n445281,dyeing,0.1,0.5,x\n"), name="t.csv"),
+    "resolution": lambda: check_resolution(5),
+    "resolution coarse": lambda: check_resolution(50_000),
+    "criterion": lambda: parse_criterion("noise_db=noise.tif,weight=heavy"),
+    "criterion key": lambda: parse_criterion("noise_db=noise.tif,colour=red"),
 }
 
 
@@ -240,7 +245,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

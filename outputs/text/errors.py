@@ -294,6 +294,18 @@ ZH: dict[str, str] = {
     "error.site_scores.columns": "缺少列 {missing}（应有 {expected}）",
     "error.site_scores.values": "{col} 必须为空或0..1之间的数；数据第{rows}行有误",
     "error.site_scores.dups": "（adcode, stage）重复：{pairs}",
+    # --- suitability options
+    "error.suit.resolution": "`--resolution` 必须是以米为单位的像元大小，例如 1000、250 或 100，实际是 {got}",
+    "error.suit.coarse": "`--resolution` {r:g} 米比{limit:g}米还粗，小的区县将没有像元；请使用 1000（默认）、250 或 100",
+    "error.suit.fine": ("`--resolution` {r:g} 米比{limit:g}米还细，而{limit:g}米是内存中能计算的最细分辨率（全省4600万个像元）；"
+                        "请使用 100、250 或 1000，或用 --chunks 2048 分块计算（dask）"),
+    "error.suit.criterion": ("`--criterion` 必须写成 名称=文件（例如 slope_deg=slope.tif；新准则写成 "
+                             "noise_db=noise.tif,method=small,breakpoints=45;70,weight=0.1），实际是 {got}"),
+    "error.suit.criterion_key": "`--criterion {name}`：“{item}”不是 键=值 的形式，或键不在 {keys:@} 之中",
+    "error.suit.criterion_number": "`--criterion {name}`：{key} 的值“{value}”不是数字",
+    "error.suit.stage": "`stage`“{stage}”未知；请使用 {stages} 之一",
+    "error.suit.adcode": "`adcode`“{adcode}”不是本结果中的{level:@level}单位；请选择其中的单位，例如 {example}",
+    "error.suit.not_kept": "未保留各准则的栅格（网格超过1000万个像元）；请以250米或更粗的分辨率计算",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
