@@ -33,7 +33,7 @@ def report_downloads(lang: str, s: StudySettings, up: Uploads) -> None:
     b1, b2 = st.columns(2)
     b1.download_button(tr("app.dl_html", lang), data=lambda: cached_report(s, up, with_sens, with_alloc, "html"),
                        file_name=f"{stem}.html", mime="text/html", key="dl_report_html", on_click="ignore")
-    font_error = font_problem()
+    font_error = font_problem(lang)
     if font_error:
         st.error(tr("app.no_font", lang, err=font_error))
     b2.download_button(tr("app.dl_pdf", lang), data=lambda: cached_report(s, up, with_sens, with_alloc, "pdf"),

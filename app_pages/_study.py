@@ -14,6 +14,7 @@ import streamlit as st
 from analysis.exclusion import combine_exclusions
 from analysis.sensitivity import run_sensitivity
 from outputs.maps import find_cjk_font
+from outputs.messages import render_error
 from outputs.report import report_bytes
 from scenario.bundle import collect_export, export_bytes
 from scenario.settings import StudySettings, read_exclusion_areas
@@ -138,10 +139,10 @@ def cached_export(s: StudySettings | None, uploads: Uploads, layer_ids: tuple[st
 
 
 @st.cache_data(show_spinner=False)
-def font_problem() -> str:
-    """Why the PDF cannot be made (no CJK font), or "" when it can."""
+def font_problem(lang: str) -> str:
+    """Why the PDF cannot be made (no CJK font), in ``lang``, or "" when it can."""
     try:
         find_cjk_font()
     except (ValueError, ImportError) as exc:
-        return str(exc)
+        return render_error(exc, lang=lang)
     return ""

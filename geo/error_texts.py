@@ -356,4 +356,8 @@ ERRORS: dict[str, str] = {
     "error.suit.stage": "`stage` {stage!r} is unknown; use one of {stages}",
     "error.suit.adcode": "`adcode` {adcode!r} is not a {level} of this result; choose one of its units, e.g. {example}",
     "error.suit.not_kept": "the criterion rasters were not kept (a grid above 10 M cells); compute at 250 m or coarser",
+    # --- fonts (outputs.maps.find_cjk_font)
+    "error.font.missing": ("no font that can draw Chinese is installed (looked for {families}, ...); install one with "
+                           "`sudo apt-get install fonts-noto-cjk` (or run `bash scripts/setup.sh`), then delete "
+                           "matplotlib's font cache in {cache} and restart"),
 }

@@ -33,6 +33,7 @@ from pyproj import Transformer
 from geo.crs import ANALYSIS_CRS
 from geo.errors import FontMissingError, PlannerError
 from geo.geometry import simplify_for_display
+from geo.messages import Note
 from layers.registry import REGION_COLOURS, get_layer_spec, load_layer
 from outputs.fitmap import SCORE_CLASSES, score_colours
 from outputs.text import LANGS, tr
@@ -77,12 +78,7 @@ def find_cjk_font() -> str:
     others = sorted(n for n in installed if "CJK" in n)
     if others:
         return others[0]
-    msg = (
-        "no font that can draw Chinese is installed (looked for "
-        f"{', '.join(_CJK_FAMILIES[:3])}, ...); install one with "
-        "`sudo apt-get install fonts-noto-cjk` (or run `bash scripts/setup.sh`), then delete "
-        f"matplotlib's font cache in {matplotlib.get_cachedir()} and restart"
-    )
+    msg = Note("error.font.missing", families=", ".join(_CJK_FAMILIES[:3]), cache=matplotlib.get_cachedir())
     raise FontMissingError(msg)
 
 

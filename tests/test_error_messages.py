@@ -33,7 +33,7 @@ from analysis.network import read_od_matrix
 from analysis.site_scores import read_site_scores
 from analysis.weights import ahp_weights, check_amounts, complete_reciprocal, parse_weights, read_ahp_csv
 from geo.error_texts import ERRORS
-from geo.errors import LayerValidationError, PlannerError
+from geo.errors import FontMissingError, LayerValidationError, PlannerError
 from geo.io import open_user_table, read_commented_csv
 from geo.messages import Note, note_codes, register_templates
 from geo.raster import validate_raster
@@ -270,3 +270,15 @@ def test_a_bad_upload_in_chinese_mode_says_what_is_wrong_in_chinese() -> None:
     assert not _english(msg.replace("\\", "")), msg
     assert "unknown stage" not in msg and "problem(s)" not in msg
     assert at.dataframe, "the ranking still answers with the other files and the defaults"
+
+
+def test_a_missing_chinese_font_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    import outputs.maps
+
+    monkeypatch.setattr(outputs.maps.fontManager, "ttflist", [])
+    with pytest.raises(FontMissingError, match="no font that can draw Chinese") as info:
+        outputs.maps.find_cjk_font()
+    zh = render_error(info.value, lang="zh")
+    names = re.sub(r"`[^`]*`", " ", zh.replace(info.value.args[0].params["families"], " "))  # commands, font names
+    assert zh.startswith("没有安装能显示中文的字体") and "fonts-noto-cjk" in zh and not _english(names)
+    assert render_error(info.value, lang="en") == str(info.value)

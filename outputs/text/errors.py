@@ -306,6 +306,9 @@ ZH: dict[str, str] = {
     "error.suit.stage": "`stage`“{stage}”未知；请使用 {stages} 之一",
     "error.suit.adcode": "`adcode`“{adcode}”不是本结果中的{level:@level}单位；请选择其中的单位，例如 {example}",
     "error.suit.not_kept": "未保留各准则的栅格（网格超过1000万个像元）；请以250米或更粗的分辨率计算",
+    # --- fonts
+    "error.font.missing": ("没有安装能显示中文的字体（查找过 {families} 等）；请用 `sudo apt-get install fonts-noto-cjk` "
+                           "安装（或运行 `bash scripts/setup.sh`），然后删除 {cache} 中matplotlib的字体缓存并重启"),
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
