@@ -360,4 +360,31 @@ ERRORS: dict[str, str] = {
     "error.font.missing": ("no font that can draw Chinese is installed (looked for {families}, ...); install one with "
                            "`sudo apt-get install fonts-noto-cjk` (or run `bash scripts/setup.sh`), then delete "
                            "matplotlib's font cache in {cache} and restart"),
+    # --- a scenario's settings read back (scenario.convert)
+    "error.settings.number": "settings.{key} must be a number from {low:g} to {high:g}, got {got}",
+    "error.settings.whole": "settings.{key} must be a whole number from {low:g} to {high:g}, got {got}",
+    "error.settings.codes": "settings.{key} must be a list of adcodes (text), got {got}",
+    "error.settings.pairs": "settings.{key} must be a list of [code, amount >= 0] pairs, got {got}",
+    "error.settings.choice": "settings.{key} is {got}; it must be one of {options:@}",
+    "error.settings.unknown": ("settings {unknown} are not used by this version (it knows {known:@}); remove them or "
+                               "save the scenario again"),
+    "error.settings.weights": "settings.weights must map components to numbers >= 0, got {got}",
+    "error.settings.components": "weights name component(s) {gone} that no longer exist; components are {components:@}",
+    "error.settings.text": "settings.{key} must be text, got {got}",
+    "error.settings.transfer_to": "settings.transfer_to must be an adcode (text) or null, got {got}",
+    "error.settings.stage_gone": "stage {stage!r} no longer exists; stages are {stages:@}",
+    "error.settings.units_gone.county": ("{key} names {codes}, which are not a county-level unit of Guangdong any "
+                                         "more; choose units that exist (adcodes such as 440118)"),
+    "error.settings.units_gone.county.one": ("{key} names {codes}, which is not a county-level unit of Guangdong any "
+                                             "more; choose units that exist (adcodes such as 440118)"),
+    "error.settings.units_gone.city": ("{key} names {codes}, which are not a city of Guangdong any more; choose units "
+                                       "that exist (adcodes such as 440118)"),
+    "error.settings.units_gone.city.one": ("{key} names {codes}, which is not a city of Guangdong any more; choose "
+                                           "units that exist (adcodes such as 440118)"),
+    "error.settings.room_gone.county": ("room names {codes}, which are neither county-level units nor places that can "
+                                        "receive {stage}"),
+    "error.settings.room_gone.city": "room names {codes}, which are neither cities nor places that can receive {stage}",
+    "error.settings.roles": "table role(s) {roles} are not read by the study; roles are {known:@}",
+    "error.settings.rasters": ("settings.rasters must be {{dem: path or null, criterion: [NAME=FILE,...], resolution: "
+                               "metres or null}}, got {got}"),
 }

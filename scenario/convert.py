@@ -268,18 +268,24 @@ def _raster_choice(rasters: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Ra
 _DEFAULTS = StudySettings(stage="", origin="")
 
 
+def _short(value: object) -> str:
+    """A value as a message quotes it, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 def _number(value: object, key: str, out: list[str], *, low: float, high: float, whole: bool = False) -> float:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))
     if not ok or not low <= float(value) <= high or (whole and float(value) != int(value)):
-        kind = "a whole number" if whole else "a number"
-        out.append(f"settings.{key} must be {kind} from {low:g} to {high:g}, got {value!r}")
+        out.append(Note("error.settings.whole" if whole else "error.settings.number", key=key, low=low, high=high,
+                        got=repr(value)))
         return float(getattr(_DEFAULTS, key))
     return float(value)
 
 
 def _codes(value: object, key: str, out: list[str]) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        out.append(f"settings.{key} must be a list of adcodes (text), got {value!r}"[:200])
+        out.append(Note("error.settings.codes", key=key, got=_short(value)))
         return ()
     return tuple(value)
 
@@ -289,14 +295,14 @@ def _pairs(value: object, key: str, out: list[str]) -> tuple[tuple[str, float], 
         isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], (int, float))
         and not isinstance(p[1], bool) and math.isfinite(float(p[1])) and float(p[1]) >= 0 for p in value)
     if not good:
-        out.append(f"settings.{key} must be a list of [code, amount >= 0] pairs, got {value!r}"[:200])
+        out.append(Note("error.settings.pairs", key=key, got=_short(value)))
         return ()
     return tuple((str(c), float(a)) for c, a in value)
 
 
 def _choice(value: object, key: str, options: Sequence[str], out: list[str]) -> str:
     if value not in options:
-        out.append(f"settings.{key} is {value!r}; it must be one of {', '.join(options)}")
+        out.append(Note("error.settings.choice", key=key, got=repr(value), options=list(options)))
         return str(getattr(_DEFAULTS, key))
     return str(value)
 
@@ -305,18 +311,17 @@ def _read_settings(raw: Mapping[str, Any], out: list[str]) -> StudySettings:
     """The settings as StudySettings, every type and range problem appended to ``out``."""
     unknown = sorted(set(raw) - _ALLOWED)
     if unknown:
-        out.append(f"settings {unknown} are not used by this version (it knows {', '.join(sorted(_ALLOWED))}); "
-                   "remove them or save the scenario again")
+        out.append(Note("error.settings.unknown", unknown=unknown, known=sorted(_ALLOWED)))
     g = {k: raw[k] for k in _KEYS if k in raw}
     weights = g.get("weights")
     if weights is not None and not (isinstance(weights, Mapping) and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
             for v in weights.values())):
-        out.append(f"settings.weights must map components to numbers >= 0, got {weights!r}"[:200])
+        out.append(Note("error.settings.weights", got=_short(weights)))
         weights = None
     gone = sorted(set(weights or {}) - set(COMPONENTS))
     if gone:
-        out.append(f"weights name component(s) {gone} that no longer exist; components are {', '.join(COMPONENTS)}")
+        out.append(Note("error.settings.components", gone=gone, components=list(COMPONENTS)))
     try:
         notes = notes_from_record(g.get("notes", []))
     except ValueError as exc:
@@ -325,10 +330,10 @@ def _read_settings(raw: Mapping[str, Any], out: list[str]) -> StudySettings:
     text = {k: g.get(k, getattr(_DEFAULTS, k)) for k in ("stage", "origin")}
     for k, v in text.items():
         if not isinstance(v, str) or not v:
-            out.append(f"settings.{k} must be text, got {v!r}")
+            out.append(Note("error.settings.text", key=k, got=repr(v)))
     transfer_to = g.get("transfer_to")
     if transfer_to is not None and not isinstance(transfer_to, str):
-        out.append(f"settings.transfer_to must be an adcode (text) or null, got {transfer_to!r}")
+        out.append(Note("error.settings.transfer_to", got=repr(transfer_to)))
         transfer_to = None
     return StudySettings(
         stage=str(text["stage"]), origin=str(text["origin"]),
@@ -353,26 +358,25 @@ def _read_settings(raw: Mapping[str, Any], out: list[str]) -> StudySettings:
 def _gone_names(s: StudySettings, tables: Sequence[TableFile], out: list[str]) -> None:
     """Append a line for every stage, unit, place and file role ``s`` names that no longer exists."""
     if s.stage and s.stage not in STAGES:
-        out.append(f"stage {s.stage!r} no longer exists; stages are {', '.join(STAGES)}")
+        out.append(Note("error.settings.stage_gone", stage=s.stage, stages=list(STAGES)))
     if s.level not in ("county", "city"):
         return
     units = set(load_boundaries(s.level)["adcode"].astype(str))
-    what = "county-level unit" if s.level == "county" else "city"
     checks = [("origin", [s.origin] if s.origin else []), ("exclude", s.exclude), ("dyeing_parks", s.dyeing_parks),
               ("allocate", [c for c, _ in s.allocate]), ("transfer_to", [s.transfer_to] if s.transfer_to else [])]
     for key, codes in checks:
         gone = [c for c in codes if c not in units]
         if gone:
-            out.append(f"{key} names {gone[:8]}, which {'is' if len(gone) == 1 else 'are'} not a {what} of Guangdong "
-                       "any more; choose units that exist (adcodes such as 440118)")
+            out.append(Note(f"error.settings.units_gone.{s.level}{'.one' if len(gone) == 1 else ''}", key=key,
+                            codes=gone[:8]))
     if s.room and s.stage in STAGES:
         places = set(destination_places(s.stage)["id"].astype(str))
         gone = [c for c, _ in s.room if c not in units and c not in places]
         if gone:
-            out.append(f"room names {gone[:8]}, which are neither {what}s nor places that can receive {s.stage}")
+            out.append(Note(f"error.settings.room_gone.{s.level}", codes=gone[:8], stage=s.stage))
     roles = sorted({t.role for t in tables} - set(_ROLE_OPTIONS))
     if roles:
-        out.append(f"table role(s) {roles} are not read by the study; roles are {', '.join(_ROLE_OPTIONS)}")
+        out.append(Note("error.settings.roles", roles=roles, known=list(_ROLE_OPTIONS)))
 
 
 def _read_rasters(raw: object, out: list[str]) -> dict[str, Any]:
@@ -384,8 +388,7 @@ def _read_rasters(raw: object, out: list[str]) -> dict[str, Any]:
           and (raw.get("resolution") is None or (isinstance(raw.get("resolution"), (int, float))
                                                  and not isinstance(raw.get("resolution"), bool))))
     if not ok:
-        out.append(f"settings.rasters must be {{dem: path or null, criterion: [NAME=FILE,...], resolution: metres or "
-                   f"null}}, got {raw!r}"[:240])
+        out.append(Note("error.settings.rasters", got=_short(raw)))
         return {}
     return {"dem": raw.get("dem"), "criterion": list(raw.get("criterion", [])), "resolution": raw.get("resolution")}
 

@@ -44,8 +44,9 @@ from layers.evidence import read_evidence_csv
 from layers.stages import STAGES
 from outputs.messages import render_error
 from outputs.text import CATALOGUE
+from scenario.convert import scenario_to_study
 from scenario.exchange import read_scenario_file
-from scenario.record import check_name
+from scenario.record import Scenario, check_name
 from scenario.suitability import check_resolution, parse_criterion
 from tests.test_app_planner import APP, FIT_PAGE, _ok
 from tests.test_notes import _english_runs
@@ -185,6 +186,11 @@ BAD: dict[str, Callable[[], object]] = {
     "resolution coarse": lambda: check_resolution(50_000),
     "criterion": lambda: parse_criterion("noise_db=noise.tif,weight=heavy"),
     "criterion key": lambda: parse_criterion("noise_db=noise.tif,colour=red"),
+    "scenario with gone names": lambda: scenario_to_study(Scenario(name="old", settings={
+        "stage": "knitting", "origin": "440118", "exclude": ["999999"], "room": [["nowhere", 1]]})),
+    "scenario with bad settings": lambda: scenario_to_study(Scenario(name="old", settings={
+        "stage": "dyeing", "origin": "440118", "level": "town", "draws": 1.5, "weights": {"charm": 1},
+        "exclude": "440118", "colour": "red", "transfer_to": 5})),
 }
 
 
@@ -245,7 +251,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -309,6 +309,27 @@ ZH: dict[str, str] = {
     # --- fonts
     "error.font.missing": ("没有安装能显示中文的字体（查找过 {families} 等）；请用 `sudo apt-get install fonts-noto-cjk` "
                            "安装（或运行 `bash scripts/setup.sh`），然后删除 {cache} 中matplotlib的字体缓存并重启"),
+    # --- a scenario's settings read back
+    "error.settings.number": "settings.{key} 必须是{low:g}到{high:g}之间的数，实际是 {got}",
+    "error.settings.whole": "settings.{key} 必须是{low:g}到{high:g}之间的整数，实际是 {got}",
+    "error.settings.codes": "settings.{key} 必须是行政区划代码（文字）的列表，实际是 {got}",
+    "error.settings.pairs": "settings.{key} 必须是 [代码, 数量 >= 0] 对的列表，实际是 {got}",
+    "error.settings.choice": "settings.{key} 为 {got}；必须是 {options:@} 之一",
+    "error.settings.unknown": "本版本不使用设置 {unknown}（可用的有 {known:@}）；请删除它们，或重新保存方案",
+    "error.settings.weights": "settings.weights 必须把各分项映射为 >= 0 的数，实际是 {got}",
+    "error.settings.components": "权重中的分项 {gone} 已不存在；现有分项为 {components:@}",
+    "error.settings.text": "settings.{key} 必须是文字，实际是 {got}",
+    "error.settings.transfer_to": "settings.transfer_to 必须是行政区划代码（文字）或 null，实际是 {got}",
+    "error.settings.stage_gone": "环节“{stage}”已不存在；现有环节为 {stages:@}",
+    "error.settings.units_gone.county": "{key} 中的 {codes} 已不是广东省的县级单位；请选择现有的单位（如 440118 这样的行政区划代码）",
+    "error.settings.units_gone.county.one": "{key} 中的 {codes} 已不是广东省的县级单位；请选择现有的单位（如 440118 这样的行政区划代码）",
+    "error.settings.units_gone.city": "{key} 中的 {codes} 已不是广东省的地级市；请选择现有的单位（如 440118 这样的行政区划代码）",
+    "error.settings.units_gone.city.one": "{key} 中的 {codes} 已不是广东省的地级市；请选择现有的单位（如 440118 这样的行政区划代码）",
+    "error.settings.room_gone.county": "room 中的 {codes} 既不是县级单位，也不是能承接 {stage:@stage} 的地点",
+    "error.settings.room_gone.city": "room 中的 {codes} 既不是地级市，也不是能承接 {stage:@stage} 的地点",
+    "error.settings.roles": "本研究不读取表格角色 {roles}；可用的角色为 {known:@}",
+    "error.settings.rasters": ("settings.rasters 必须是 {{dem: 路径或 null, criterion: [NAME=FILE,...], resolution: "
+                               "米数或 null}}，实际是 {got}"),
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
