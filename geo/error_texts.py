@@ -387,4 +387,21 @@ ERRORS: dict[str, str] = {
     "error.settings.roles": "table role(s) {roles} are not read by the study; roles are {known:@}",
     "error.settings.rasters": ("settings.rasters must be {{dem: path or null, criterion: [NAME=FILE,...], resolution: "
                                "metres or null}}, got {got}"),
+    # --- a scenario file's document (scenario.exchange)
+    "error.word.the_file": "the file",
+    "error.doc.object": "{where} must be an object, got {got}",
+    "error.doc.unknown_keys": "unknown key(s) {keys}",
+    "error.doc.missing_keys": "missing key(s) {keys}",
+    "error.doc.keys": "{where}: {problems}",
+    "error.doc.type": "{where} has the wrong type ({got})",
+    "error.doc.base64": "{where} is not valid base64 (edited or cut short?)",
+    "error.doc.sha256": "{where}: the data does not match its sha256 (edited or damaged); export the scenario again",
+    "error.doc.size": "{where}.size says {size} but the data holds {n} bytes",
+    "error.doc.format": "format is {got}, expected {expected!r}: this is not a scenario file",
+    "error.doc.version": "format_version must be a whole number from 1, got {got}",
+    "error.doc.newer": ("format_version {version} is newer than this program reads ({reads}): update gd-textile-planner, "
+                        "or export the scenario again from the newer version's older format"),
+    "error.doc.areas_sha256": "{where} ({name}): the polygons do not match their sha256 (edited or damaged)",
+    "error.doc.raster_size": "{where}.size must be null when data_base64 is null",
+    "error.doc.raster_sha": "{where}.sha256 must be 64 lower-case hex digits",
 }

@@ -27,7 +27,7 @@ from typing import Any
 
 from geo.errors import ScenarioError
 from geo.io import atomic_path
-from geo.messages import Note
+from geo.messages import Note, join_problems
 from scenario.record import (
     SHA256_PATTERN,
     AreaLayer,
@@ -121,12 +121,13 @@ def _no_constant(token: str) -> None:
 
 def _keys(obj: object, expected: set[str], where: str, out: list[str]) -> dict[str, Any] | None:
     if not isinstance(obj, dict):
-        out.append(f"{where} must be an object, got {type(obj).__name__}")
+        out.append(Note("error.doc.object", where=where, got=type(obj).__name__))
         return None
     if set(obj) != expected:
         unknown, missing = sorted(set(obj) - expected), sorted(expected - set(obj))
-        out.append(f"{where}: " + "; ".join(p for p in (
-            f"unknown key(s) {unknown}" if unknown else "", f"missing key(s) {missing}" if missing else "") if p))
+        parts = ([Note("error.doc.unknown_keys", keys=unknown)] if unknown else []) + (
+            [Note("error.doc.missing_keys", keys=missing)] if missing else [])
+        out.append(Note("error.doc.keys", where=where, problems=join_problems(parts)))
         return None
     return obj
 
@@ -134,7 +135,7 @@ def _keys(obj: object, expected: set[str], where: str, out: list[str]) -> dict[s
 def _typed(value: object, kind: type, where: str, out: list[str]) -> bool:
     if isinstance(value, kind):
         return True
-    out.append(f"{where} has the wrong type ({type(value).__name__})")
+    out.append(Note("error.doc.type", where=where, got=type(value).__name__))
     return False
 
 
@@ -146,32 +147,31 @@ def _blob(entry: dict[str, Any], key: str, where: str, out: list[str]) -> bytes 
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        out.append(f"{where}.{key} is not valid base64 (edited or cut short?)")
+        out.append(Note("error.doc.base64", where=f"{where}.{key}"))
         return None
     if sha256_of(data) != sha:
-        out.append(f"{where}: the data does not match its sha256 (edited or damaged); export the scenario again")
+        out.append(Note("error.doc.sha256", where=where))
         return None
     size = entry.get("size")
     if "size" in entry and size != len(data):
-        out.append(f"{where}.size says {size!r} but the data holds {len(data)} bytes")
+        out.append(Note("error.doc.size", where=where, size=repr(size), n=len(data)))
         return None
     return data
 
 
 def _from_document(doc: object, out: list[str]) -> Scenario | None:
-    top = _keys(doc, _TOP_KEYS, "the file", out)
+    top = _keys(doc, _TOP_KEYS, Note("error.word.the_file"), out)
     if top is None:
         return None
     if top["format"] != FILE_FORMAT:
-        out.append(f"format is {top['format']!r}, expected {FILE_FORMAT!r}: this is not a scenario file")
+        out.append(Note("error.doc.format", got=repr(top["format"]), expected=FILE_FORMAT))
         return None
     version = top["format_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        out.append(f"format_version must be a whole number from 1, got {version!r}")
+        out.append(Note("error.doc.version", got=repr(version)))
         return None
     if version > FILE_FORMAT_VERSION:
-        out.append(f"format_version {version} is newer than this program reads ({FILE_FORMAT_VERSION}): "
-                   "update gd-textile-planner, or export the scenario again from the newer version's older format")
+        out.append(Note("error.doc.newer", version=version, reads=FILE_FORMAT_VERSION))
         return None
     _typed(top["exported"], str, "exported", out)
     s = _keys(top["scenario"], _SCENARIO_KEYS, "scenario", out)
@@ -206,11 +206,11 @@ def _from_document(doc: object, out: list[str]) -> Scenario | None:
             try:
                 geoms.append(base64.b64decode(g, validate=True))
             except (binascii.Error, ValueError):
-                out.append(f"areas[{i}].wkb_base64[{j}] is not valid base64 (edited or cut short?)")
+                out.append(Note("error.doc.base64", where=f"areas[{i}].wkb_base64[{j}]"))
                 break
         else:
             if areas_sha256(geoms) != a["sha256"]:
-                out.append(f"areas[{i}] ({a['name'][:40]}): the polygons do not match their sha256 (edited or damaged)")
+                out.append(Note("error.doc.areas_sha256", where=f"areas[{i}]", name=a["name"][:40]))
             else:
                 areas.append(AreaLayer(a["name"], a["crs"], tuple(geoms), a["sha256"]))
     for i, r in enumerate(s["rasters"]):
@@ -227,10 +227,10 @@ def _from_document(doc: object, out: list[str]) -> Scenario | None:
             if data is None:
                 continue
         elif r["size"] is not None:
-            out.append(f"rasters[{i}].size must be null when data_base64 is null")
+            out.append(Note("error.doc.raster_size", where=f"rasters[{i}]"))
             continue
         if not SHA256_PATTERN.fullmatch(r["sha256"]):
-            out.append(f"rasters[{i}].sha256 must be 64 lower-case hex digits")
+            out.append(Note("error.doc.raster_sha", where=f"rasters[{i}]"))
             continue
         rasters.append(RasterFile(r["role"], r["file_name"], data, r["path"], r["sha256"]))
     if out:

@@ -172,6 +172,12 @@ BAD: dict[str, Callable[[], object]] = {
     "scenario file not utf-8": lambda: read_scenario_file("印染".encode("gbk") + b"\xff"),
     "scenario file key twice": lambda: read_scenario_file(b'{"format": 1, "format": 2}'),
     "scenario file NaN": lambda: read_scenario_file(b'{"format": NaN}'),
+    "scenario file of another kind": lambda: read_scenario_file(
+        b'{"format": "x", "format_version": 1, "exported": "", "scenario": {}}'),
+    "scenario file keys": lambda: read_scenario_file(b'{"format": "x", "extra": 1}'),
+    "scenario file newer": lambda: read_scenario_file(
+        b'{"format": "gd-textile-planner/scenario", "format_version": 99, "exported": "", "scenario": {}}'),
+    "scenario file not an object": lambda: read_scenario_file(b'[1, 2]'),
     "scenario file missing": lambda: read_scenario_file("/nonexistent/方案.json"),
     "scenario name blank": lambda: check_name("   "),
     "scenario name control": lambda: check_name(" a\nb"),
@@ -251,7 +257,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -330,6 +330,23 @@ ZH: dict[str, str] = {
     "error.settings.roles": "本研究不读取表格角色 {roles}；可用的角色为 {known:@}",
     "error.settings.rasters": ("settings.rasters 必须是 {{dem: 路径或 null, criterion: [NAME=FILE,...], resolution: "
                                "米数或 null}}，实际是 {got}"),
+    # --- a scenario file's document
+    "error.word.the_file": "文件",
+    "error.doc.object": "{where} 必须是对象，实际是{got}",
+    "error.doc.unknown_keys": "未知的键 {keys}",
+    "error.doc.missing_keys": "缺少键 {keys}",
+    "error.doc.keys": "{where}：{problems}",
+    "error.doc.type": "{where} 的类型不对（{got}）",
+    "error.doc.base64": "{where} 不是有效的base64（被改动过或不完整？）",
+    "error.doc.sha256": "{where}：数据与其sha256不符（被改动或已损坏）；请重新导出方案",
+    "error.doc.size": "{where}.size 写的是 {size}，而数据有{n}字节",
+    "error.doc.format": "format 为 {got}，应为“{expected}”：这不是方案文件",
+    "error.doc.version": "format_version 必须是从1起的整数，实际是 {got}",
+    "error.doc.newer": ("format_version {version} 比本程序能读取的版本（{reads}）更新：请更新 gd-textile-planner，"
+                        "或在新版本中按旧格式重新导出方案"),
+    "error.doc.areas_sha256": "{where}（{name}）：多边形与其sha256不符（被改动或已损坏）",
+    "error.doc.raster_size": "data_base64 为 null 时，{where}.size 也必须为 null",
+    "error.doc.raster_sha": "{where}.sha256 必须是64位小写十六进制数字",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
