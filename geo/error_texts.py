@@ -404,4 +404,21 @@ ERRORS: dict[str, str] = {
     "error.doc.areas_sha256": "{where} ({name}): the polygons do not match their sha256 (edited or damaged)",
     "error.doc.raster_size": "{where}.size must be null when data_base64 is null",
     "error.doc.raster_sha": "{where}.sha256 must be 64 lower-case hex digits",
+    # --- a scenario record (scenario.record.check_scenario)
+    "error.record.settings_type": "settings must be a mapping, got {got}",
+    "error.record.stage": "settings.stage must be a stage id such as 'dyeing', got {got}",
+    "error.record.origin": "settings.origin must be an adcode or name (text), got {got}",
+    "error.record.origins": "settings.origins must be a list of adcodes (text), got {got}",
+    "error.record.settings_size": ("settings take {size:,} bytes as JSON; the limit is {limit:,}: attach large inputs "
+                                   "as tables instead"),
+    "error.record.table": "table {i}",
+    "error.record.table_role": "{where} has role {role!r}; roles are {roles:@}",
+    "error.record.table_twice": "{where}: two tables have role {role!r}; keep one",
+    "error.record.table_size": "{where} ({role}) is {size:,} bytes; the limit is {limit:,}",
+    "error.record.table_sha": "{where} ({role}, {file}) does not match its sha256: the data was changed or damaged",
+    "error.record.file_name_type": "{where} file_name must be text, got {got}",
+    "error.record.file_name": "{where} file_name",
+    "error.record.file_name_path": "{where} file_name {name!r} is a path; give the bare file name, e.g. {bare!r}",
+    "error.record.areas_crs": ("exclusion areas {name!r} have no CRS; set it (e.g. EPSG:4326) before saving the "
+                               "scenario"),
 }

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Roles of the planner's own tables (the fit's file options, plus evidence and room).
-TABLE_ROLES: tuple[str, ...] = ("capability", "od", "chain", "site", "evidence", "ahp", "room")
+TABLE_ROLES: tuple[str, ...] = ("capability", "od", "od_hours", "chain", "site", "evidence", "ahp", "room")
 #: Longest scenario name, in characters.
 MAX_NAME_LENGTH = 100
 #: Longest author, file name, layer name, path or data-version text, in characters.
@@ -284,16 +284,16 @@ def _short(value: object) -> str:
 
 def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[str]]:
     if not isinstance(settings, Mapping):
-        return None, [f"settings must be a mapping, got {type(settings).__name__}"]
+        return None, [Note("error.record.settings_type", got=type(settings).__name__)]
     out: list[str] = []
     stage = settings.get("stage")
     if not isinstance(stage, str) or not stage.strip():
-        out.append(f"settings.stage must be a stage id such as 'dyeing', got {_short(stage)}")
+        out.append(Note("error.record.stage", got=_short(stage)))
     if settings.get("origin") is not None and not isinstance(settings["origin"], str):
-        out.append(f"settings.origin must be an adcode or name (text), got {_short(settings['origin'])}")
+        out.append(Note("error.record.origin", got=_short(settings["origin"])))
     origins = settings.get("origins")
     if "origins" in settings and not (isinstance(origins, (list, tuple)) and all(isinstance(o, str) for o in origins)):
-        out.append(f"settings.origins must be a list of adcodes (text), got {_short(origins)}")
+        out.append(Note("error.record.origins", got=_short(origins)))
     _json_problems(settings, "settings", out)
     if out:
         return None, out
@@ -301,8 +301,7 @@ def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[st
         settings = {**settings, "notes": notes_to_record(settings["notes"])}
     text = json.dumps(settings, ensure_ascii=False, allow_nan=False)
     if len(text.encode("utf-8")) > MAX_SETTINGS_BYTES:
-        out.append(f"settings take {len(text.encode('utf-8')):,} bytes as JSON; the limit is {MAX_SETTINGS_BYTES:,}: "
-                   "attach large inputs as tables instead")
+        out.append(Note("error.record.settings_size", size=len(text.encode("utf-8")), limit=MAX_SETTINGS_BYTES))
     return json.loads(text), out
 
 
@@ -342,14 +341,14 @@ def _as_bytes(data: object) -> bytes | None:
 
 
 def _check_table(t: object, i: int, seen: set[str], out: list[str]) -> TableFile | None:
-    where = f"table {i + 1}"
+    where = Note("error.record.table", i=i + 1)
     if not isinstance(t, TableFile):
         out.append(f"{where} is a {type(t).__name__}, expected a TableFile")
         return None
     if t.role not in TABLE_ROLES:
-        out.append(f"{where} has role {t.role!r}; roles are {', '.join(TABLE_ROLES)}")
+        out.append(Note("error.record.table_role", where=where, role=t.role, roles=list(TABLE_ROLES)))
     elif t.role in seen:
-        out.append(f"{where}: two tables have role {t.role!r}; keep one")
+        out.append(Note("error.record.table_twice", where=where, role=t.role))
     seen.add(str(t.role))
     out += _file_name_problems(t.file_name, where)
     data = _as_bytes(t.data)
@@ -357,19 +356,19 @@ def _check_table(t: object, i: int, seen: set[str], out: list[str]) -> TableFile
         out.append(f"{where} ({t.role}) data must be bytes, got {type(t.data).__name__}")
         return None
     if len(data) > MAX_BLOB_BYTES:
-        out.append(f"{where} ({t.role}) is {len(data):,} bytes; the limit is {MAX_BLOB_BYTES:,}")
+        out.append(Note("error.record.table_size", where=where, role=t.role, size=len(data), limit=MAX_BLOB_BYTES))
     digest = sha256_of(data)
     if t.sha256 and t.sha256 != digest:
-        out.append(f"{where} ({t.role}, {t.file_name}) does not match its sha256: the data was changed or damaged")
+        out.append(Note("error.record.table_sha", where=where, role=t.role, file=t.file_name))
     return TableFile(t.role, t.file_name, data, digest)
 
 
 def _file_name_problems(name: object, where: str) -> list[str]:
     if not isinstance(name, str):
-        return [f"{where} file_name must be text, got {type(name).__name__}"]
-    out = _text_problems(name, what=f"{where} file_name", limit=MAX_TEXT_LENGTH)
+        return [Note("error.record.file_name_type", where=where, got=type(name).__name__)]
+    out = _text_problems(name, what=Note("error.record.file_name", where=where), limit=MAX_TEXT_LENGTH)
     if "/" in name or "\\" in name:
-        out.append(f"{where} file_name {name!r} is a path; give the bare file name, e.g. {Path(name).name!r}")
+        out.append(Note("error.record.file_name_path", where=where, name=name, bare=Path(name).name))
     return out
 
 
@@ -543,7 +542,7 @@ def areas_from_frames(frames: Mapping[str, gpd.GeoDataFrame]) -> tuple[AreaLayer
     out = []
     for name, gdf in frames.items():
         if gdf.crs is None:
-            msg = f"exclusion areas {name!r} have no CRS; set it (e.g. EPSG:4326) before saving the scenario"
+            msg = Note("error.record.areas_crs", name=name)
             raise ScenarioError(msg)
         epsg = gdf.crs.to_epsg()
         crs = f"EPSG:{epsg}" if epsg else gdf.crs.to_wkt()

@@ -46,7 +46,7 @@ from outputs.messages import render_error
 from outputs.text import CATALOGUE
 from scenario.convert import scenario_to_study
 from scenario.exchange import read_scenario_file
-from scenario.record import Scenario, check_name
+from scenario.record import Scenario, TableFile, check_name, check_scenario
 from scenario.suitability import check_resolution, parse_criterion
 from tests.test_app_planner import APP, FIT_PAGE, _ok
 from tests.test_notes import _english_runs
@@ -192,6 +192,8 @@ BAD: dict[str, Callable[[], object]] = {
     "resolution coarse": lambda: check_resolution(50_000),
     "criterion": lambda: parse_criterion("noise_db=noise.tif,weight=heavy"),
     "criterion key": lambda: parse_criterion("noise_db=noise.tif,colour=red"),
+    "scenario record": lambda: check_scenario(Scenario(name="a", settings={"stage": 5, "origin": 1}, tables=(
+        TableFile("colours", "c:/x/red.csv", b"x", "0" * 64), TableFile("colours", "b.csv", b"x", "")))),
     "scenario with gone names": lambda: scenario_to_study(Scenario(name="old", settings={
         "stage": "knitting", "origin": "440118", "exclude": ["999999"], "room": [["nowhere", 1]]})),
     "scenario with bad settings": lambda: scenario_to_study(Scenario(name="old", settings={
@@ -257,7 +259,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc.", "error.record."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -347,6 +347,21 @@ ZH: dict[str, str] = {
     "error.doc.areas_sha256": "{where}（{name}）：多边形与其sha256不符（被改动或已损坏）",
     "error.doc.raster_size": "data_base64 为 null 时，{where}.size 也必须为 null",
     "error.doc.raster_sha": "{where}.sha256 必须是64位小写十六进制数字",
+    # --- a scenario record
+    "error.record.settings_type": "settings 必须是映射，实际是{got}",
+    "error.record.stage": "settings.stage 必须是环节id，例如 'dyeing'，实际是 {got}",
+    "error.record.origin": "settings.origin 必须是行政区划代码或名称（文字），实际是 {got}",
+    "error.record.origins": "settings.origins 必须是行政区划代码（文字）的列表，实际是 {got}",
+    "error.record.settings_size": "设置写成JSON有{size:,}字节，上限为{limit:,}：大的输入请作为表格附上",
+    "error.record.table": "第{i}个表格",
+    "error.record.table_role": "{where}的角色为“{role}”；可用角色为 {roles:@}",
+    "error.record.table_twice": "{where}：有两个表格的角色都是“{role}”；请只保留一个",
+    "error.record.table_size": "{where}（{role}）有{size:,}字节，上限为{limit:,}",
+    "error.record.table_sha": "{where}（{role}，{file}）与其sha256不符：数据被改动或已损坏",
+    "error.record.file_name_type": "{where}的 file_name 必须是文字，实际是{got}",
+    "error.record.file_name": "{where}的 file_name",
+    "error.record.file_name_path": "{where}的 file_name“{name}”是路径；请只给文件名，例如“{bare}”",
+    "error.record.areas_crs": "排除区域“{name}”没有坐标系；保存方案前请先设置（例如 EPSG:4326）",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
