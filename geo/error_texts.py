@@ -421,4 +421,44 @@ ERRORS: dict[str, str] = {
     "error.record.file_name_path": "{where} file_name {name!r} is a path; give the bare file name, e.g. {bare!r}",
     "error.record.areas_crs": ("exclusion areas {name!r} have no CRS; set it (e.g. EPSG:4326) before saving the "
                                "scenario"),
+    # --- the scenario store (scenario.schema, scenario.store)
+    "error.doing.saving": "saving {name!r}",
+    "error.doing.listing": "listing scenarios",
+    "error.doing.looking_up": "looking up a name",
+    "error.doing.reading": "reading {name!r}",
+    "error.doing.renaming": "renaming {name!r}",
+    "error.doing.duplicating": "duplicating {name!r}",
+    "error.doing.deleting": "deleting {name!r}",
+    "error.doing.checking": "checking it",
+    "error.doing.opening": "opening it",
+    "error.doing.creating": "creating it",
+    "error.store.blob_sha": "{kind} {role!r} of scenario {name!r} does not match its sha256",
+    "error.store.closed": "the scenario store {path} is closed; open it again with open_store()",
+    "error.store.order": "`order` must be 'name' or 'updated', got {got}",
+    "error.store.damaged": (
+        "the scenario store {path} is damaged ({detail}); it was left exactly as it is. Keep a copy of it, then either "
+        "recover what it holds with `sqlite3 {path} .recover | sqlite3 recovered.sqlite`, or start a new store with "
+        "--store NEW_PATH (or the {env} environment variable)"),
+    "error.store.while": "{err} while {doing}",
+    "error.store.busy": ("the scenario store {path} is busy: another session kept it locked past the wait (default "
+                         "{timeout:g} s) while {doing}; nothing was changed, try again"),
+    "error.store.full": ("the disk holding the scenario store {path} is full while {doing}; nothing was changed: free "
+                         "some space"),
+    "error.store.read_only": ("the scenario store {path} is read-only while {doing}; nothing was changed: check its "
+                              "permissions"),
+    "error.store.cannot_open": ("the scenario store {path} cannot be opened ({err}); check the path and the folder's "
+                                "permissions"),
+    "error.store.failed": "the scenario store {path} failed while {doing} ({err}); nothing was changed",
+    "error.store.folder": "the scenario store {path} is a folder; give a file path such as {example}",
+    "error.store.unreadable": "the scenario store {path} cannot be read ({reason}); check its permissions",
+    "error.store.empty": ("{path} is empty, so it is not a scenario store; it was left as it is. Give the path of a "
+                          "scenario store (or of a file that does not exist yet, to start one) with --store or {env}"),
+    "error.store.not_sqlite": ("{path} is not an SQLite file, so it is not a scenario store; it was left as it is. Give "
+                               "the path of a scenario store (or of a file that does not exist yet, to start one) with "
+                               "--store or {env}"),
+    "error.store.cut_header": "cut short inside its header",
+    "error.store.folder_read_only": ("the scenario store {path} (or its folder) is read-only; the store needs to write "
+                                     "beside it: check the permissions, or copy it somewhere writable"),
+    "error.store.cut_short": ("cut short: its header counts {pages} pages of {page_size} bytes ({total:,} bytes) but the "
+                              "file has {size:,}"),
 }

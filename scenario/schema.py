@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from geo.errors import ScenarioStoreError
+from geo.messages import Note
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_S", "SCHEMA_VERSION", "STORE_ENV", "check_store", "check_store_file",
            "connect_store", "create_store_file", "damaged_error", "migrate", "store_error", "transaction"]
@@ -126,12 +127,7 @@ def migrate(c: sqlite3.Connection) -> int:
 
 # ----------------------------------------------------------------------------- errors
 
-_ADVICE_DAMAGED = ("it was left exactly as it is. Keep a copy of it, then either recover what it holds with "
-                   "`sqlite3 {path} .recover | sqlite3 recovered.sqlite`, or start a new store with "
-                   f"--store NEW_PATH (or the {STORE_ENV} environment variable)")
-
-
-def damaged_error(path: Path, detail: str) -> ScenarioStoreError:
+def damaged_error(path: Path, detail: str) -> ScenarioStoreError:  # detail: SQLite's words or a Note
     """The error for a damaged store: what was found, that the file was left as it is, how to recover.
 
     Examples
@@ -139,8 +135,9 @@ def damaged_error(path: Path, detail: str) -> ScenarioStoreError:
     >>> print(damaged_error(Path("s.sqlite"), "page 3 is not a b-tree page"))  # doctest: +ELLIPSIS
     the scenario store s.sqlite is damaged (page 3 is not a b-tree page); it was left exactly as it is. ...
     """
-    detail = " ".join(detail.replace("*** in database main ***", "").split())  # one line
-    msg = f"the scenario store {path} is damaged ({detail}); " + _ADVICE_DAMAGED.format(path=path)
+    if not isinstance(detail, Note):
+        detail = " ".join(detail.replace("*** in database main ***", "").split())  # one line
+    msg = Note("error.store.damaged", path=str(path), detail=detail, env=STORE_ENV)
     return ScenarioStoreError(msg)
 
 
@@ -148,43 +145,39 @@ def store_error(exc: sqlite3.Error, path: Path, doing: str) -> ScenarioStoreErro
     """A clear message for an SQLite failure while ``doing`` something to the store at ``path``."""
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
-        msg = (f"the scenario store {path} is busy: another session kept it locked past the wait "
-               f"(default {BUSY_TIMEOUT_S:g} s) while {doing}; nothing was changed, try again")
+        msg = Note("error.store.busy", path=str(path), timeout=BUSY_TIMEOUT_S, doing=doing)
     elif code in (11, 26):  # SQLITE_CORRUPT, SQLITE_NOTADB
-        return damaged_error(path, f"{exc} while {doing}")
+        return damaged_error(path, Note("error.store.while", err=str(exc), doing=doing))
     elif code == 13:  # SQLITE_FULL
-        msg = f"the disk holding the scenario store {path} is full while {doing}; nothing was changed: free some space"
+        msg = Note("error.store.full", path=str(path), doing=doing)
     elif code == 8:  # SQLITE_READONLY
-        msg = f"the scenario store {path} is read-only while {doing}; nothing was changed: check its permissions"
+        msg = Note("error.store.read_only", path=str(path), doing=doing)
     elif code == 14:  # SQLITE_CANTOPEN
-        msg = f"the scenario store {path} cannot be opened ({exc}); check the path and the folder's permissions"
+        msg = Note("error.store.cannot_open", path=str(path), err=str(exc))
     else:
-        msg = f"the scenario store {path} failed while {doing} ({exc}); nothing was changed"
+        msg = Note("error.store.failed", path=str(path), doing=doing, err=str(exc))
     return ScenarioStoreError(msg)
 
 
 def check_store_file(path: Path) -> None:
     """Refuse, before SQLite touches it, a path that is not a file or not SQLite."""
     if path.is_dir():
-        msg = f"the scenario store {path} is a folder; give a file path such as {path / FILE_NAME}"
+        msg = Note("error.store.folder", path=str(path), example=str(path / FILE_NAME))
         raise ScenarioStoreError(msg)
     try:
         with open(path, "rb") as f:
             head = f.read(100)
     except OSError as exc:
-        msg = f"the scenario store {path} cannot be read ({exc.strerror}); check its permissions"
+        msg = Note("error.store.unreadable", path=str(path), reason=str(exc.strerror))
         raise ScenarioStoreError(msg) from None
     if not head.startswith(_SQLITE_MAGIC):
-        what = "is empty" if not head else "is not an SQLite file"
-        msg = (f"{path} {what}, so it is not a scenario store; it was left as it is. Give the path of a "
-               f"scenario store (or of a file that does not exist yet, to start one) with --store or {STORE_ENV}")
+        msg = Note("error.store.empty" if not head else "error.store.not_sqlite", path=str(path), env=STORE_ENV)
         raise ScenarioStoreError(msg)
     if len(head) < 100:
-        raise damaged_error(path, "cut short inside its header")
+        raise damaged_error(path, Note("error.store.cut_header"))
     _check_length(path, head)
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        msg = (f"the scenario store {path} (or its folder) is read-only; the store needs to write beside it: "
-               "check the permissions, or copy it somewhere writable")
+        msg = Note("error.store.folder_read_only", path=str(path))
         raise ScenarioStoreError(msg)
 
 
@@ -198,8 +191,8 @@ def _check_length(path: Path, head: bytes) -> None:
     if header_valid and not (wal.exists() and wal.stat().st_size > 0):
         size = path.stat().st_size
         if size < pages * page_size:
-            raise damaged_error(path, f"cut short: its header counts {pages} pages of {page_size} bytes "
-                                      f"({pages * page_size:,} bytes) but the file has {size:,}")
+            raise damaged_error(path, Note("error.store.cut_short", pages=pages, page_size=page_size,
+                                           total=pages * page_size, size=size))
 
 
 def create_store_file(path: Path) -> None:
@@ -227,7 +220,7 @@ def create_store_file(path: Path) -> None:
             if not path.exists():
                 os.replace(tmp, path)
     except sqlite3.Error as exc:
-        raise store_error(exc, path, "creating it") from exc
+        raise store_error(exc, path, Note("error.doing.creating")) from exc
     except OSError as exc:
         msg = f"cannot create the scenario store {path} ({exc.strerror or exc}); check the folder and its permissions"
         raise ScenarioStoreError(msg) from None
@@ -243,7 +236,7 @@ def connect_store(path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Con
     try:
         return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise store_error(exc, path, "opening it") from exc
+        raise store_error(exc, path, Note("error.doing.opening")) from exc
 
 
 def check_store(c: sqlite3.Connection, path: Path) -> int:

@@ -158,7 +158,7 @@ def open_store(path: str | os.PathLike | None = None, *, timeout: float = BUSY_T
             migrate(c)
     except sqlite3.Error as exc:
         c.close()
-        raise store_error(exc, target, "opening it") from exc
+        raise store_error(exc, target, Note("error.doing.opening")) from exc
     except BaseException:
         c.close()
         raise
@@ -217,7 +217,7 @@ class ScenarioStore:
     def _session(self, doing: str, *, write: bool) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._c is None:
-                msg = f"the scenario store {self._path} is closed; open it again with open_store()"
+                msg = Note("error.store.closed", path=str(self._path))
                 raise ScenarioStoreError(msg)
             c = self._c
             try:
@@ -290,7 +290,7 @@ class ScenarioStore:
         rec = check_scenario(record)
         now = now_utc()
         settings = json.dumps(rec.settings, ensure_ascii=False)
-        with self._session(f"saving {rec.name!r}", write=True) as c:
+        with self._session(Note("error.doing.saving", name=rec.name), write=True) as c:
             row = c.execute("SELECT id, created FROM scenario WHERE name = ?", (rec.name,)).fetchone()
             if row is not None and not overwrite:
                 self._refuse_taken(c, rec.name)
@@ -325,18 +325,18 @@ class ScenarioStore:
         [('a', 'apparel', (), 'Li Hua'), ('b', 'dyeing', ('440118', '440606'), '')]
         """
         if order not in ("name", "updated"):
-            msg = f"`order` must be 'name' or 'updated', got {order!r}"
+            msg = Note("error.store.order", got=repr(order))
             raise ScenarioError(msg)
         sql = ("SELECT name, stage, origins, author, created, updated FROM scenario ORDER BY "
                + ("name" if order == "name" else "updated DESC, name"))
-        with self._session("listing scenarios", write=False) as c:
+        with self._session(Note("error.doing.listing"), write=False) as c:
             rows = c.execute(sql).fetchall()
         return [ScenarioSummary(n, s, tuple(json.loads(o)), a, cr, u) for n, s, o, a, cr, u in rows]
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        with self._session("looking up a name", write=False) as c:
+        with self._session(Note("error.doing.looking_up"), write=False) as c:
             return c.execute("SELECT 1 FROM scenario WHERE name = ?", (_nfc(name),)).fetchone() is not None
 
     def get(self, name: str) -> Scenario:
@@ -352,7 +352,7 @@ class ScenarioStore:
         True
         """
         name = _nfc(name)
-        with self._session(f"reading {name!r}", write=False) as c:
+        with self._session(Note("error.doing.reading", name=name), write=False) as c:
             sid = self._id(c, name)
             row = c.execute("SELECT settings, author, data_versions, created, updated FROM scenario WHERE id = ?",
                             (sid,)).fetchone()
@@ -363,7 +363,7 @@ class ScenarioStore:
         tables, rasters = [], []
         for kind, role, file_name, sha, path, data in files:
             if data is not None and sha256_of(data) != sha:
-                raise damaged_error(self._path, f"{kind} {role!r} of scenario {name!r} does not match its sha256")
+                raise damaged_error(self._path, Note("error.store.blob_sha", kind=kind, role=role, name=name))
             if kind == "table":
                 tables.append(TableFile(role, file_name, data, sha))
             else:
@@ -389,7 +389,7 @@ class ScenarioStore:
         (False, True)
         """
         old, new = _nfc(old), check_name(new)
-        with self._session(f"renaming {old!r}", write=True) as c:
+        with self._session(Note("error.doing.renaming", name=old), write=True) as c:
             sid = self._id(c, old)
             if new == old:
                 return
@@ -410,7 +410,7 @@ class ScenarioStore:
         """
         name, new = _nfc(name), check_name(new)
         now = now_utc()
-        with self._session(f"duplicating {name!r}", write=True) as c:
+        with self._session(Note("error.doing.duplicating", name=name), write=True) as c:
             sid = self._id(c, name)
             self._refuse_taken(c, new)
             nid = c.execute("INSERT INTO scenario (name, stage, origins, settings, author, data_versions, created, "
@@ -435,7 +435,7 @@ class ScenarioStore:
         []
         """
         name = _nfc(name)
-        with self._session(f"deleting {name!r}", write=True) as c:
+        with self._session(Note("error.doing.deleting", name=name), write=True) as c:
             sid = self._id(c, name)
             blobs = self._blobs(c, sid)
             c.execute("DELETE FROM scenario WHERE id = ?", (sid,))
@@ -491,7 +491,7 @@ class ScenarioStore:
 
     def check_integrity(self) -> None:
         """Run ``PRAGMA integrity_check`` and ``foreign_key_check``; raise ScenarioStoreError on any problem."""
-        with self._session("checking it", write=False) as c:
+        with self._session(Note("error.doing.checking"), write=False) as c:
             rows = c.execute("PRAGMA integrity_check").fetchall()
             orphans = c.execute("PRAGMA foreign_key_check").fetchall()
         if rows != [("ok",)] or orphans:

@@ -47,6 +47,7 @@ from outputs.text import CATALOGUE
 from scenario.convert import scenario_to_study
 from scenario.exchange import read_scenario_file
 from scenario.record import Scenario, TableFile, check_name, check_scenario
+from scenario.store import open_store
 from scenario.suitability import check_resolution, parse_criterion
 from tests.test_app_planner import APP, FIT_PAGE, _ok
 from tests.test_notes import _english_runs
@@ -86,6 +87,21 @@ def _tif(name: str, *, crs: object, west: float = 113.0, north: float = 24.0) ->
 def _junk(name: str) -> str:
     path = Path(tempfile.mkdtemp(prefix="err-")) / name
     path.write_bytes(b"not a GeoTIFF")
+    return str(path)
+
+
+def _empty_file(name: str) -> str:
+    path = Path(tempfile.mkdtemp(prefix="err-")) / name
+    path.write_bytes(b"")
+    return str(path)
+
+
+def _cut_store() -> str:
+    """A scenario store cut off after its first page (a copy that stopped half-way)."""
+    path = Path(tempfile.mkdtemp(prefix="err-")) / "s.sqlite"
+    with open_store(path) as s:
+        s.save(Scenario(name="a", settings={"stage": "dyeing", "origin": "440118"}))
+    path.write_bytes(path.read_bytes()[:4096])
     return str(path)
 
 
@@ -194,6 +210,10 @@ BAD: dict[str, Callable[[], object]] = {
     "criterion key": lambda: parse_criterion("noise_db=noise.tif,colour=red"),
     "scenario record": lambda: check_scenario(Scenario(name="a", settings={"stage": 5, "origin": 1}, tables=(
         TableFile("colours", "c:/x/red.csv", b"x", "0" * 64), TableFile("colours", "b.csv", b"x", "")))),
+    "store not sqlite": lambda: open_store(_junk("scenarios.sqlite")),
+    "store empty": lambda: open_store(_empty_file("scenarios.sqlite")),
+    "store folder": lambda: open_store(tempfile.mkdtemp(prefix="err-")),
+    "store cut short": lambda: open_store(_cut_store()),
     "scenario with gone names": lambda: scenario_to_study(Scenario(name="old", settings={
         "stage": "knitting", "origin": "440118", "exclude": ["999999"], "room": [["nowhere", 1]]})),
     "scenario with bad settings": lambda: scenario_to_study(Scenario(name="old", settings={
@@ -259,7 +279,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc.", "error.record."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc.", "error.record.", "error.store."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

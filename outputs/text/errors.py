@@ -362,6 +362,38 @@ ZH: dict[str, str] = {
     "error.record.file_name": "{where}的 file_name",
     "error.record.file_name_path": "{where}的 file_name“{name}”是路径；请只给文件名，例如“{bare}”",
     "error.record.areas_crs": "排除区域“{name}”没有坐标系；保存方案前请先设置（例如 EPSG:4326）",
+    # --- the scenario store
+    "error.doing.saving": "保存“{name}”",
+    "error.doing.listing": "列出方案",
+    "error.doing.looking_up": "查找名称",
+    "error.doing.reading": "读取“{name}”",
+    "error.doing.renaming": "重命名“{name}”",
+    "error.doing.duplicating": "复制“{name}”",
+    "error.doing.deleting": "删除“{name}”",
+    "error.doing.checking": "检查方案库",
+    "error.doing.opening": "打开方案库",
+    "error.doing.creating": "创建方案库",
+    "error.store.blob_sha": "方案“{name}”的{kind}“{role}”与其sha256不符",
+    "error.store.closed": "方案库 {path} 已关闭；请用 open_store() 重新打开",
+    "error.store.order": "`order` 必须是 'name' 或 'updated'，实际是 {got}",
+    "error.store.damaged": ("方案库 {path} 已损坏（{detail}）；文件保持原样未动。请先备份，然后用 "
+                            "`sqlite3 {path} .recover | sqlite3 recovered.sqlite` 恢复其中内容，或用 --store NEW_PATH"
+                            "（或环境变量 {env}）新建方案库"),
+    "error.store.while": "{doing}时出错（SQLite：{err}）",
+    "error.store.busy": "方案库 {path} 正忙：{doing}时另一个会话锁定超过了等待时间（默认{timeout:g}秒）；未作任何改动，请重试",
+    "error.store.full": "{doing}时方案库 {path} 所在的磁盘已满；未作任何改动：请腾出空间",
+    "error.store.read_only": "{doing}时方案库 {path} 是只读的；未作任何改动：请检查其权限",
+    "error.store.cannot_open": "无法打开方案库 {path}；请检查路径和所在文件夹的权限",  # SQLite's English detail left out
+    "error.store.failed": "{doing}时方案库 {path} 出错（SQLite：{err}）；未作任何改动",
+    "error.store.folder": "方案库 {path} 是文件夹；请给出文件路径，例如 {example}",
+    "error.store.unreadable": "无法读取方案库 {path}（{reason}）；请检查其权限",
+    "error.store.empty": ("{path} 是空文件，不是方案库；文件保持原样未动。请用 --store 或 {env} 给出方案库的路径"
+                          "（或一个尚不存在的文件路径，以新建方案库）"),
+    "error.store.not_sqlite": ("{path} 不是SQLite文件，不是方案库；文件保持原样未动。请用 --store 或 {env} 给出方案库的路径"
+                               "（或一个尚不存在的文件路径，以新建方案库）"),
+    "error.store.cut_header": "文件头不完整",
+    "error.store.folder_read_only": "方案库 {path}（或其所在文件夹）是只读的；方案库需要在旁边写文件：请检查权限，或把它复制到可写的位置",
+    "error.store.cut_short": "文件不完整：文件头记录了{pages}页、每页{page_size}字节（共{total:,}字节），而文件只有{size:,}字节",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
