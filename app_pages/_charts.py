@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._common import escape_markdown
 from app_pages._study import Uploads, cached_completeness, cached_fit, cached_sensitivity
 from outputs.chart_specs import completeness_spec, components_spec, rank_odds_spec
+from outputs.messages import render_error
 from scenario.settings import StudySettings
 
 
@@ -33,11 +35,11 @@ def completeness_chart(s: StudySettings, uploads: Uploads, lang: str, by: str) -
     return completeness_spec(cached_completeness(s, uploads), lang=lang, by=by)
 
 
-def show_chart(make: object, *args: object) -> None:
-    """Draw a chart, or say in one line why it cannot be drawn (never a traceback)."""
+def show_chart(make: object, *args: object, lang: str) -> None:
+    """Draw a chart, or say in one line, in ``lang``, why it cannot be drawn (never a traceback)."""
     try:
         spec = make(*args)
     except ValueError as exc:
-        st.caption(str(exc))
+        st.caption(escape_markdown(render_error(exc, lang=lang)))
         return
     st.vega_lite_chart(spec, width="stretch")

@@ -97,7 +97,7 @@ def fit_view(lang: str, basemap: str) -> None:
                  column_config=headers(lang, "rank", "name", "adcode", "region", "tier", "origin_hours", "policy_clauses",
                                        "excluded_reason", **component_columns(lang)))
     if len(eligible):  # what each score is made of, as a picture
-        show_chart(components_chart, settings, up, lang)
+        show_chart(components_chart, settings, up, lang, lang=lang)
 
     dest = None  # the destination explained, and the one the completeness "after" moves to
     if len(eligible):
@@ -144,7 +144,7 @@ def fit_view(lang: str, basemap: str) -> None:
                              p_first=st.column_config.ProgressColumn(tr("col.p_first", lang), **bar),
                              p_top3=st.column_config.ProgressColumn(tr("col.p_top3", lang), **bar),
                              mean_rank=st.column_config.NumberColumn(tr("col.mean_rank", lang), format="%.1f")))
-            show_chart(odds_chart, settings, up, lang)
+            show_chart(odds_chart, settings, up, lang, lang=lang)
 
     st.subheader(tr("app.comp", lang))
     k1, k2 = st.columns(2)
@@ -157,7 +157,7 @@ def fit_view(lang: str, basemap: str) -> None:
         st.caption(tr("app.comp_note", lang, dest=label(dest) if dest else "—"))
         st.dataframe(pivot_completeness(comp_df, lang=lang, by=by), hide_index=True, width="stretch",
                      column_config=headers(lang, "group"))
-        show_chart(completeness_chart, settings, up, lang, by)
+        show_chart(completeness_chart, settings, up, lang, by, lang=lang)
     except ValueError as exc:
         st.error(escape_markdown(render_error(exc, lang=lang)))
 
