@@ -192,7 +192,10 @@ def add_fit_options(
     w.add_argument("--weights", help='component weights, e.g. "upstream=0.3,downstream=0.2,policy=0.3,relatedness=0.2"')
     w.add_argument("--ahp", metavar="FILE", help="pairwise comparison CSV of the components; weights by AHP")
     p.add_argument("--capability", metavar="CSV", help="capability matrix CSV replacing the policy-derived default")
-    p.add_argument("--od", metavar="CSV", help="origin-destination cost matrix CSV replacing the network distances")
+    p.add_argument("--od", metavar="CSV", help="origin-destination matrix CSV in km replacing the road distances "
+                   "(alone: hours = km / 60 km/h, stated)")
+    p.add_argument("--od-hours", metavar="CSV", help="origin-destination matrix CSV in hours (the layout of --od) "
+                   "replacing the road travel times (alone: km = hours x 60 km/h, stated)")
     p.add_argument("--chain", metavar="CSV",
                    help="supply-chain weights CSV (supplier,customer,weight,note; each customer's shares sum to 1) "
                         "replacing data/model/chain_edges.csv")
@@ -253,7 +256,8 @@ def excluded_codes(args: argparse.Namespace) -> list[str]:
 
 #: The fit's file options and the argparse attribute holding each.
 _FILE_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--site", "site"), ("--chain", "chain"),
+    ("--ahp", "ahp"), ("--capability", "capability"), ("--od", "od"), ("--od-hours", "od_hours"), ("--site", "site"),
+    ("--chain", "chain"),
     ("--evidence", "evidence"),
     ("--exclude-areas", "exclude_areas"),
 )

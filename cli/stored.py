@@ -28,8 +28,8 @@ __all__ = ["apply_scenario", "load_study", "warn_data_changes"]
 log = logging.getLogger(__name__)
 
 #: File options and the argparse attribute each is held in.
-_FILE_DESTS = {"--ahp": "ahp", "--capability": "capability", "--od": "od", "--site": "site", "--chain": "chain",
-               "--evidence": "evidence"}
+_FILE_DESTS = {"--ahp": "ahp", "--capability": "capability", "--od": "od", "--od-hours": "od_hours", "--site": "site",
+               "--chain": "chain", "--evidence": "evidence"}
 
 
 def load_study(name: str, store: str | os.PathLike | None) -> ScenarioStudy:

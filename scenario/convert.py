@@ -70,8 +70,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: CLI file option -> role of the table in a scenario (exclusion areas are kept as polygons).
-OPTION_ROLES: dict[str, str] = {"--capability": "capability", "--od": "od", "--site": "site", "--chain": "chain",
-                                "--evidence": "evidence", "--ahp": "ahp"}
+OPTION_ROLES: dict[str, str] = {"--capability": "capability", "--od": "od", "--od-hours": "od_hours", "--site": "site",
+                                "--chain": "chain", "--evidence": "evidence", "--ahp": "ahp"}
 _ROLE_OPTIONS = {role: opt for opt, role in OPTION_ROLES.items()}
 _AREAS = "--exclude-areas"
 #: Settings a scenario may hold: the fields of StudySettings (files are the tables) and the app's widgets.

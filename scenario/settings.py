@@ -96,7 +96,8 @@ class StudySettings:
 StudyFile = tuple[str, str, "str | os.PathLike | bytes"]
 
 #: Input files that replace a default of the fit: CLI option -> load_fit_inputs keyword.
-INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--site": "site", "--chain": "chain",
+INPUT_OPTIONS: dict[str, str] = {"--capability": "capability", "--od": "cost", "--od-hours": "hours", "--site": "site",
+                                 "--chain": "chain",
                                  "--evidence": "evidence"}
 
 

@@ -219,6 +219,7 @@ def load_study_inputs(files: Sequence[StudyFile], *, level: str = "county", netw
     readers = {
         "capability": lambda src: read_capability_csv(src, level=level),
         "cost": lambda src: unit_cost_matrix(level=level, od=src),
+        "hours": lambda src: unit_cost_matrix(level=level, od=src),  # the same layout, in hours
         "site": lambda src: read_site_csv(src, level=level),
         "chain": load_chain_graph,
         "evidence": read_evidence_csv,

@@ -10,6 +10,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from layers.travel import load_travel_matrix
+from scenario.convert import scenario_to_study, settings_to_scenario
+from scenario.settings import StudySettings
+from scenario.study import load_study_inputs, run_fit, run_scenario_fit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -243,3 +248,34 @@ def test_fit_with_user_chain_and_bad_chain(tmp_path: Path) -> None:
     bad.write_text("supplier,customer,weight,note\nweaving,dyeing,0.5,half\n", encoding="utf-8")
     r = _run("fit", "--stage", "dyeing", "--origin", "440118", "--chain", str(bad))
     assert r.returncode == 2 and r.stderr.startswith("error:") and r.stderr.count("\n") == 1
+
+
+def test_a_planners_travel_times_in_hours_replace_the_road_hours(tmp_path: Path) -> None:
+    hours = load_travel_matrix(level="county", measure="hours")
+    km = load_travel_matrix(level="county", measure="km")
+    (hours * 2).to_csv(tmp_path / "hours.csv")
+    km.to_csv(tmp_path / "km.csv")
+    road = run_fit(StudySettings(stage="apparel", origin="440118")).table.set_index("adcode")
+
+    # alone: its hours, km derived at the stated speed
+    files = [("--od-hours", "hours.csv", str(tmp_path / "hours.csv"))]
+    fit = run_fit(StudySettings(stage="apparel", origin="440118"), load_study_inputs(files))
+    t = fit.table.set_index("adcode")
+    assert (t["origin_hours"] - 2 * road["origin_hours"]).abs().max() < 0.01
+    assert (t["origin_km"] - 60 * t["origin_hours"]).abs().max() < 0.1
+    assert any(getattr(a, "code", "") == "cost.hours_only" for a in fit.assumptions)
+
+    # with --od: km from the one, hours from the other, on the command line
+    out = tmp_path / "fit.csv"
+    r = _run("fit", "--stage", "apparel", "--origin", "440118", "--od", str(tmp_path / "km.csv"),
+             "--od-hours", str(tmp_path / "hours.csv"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    both = pd.read_csv(out, dtype={"adcode": str}).set_index("adcode")
+    assert (both["origin_km"] - road["origin_km"]).abs().max() < 0.1
+    assert (both["origin_hours"] - 2 * road["origin_hours"]).abs().max() < 0.01
+
+    # kept by a scenario and run again from it
+    rec = settings_to_scenario(StudySettings(stage="apparel", origin="440118"), name="slow roads", files=files)
+    assert [t.role for t in rec.tables] == ["od_hours"]
+    again = run_scenario_fit(scenario_to_study(rec)).table.set_index("adcode")
+    pd.testing.assert_series_equal(again["score"], t["score"])
