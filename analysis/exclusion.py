@@ -87,13 +87,13 @@ def units_in_areas(
     except (TypeError, ValueError):
         share_ok = False
     if not share_ok:
-        msg = f"`min_share` must be in (0, 1], got {min_share!r}; 0.5 excludes units at least half inside the areas"
+        msg = Note("error.exclusion.min_share", got=repr(min_share))
         raise PlannerError(msg)
     if level not in ("county", "city"):
         msg = f"`level` must be 'county' or 'city', got {level!r}"
         raise PlannerError(msg)
     if getattr(areas, "crs", True) is None:  # any CRS will do (it is reprojected), but it must be known
-        msg = "the exclusion areas have no CRS: a shapefile needs its .prj; add it or set the CRS"
+        msg = Note("error.exclusion.areas_no_crs")
         raise CRSError(msg)
     polys = validate_exclusion_areas(areas, name=name).to_crs(ANALYSIS_CRS).geometry.to_numpy()
     if units is None:
@@ -206,8 +206,5 @@ def _check_something_left(codes: Sequence[str], *, areas: Sequence[str], level: 
     receiving = set(units.loc[units["region"] != "PRD", "adcode"].astype(str))
     if receiving and receiving <= set(codes):
         names = ", ".join(repr(os.path.basename(str(a)) or str(a)) for a in areas)
-        msg = (f"the exclusion areas {names} cover every receiving unit ({len(receiving)} of {len(receiving)} East, "
-               f"West and North {level} units at least {min_share:.0%} inside): nothing would be left to rank; check "
-               "that the file holds the exclusion polygons themselves (a frame around the province excludes "
-               "everything) or raise --exclude-share")
+        msg = Note("error.exclusion.everything", names=names, n=len(receiving), level=level, share=min_share)
         raise PlannerError(msg)

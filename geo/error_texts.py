@@ -461,4 +461,12 @@ ERRORS: dict[str, str] = {
                                      "beside it: check the permissions, or copy it somewhere writable"),
     "error.store.cut_short": ("cut short: its header counts {pages} pages of {page_size} bytes ({total:,} bytes) but the "
                               "file has {size:,}"),
+    # --- exclusions applied (analysis.exclusion)
+    "error.exclusion.everything": (
+        "the exclusion areas {names} cover every receiving unit ({n} of {n} East, West and North {level} units at least "
+        "{share:.0%} inside): nothing would be left to rank; check that the file holds the exclusion polygons themselves "
+        "(a frame around the province excludes everything) or raise --exclude-share"),
+    "error.exclusion.areas_no_crs": "the exclusion areas have no CRS: a shapefile needs its .prj; add it or set the CRS",
+    "error.exclusion.min_share": ("`min_share` must be in (0, 1], got {got}; 0.5 excludes units at least half inside "
+                                  "the areas"),
 }

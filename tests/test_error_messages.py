@@ -28,6 +28,7 @@ from analysis.allocation import allocate_capacity
 from analysis.assumptions import COMPONENTS
 from analysis.capability import read_capability_csv
 from analysis.chain import read_chain_edges
+from analysis.exclusion import combine_exclusions
 from analysis.inputs import load_fit_inputs, read_site_csv
 from analysis.network import read_od_matrix
 from analysis.site_scores import read_site_scores
@@ -178,6 +179,7 @@ BAD: dict[str, Callable[[], object]] = {
     "exclusion points and bad rings": lambda: validate_exclusion_areas(gpd.GeoDataFrame(geometry=[
         shapely.Point(113, 23), shapely.Polygon([(113, 23), (114, 24), (114, 23), (113, 24)]), None], crs=4326)),
     "exclusion all points": lambda: validate_exclusion_areas(_areas(shapely.Point(113, 23))),
+    "exclusion of everything": lambda: combine_exclusions([], {"frame.gpkg": _areas(shapely.box(109, 20, 118, 26))}),
     "raster without crs": lambda: validate_raster(_tif("dem.tif", crs=None), name="dem.tif"),
     "raster elsewhere": lambda: validate_raster(_tif("dem.tif", crs=4326, west=2.0, north=49.0), name="dem.tif",
                                                 band=2),

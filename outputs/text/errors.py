@@ -394,6 +394,13 @@ ZH: dict[str, str] = {
     "error.store.cut_header": "文件头不完整",
     "error.store.folder_read_only": "方案库 {path}（或其所在文件夹）是只读的；方案库需要在旁边写文件：请检查权限，或把它复制到可写的位置",
     "error.store.cut_short": "文件不完整：文件头记录了{pages}页、每页{page_size}字节（共{total:,}字节），而文件只有{size:,}字节",
+    # --- exclusions applied
+    "error.exclusion.everything": (
+        "排除区域 {names} 覆盖了所有承接单位（粤东、粤西、粤北的{n}个{level:@level}单位中有{n}个至少{share:.0%}的面积在"
+        "排除区域内）：没有可排序的单位了；请检查文件中是否就是排除区域的多边形本身（一个包住全省的框会排除一切），"
+        "或调高 --exclude-share（排除所需的面积比例）"),
+    "error.exclusion.areas_no_crs": "排除区域没有坐标系：shapefile需要附带 .prj 文件；请补上或设置坐标系",
+    "error.exclusion.min_share": "`min_share` 必须在 (0, 1] 之内，实际是 {got}；0.5 表示排除至少一半面积在排除区域内的单位",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
