@@ -312,8 +312,12 @@ def test_a_missing_chinese_font_is_said_in_chinese(monkeypatch: pytest.MonkeyPat
     import outputs.maps
 
     monkeypatch.setattr(outputs.maps.fontManager, "ttflist", [])
-    with pytest.raises(FontMissingError, match="no font that can draw Chinese") as info:
-        outputs.maps.find_cjk_font()
+    outputs.maps.find_cjk_font.cache_clear()  # the font found by an earlier test is cached
+    try:
+        with pytest.raises(FontMissingError, match="no font that can draw Chinese") as info:
+            outputs.maps.find_cjk_font()
+    finally:
+        outputs.maps.find_cjk_font.cache_clear()  # later tests find the installed font again
     zh = render_error(info.value, lang="zh")
     names = re.sub(r"`[^`]*`", " ", zh.replace(info.value.args[0].params["families"], " "))  # commands, font names
     assert zh.startswith("没有安装能显示中文的字体") and "fonts-noto-cjk" in zh and not _english(names)
