@@ -292,13 +292,25 @@ def test_a_third_party_error_is_shown_as_it_is() -> None:
     assert render_error(exc, lang="zh") == "layer有2处问题：\n  - a plain problem\n  - 没有任何要素；请导出排除区域的多边形本身"
 
 
-def test_a_bad_upload_in_chinese_mode_says_what_is_wrong_in_chinese() -> None:
+def _bad_upload(lang: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
+    at.sidebar.radio(key="lang").set_value(lang).run()
     at.switch_page(FIT_PAGE).run()
     at.file_uploader(key="app.up.capability").upload("统计.csv", b"adcode,stage,value\n999999,foo,abc\n", "text/csv")
     at.run()
     _ok(at)
+    return at
+
+
+def test_a_bad_upload_in_english_mode_says_the_english_message() -> None:
+    at = _bad_upload("en")
+    msg = next(e.value for e in at.error if "统计.csv" in e.value)
+    assert "capability statistics has 3 problem(s)" in msg and "unknown stage(s)" in msg, msg
+
+
+def test_a_bad_upload_in_chinese_mode_says_what_is_wrong_in_chinese() -> None:
+    at = _bad_upload("zh")
     errors = [e.value for e in at.error]
     assert errors, "the bad upload is named"
     msg = next(e for e in errors if "统计.csv" in e)
