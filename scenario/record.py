@@ -252,29 +252,28 @@ def check_name(name: object, *, what: str = Note("error.word.scenario_name")) ->
 
 def _json_problems(value: object, where: str, out: list[str], depth: int = 0) -> None:
     if depth > MAX_DEPTH:
-        out.append(f"{where} is nested deeper than {MAX_DEPTH} levels")
+        out.append(Note("error.record.deep", where=where, limit=MAX_DEPTH))
     elif value is None or isinstance(value, (bool, int)):
         return
     elif isinstance(value, str):
         if any(unicodedata.category(c) == "Cs" for c in value):
-            out.append(f"{where} holds a lone surrogate character that cannot be saved as UTF-8")
+            out.append(Note("error.record.surrogate", where=where))
     elif isinstance(value, float):
         if not math.isfinite(value):
-            out.append(f"{where} is {value}; only finite numbers can be saved")
+            out.append(Note("error.record.nonfinite", where=where, value=str(value)))
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             _json_problems(v, f"{where}[{i}]", out, depth + 1)
     elif isinstance(value, Mapping):
         for k, v in value.items():
             if not isinstance(k, str):
-                out.append(f"{where} has key {k!r} ({type(k).__name__}); keys must be text")
+                out.append(Note("error.record.key_type", where=where, key=repr(k), got=type(k).__name__))
             elif any(unicodedata.category(c) == "Cs" for c in k):
-                out.append(f"{where} has a key with a lone surrogate character that cannot be saved as UTF-8")
+                out.append(Note("error.record.key_surrogate", where=where))
             else:
                 _json_problems(v, f"{where}.{k}", out, depth + 1)
     else:
-        out.append(f"{where} is a {type(value).__module__}.{type(value).__name__}, which is not JSON; "
-                   "use text, numbers (convert numpy values with float() or int()), true/false, null, lists or mappings")
+        out.append(Note("error.record.not_json", where=where, got=f"{type(value).__module__}.{type(value).__name__}"))
 
 
 def _short(value: object) -> str:
@@ -306,19 +305,19 @@ def _settings_problems(settings: object) -> tuple[dict[str, Any] | None, list[st
 
 
 @lru_cache(maxsize=64)
-def _crs_problem(crs: str) -> str | None:
+def _crs_problem(crs: str) -> Note | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. pyproj's FutureWarning on "+init=": the text still names a CRS
             CRS.from_user_input(crs)
     except (_ProjCRSError, ValueError, TypeError) as exc:
-        return f"is not a coordinate reference system ({exc}); give e.g. 'EPSG:4326'"
+        return Note("error.record.crs", err=str(exc))
     return None
 
 
 def _wkb_problems(geoms: tuple[bytes, ...], where: str) -> list[str]:
     if not geoms:
-        return [f"{where} has no polygons; drop the layer or give at least one"]
+        return [Note("error.record.no_polygons", where=where)]
     try:
         parsed = shapely.from_wkb(np.array(geoms, dtype=object))
     except (shapely.errors.GEOSException, ValueError, TypeError):
@@ -328,11 +327,11 @@ def _wkb_problems(geoms: tuple[bytes, ...], where: str) -> list[str]:
                 shapely.from_wkb(g)
             except (shapely.errors.GEOSException, ValueError, TypeError):
                 bad.append(i)
-        return [f"{where}: geometry {bad[:5]} is not valid WKB"]
+        return [Note("error.record.wkb", where=where, rows=bad[:5])]
     kinds = shapely.get_type_id(parsed)
     wrong = np.flatnonzero(~np.isin(kinds, (3, 6)) | shapely.is_empty(parsed))
     if wrong.size:
-        return [f"{where}: geometry {wrong[:5].tolist()} is not a non-empty polygon or multipolygon"]
+        return [Note("error.record.not_polygon", where=where, rows=wrong[:5].tolist())]
     return []
 
 
@@ -343,7 +342,7 @@ def _as_bytes(data: object) -> bytes | None:
 def _check_table(t: object, i: int, seen: set[str], out: list[str]) -> TableFile | None:
     where = Note("error.record.table", i=i + 1)
     if not isinstance(t, TableFile):
-        out.append(f"{where} is a {type(t).__name__}, expected a TableFile")
+        out.append(Note("error.record.expected", where=where, got=type(t).__name__, article="a", cls="TableFile"))
         return None
     if t.role not in TABLE_ROLES:
         out.append(Note("error.record.table_role", where=where, role=t.role, roles=list(TABLE_ROLES)))
@@ -353,7 +352,7 @@ def _check_table(t: object, i: int, seen: set[str], out: list[str]) -> TableFile
     out += _file_name_problems(t.file_name, where)
     data = _as_bytes(t.data)
     if data is None:
-        out.append(f"{where} ({t.role}) data must be bytes, got {type(t.data).__name__}")
+        out.append(Note("error.record.bytes", where=where, role=t.role, got=type(t.data).__name__))
         return None
     if len(data) > MAX_BLOB_BYTES:
         out.append(Note("error.record.table_size", where=where, role=t.role, size=len(data), limit=MAX_BLOB_BYTES))
@@ -373,80 +372,80 @@ def _file_name_problems(name: object, where: str) -> list[str]:
 
 
 def _check_area(a: object, i: int, seen: set[str], out: list[str]) -> AreaLayer | None:
-    where = f"area layer {i + 1}"
+    where = Note("error.record.area", i=i + 1)
     if not isinstance(a, AreaLayer):
-        out.append(f"{where} is a {type(a).__name__}, expected an AreaLayer")
+        out.append(Note("error.record.expected", where=where, got=type(a).__name__, article="an", cls="AreaLayer"))
         return None
     if not isinstance(a.name, str) or not isinstance(a.crs, str):
-        out.append(f"{where} name and crs must be text")
+        out.append(Note("error.record.area_text", where=where))
         return None
-    out += _text_problems(a.name, what=f"{where} name", limit=MAX_TEXT_LENGTH)
+    out += _text_problems(a.name, what=Note("error.record.area_name", where=where), limit=MAX_TEXT_LENGTH)
     if a.name in seen:
-        out.append(f"{where}: two area layers are named {a.name!r}; rename one")
+        out.append(Note("error.record.area_twice", where=where, name=a.name))
     seen.add(a.name)
     problem = _crs_problem(a.crs)
     if problem:
-        out.append(f"{where} ({a.name}) crs {a.crs[:60]!r} {problem}")
+        out.append(Note("error.record.area_crs", where=where, name=a.name, crs=a.crs[:60], problem=problem))
     geoms = tuple(_as_bytes(g) for g in (a.geometries if isinstance(a.geometries, (list, tuple)) else ()))
     if not isinstance(a.geometries, (list, tuple)) or any(g is None for g in geoms):
-        out.append(f"{where} ({a.name}) geometries must be a tuple of WKB bytes")
+        out.append(Note("error.record.area_geoms", where=where, name=a.name))
         return None
     digest = areas_sha256(geoms)  # type: ignore[arg-type]
     if a.sha256 and a.sha256 != digest:
-        out.append(f"{where} ({a.name}) does not match its sha256: the polygons were changed or damaged")
+        out.append(Note("error.record.area_sha", where=where, name=a.name))
     else:
-        out += _wkb_problems(geoms, f"{where} ({a.name})")  # type: ignore[arg-type]
+        out += _wkb_problems(geoms, Note("error.record.where_named", where=where, name=a.name))  # type: ignore[arg-type]
     return AreaLayer(a.name, a.crs, geoms, digest)  # type: ignore[arg-type]
 
 
 def _check_raster(r: object, i: int, seen: set[str], out: list[str]) -> RasterFile | None:
-    where = f"raster {i + 1}"
+    where = Note("error.record.raster", i=i + 1)
     if not isinstance(r, RasterFile):
-        out.append(f"{where} is a {type(r).__name__}, expected a RasterFile")
+        out.append(Note("error.record.expected", where=where, got=type(r).__name__, article="a", cls="RasterFile"))
         return None
     if not isinstance(r.role, str) or not _RASTER_ROLE.fullmatch(r.role):
-        out.append(f"{where} role {r.role!r} must be a lower-case id such as 'dem' or 'exclusion_mask'")
+        out.append(Note("error.record.raster_role", where=where, role=repr(r.role)))
     elif r.role in seen:
-        out.append(f"{where}: two rasters have role {r.role!r}; keep one")
+        out.append(Note("error.record.raster_twice", where=where, role=r.role))
     seen.add(str(r.role))
     out += _file_name_problems(r.file_name, where)
     data = _as_bytes(r.data) if r.data is not None else None
     if r.data is not None and data is None:
-        out.append(f"{where} ({r.role}) data must be bytes, got {type(r.data).__name__}")
+        out.append(Note("error.record.bytes", where=where, role=r.role, got=type(r.data).__name__))
         return None
     if r.path is not None and (not isinstance(r.path, str)
                                or _text_problems(r.path, what="path", limit=4 * MAX_TEXT_LENGTH)):
-        out.append(f"{where} ({r.role}) path must be text without control characters, at most {4 * MAX_TEXT_LENGTH}")
+        out.append(Note("error.record.raster_path", where=where, role=r.role, limit=4 * MAX_TEXT_LENGTH))
         return None
     if r.sha256 and not (isinstance(r.sha256, str) and SHA256_PATTERN.fullmatch(r.sha256)):
-        out.append(f"{where} ({r.role}) sha256 must be 64 lower-case hex digits")
+        out.append(Note("error.record.raster_sha_form", where=where, role=r.role))
         return None
     digest = r.sha256
     if data is not None:
         if len(data) > MAX_BLOB_BYTES:
-            out.append(f"{where} ({r.role}) is {len(data):,} bytes; the limit is {MAX_BLOB_BYTES:,}: keep it by path")
+            out.append(Note("error.record.raster_size", where=where, role=r.role, size=len(data), limit=MAX_BLOB_BYTES))
         digest = sha256_of(data)
         if r.sha256 and r.sha256 != digest:
-            out.append(f"{where} ({r.role}, {r.file_name}) does not match its sha256: the data was changed or damaged")
+            out.append(Note("error.record.table_sha", where=where, role=r.role, file=r.file_name))
     elif r.path is None:
-        out.append(f"{where} ({r.role}) has neither data nor a path; give one")
+        out.append(Note("error.record.raster_nothing", where=where, role=r.role))
     elif not digest:
         if not Path(r.path).is_file():
-            out.append(f"{where} ({r.role}) file {r.path} does not exist and no sha256 was given")
+            out.append(Note("error.record.raster_missing", where=where, role=r.role, path=r.path))
         else:
             digest = file_sha256(r.path)
     return RasterFile(r.role, r.file_name, data, r.path, digest)
 
 
-def _time_problem(value: object, what: str) -> str | None:
+def _time_problem(value: object, what: str) -> Note | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _TIME.fullmatch(value):
-        return f"{what} must be a UTC time like 2024-05-01T08:00:00Z, got {value!r}"
+        return Note("error.record.time_form", what=what, got=repr(value))
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return f"{what} {value!r} is not a real date and time"
+        return Note("error.record.time_real", what=what, value=value)
     return None
 
 
@@ -492,7 +491,7 @@ def check_scenario(record: object) -> Scenario:
     try:
         name = check_name(record.name)
     except ScenarioError as exc:
-        out.insert(0, str(exc))
+        out.insert(0, exc.args[0])
         name = str(record.name)[:40]
     seen: set[str] = set()
     tables = [_check_table(t, i, seen, out) for i, t in enumerate(_seq(record.tables, "tables", out))]
@@ -502,13 +501,13 @@ def check_scenario(record: object) -> Scenario:
     rasters = [_check_raster(r, i, seen, out) for i, r in enumerate(_seq(record.rasters, "rasters", out))]
     dv = record.data_versions
     if not isinstance(dv, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in dv.items()):
-        out.append("data_versions must map dataset names (text) to versions (text)")
+        out.append(Note("error.record.data_versions"))
         dv = {}
     for k, v in dv.items():
-        out += _text_problems(k, what=f"data_versions key {k[:40]!r}", limit=MAX_TEXT_LENGTH)
-        out += _text_problems(v, what=f"data_versions[{k[:40]!r}]", limit=MAX_TEXT_LENGTH)
+        out += _text_problems(k, what=Note("error.record.dv_key", key=k[:40]), limit=MAX_TEXT_LENGTH)
+        out += _text_problems(v, what=Note("error.record.dv_value", key=k[:40]), limit=MAX_TEXT_LENGTH)
     if not isinstance(record.author, str):
-        out.append(f"author must be text, got {type(record.author).__name__}")
+        out.append(Note("error.name.type", what="author", got=type(record.author).__name__))
     else:
         out += _text_problems(record.author, what="author", limit=MAX_TEXT_LENGTH, empty_ok=True)
     out += [p for p in (_time_problem(record.created, "created"), _time_problem(record.updated, "updated")) if p]
@@ -522,7 +521,7 @@ def check_scenario(record: object) -> Scenario:
 def _seq(value: object, what: str, out: list[str]) -> tuple[Any, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(value)
-    out.append(f"{what} must be a tuple, got {type(value).__name__}")
+    out.append(Note("error.record.tuple", what=what, got=type(value).__name__))
     return ()
 
 

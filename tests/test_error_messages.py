@@ -47,7 +47,7 @@ from outputs.messages import render_error
 from outputs.text import CATALOGUE
 from scenario.convert import scenario_to_study
 from scenario.exchange import read_scenario_file
-from scenario.record import Scenario, TableFile, check_name, check_scenario
+from scenario.record import AreaLayer, RasterFile, Scenario, TableFile, check_name, check_scenario
 from scenario.store import open_store
 from scenario.suitability import check_resolution, parse_criterion
 from tests.test_app_planner import APP, FIT_PAGE, _ok
@@ -216,6 +216,11 @@ BAD: dict[str, Callable[[], object]] = {
     "store empty": lambda: open_store(_empty_file("scenarios.sqlite")),
     "store folder": lambda: open_store(tempfile.mkdtemp(prefix="err-")),
     "store cut short": lambda: open_store(_cut_store()),
+    "scenario record areas, rasters, times": lambda: check_scenario(Scenario(
+        name="a", settings={"stage": "dyeing", "origin": "440118", "decay": float("nan"), "x": {1: 2}},
+        areas=(AreaLayer("red", "EPSG:99999", (b"junk",)), AreaLayer("red", "EPSG:4326", ())),
+        rasters=(RasterFile("DEM", "dem.tif"), RasterFile("dem", "a/dem.tif", path="/nonexistent/dem.tif")),
+        created="yesterday", updated="2024-02-30T08:00:00Z")),
     "scenario with gone names": lambda: scenario_to_study(Scenario(name="old", settings={
         "stage": "knitting", "origin": "440118", "exclude": ["999999"], "room": [["nowhere", 1]]})),
     "scenario with bad settings": lambda: scenario_to_study(Scenario(name="old", settings={
