@@ -504,4 +504,13 @@ ERRORS: dict[str, str] = {
     "error.record.dv_key": "data_versions key {key!r}",
     "error.record.dv_value": "data_versions[{key!r}]",
     "error.record.tuple": "{what} must be a tuple, got {got}",
+    # --- comparisons and exports (scenario.compare, scenario.bundle)
+    "error.compare.two": ("comparing needs two or more scenarios, got {n}; name a baseline and at least one other"),
+    "error.compare.levels": ("scenarios {a!r} ({level_a}) and {b!r} ({level_b}) rank different units; compare "
+                             "scenarios at the same level"),
+    "error.compare.against": ("`against` must name one of the compared scenarios other than the baseline ({names}) or "
+                              "give its position 1..{last}, got {got}"),
+    "error.export.no_fit": "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)",
+    "error.export.nothing": ("nothing to export: choose some layers and/or run a fit (CLI: --layers, or --stage with "
+                             "--origin)"),
 }

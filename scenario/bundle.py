@@ -21,6 +21,7 @@ import pandas as pd
 import geo.writers as ex  # the one format table and its writers
 from geo.errors import PlannerError
 from geo.io import atomic_folder, atomic_path, scratch_dir
+from geo.messages import Note
 from geo.writers import resolve_export_crs, sanitize_name
 from layers.boundaries import load_boundaries
 from layers.registry import list_layers, load_layer
@@ -161,10 +162,10 @@ def write_export(bundle: ExportBundle, fmt: str, out: str | Path, *, crs: str = 
         msg = f"`fmt` must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}"
         raise PlannerError(msg)
     if fmt == "tif" and not (bundle.rasters or bundle.suitability):
-        msg = "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)"
+        msg = Note("error.export.no_fit")
         raise PlannerError(msg)
     if fmt != "tif" and not bundle.layers:
-        msg = "nothing to export: choose some layers and/or run a fit (CLI: --layers, or --stage with --origin)"
+        msg = Note("error.export.nothing")
         raise PlannerError(msg)
     out = Path(out)
     if fmt == "gpkg":

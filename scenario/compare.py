@@ -34,6 +34,7 @@ import pandas as pd
 
 from analysis.fit import FitResult
 from geo.errors import ScenarioError
+from geo.messages import Note
 from layers.boundaries import load_boundaries
 from outputs.report import Report, build_report
 from outputs.report_comparison import build_comparison_section
@@ -127,14 +128,13 @@ def compare_scenarios(records: Sequence[Scenario]) -> Comparison:
     """
     recs = list(records)
     if len(recs) < 2:
-        msg = f"comparing needs two or more scenarios, got {len(recs)}; name a baseline and at least one other"
+        msg = Note("error.compare.two", n=len(recs))
         raise ScenarioError(msg)
     studies: list[ScenarioStudy] = [scenario_to_study(r) for r in recs]
     levels = [s.settings.level for s in studies]
     for s in studies[1:]:
         if s.settings.level != levels[0]:
-            msg = (f"scenarios {studies[0].name!r} ({levels[0]}) and {s.name!r} ({s.settings.level}) rank different "
-                   "units; compare scenarios at the same level")
+            msg = Note("error.compare.levels", a=studies[0].name, level_a=levels[0], b=s.name, level_b=s.settings.level)
             raise ScenarioError(msg)
     fits = tuple(run_scenario_fit(s) for s in studies)
     return Comparison(
@@ -164,9 +164,8 @@ def compare_stored(store: Any, names: Sequence[str]) -> Comparison:
 def _against(comparison: Comparison, against: int | str) -> int:
     k = comparison.names.index(against) if isinstance(against, str) and against in comparison.names else against
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k < len(comparison.names):
-        msg = (f"`against` must name one of the compared scenarios other than the baseline "
-               f"({', '.join(map(repr, comparison.names[1:]))}) or give its position 1..{len(comparison.names) - 1}, "
-               f"got {against!r}")
+        msg = Note("error.compare.against", names=", ".join(map(repr, comparison.names[1:])),
+                   last=len(comparison.names) - 1, got=repr(against))
         raise ScenarioError(msg)
     return k
 

@@ -45,6 +45,8 @@ from layers.evidence import read_evidence_csv
 from layers.stages import STAGES
 from outputs.messages import render_error
 from outputs.text import CATALOGUE
+from scenario.bundle import collect_export, write_export
+from scenario.compare import compare_scenarios
 from scenario.convert import scenario_to_study
 from scenario.exchange import read_scenario_file
 from scenario.record import AreaLayer, RasterFile, Scenario, TableFile, check_name, check_scenario
@@ -221,6 +223,11 @@ BAD: dict[str, Callable[[], object]] = {
         areas=(AreaLayer("red", "EPSG:99999", (b"junk",)), AreaLayer("red", "EPSG:4326", ())),
         rasters=(RasterFile("DEM", "dem.tif"), RasterFile("dem", "a/dem.tif", path="/nonexistent/dem.tif")),
         created="yesterday", updated="2024-02-30T08:00:00Z")),
+    "compare one scenario": lambda: compare_scenarios([Scenario(name="a", settings={"stage": "dyeing",
+                                                                                    "origin": "440118"})]),
+    "export nothing": lambda: write_export(collect_export(None, layer_ids=[]), "geojson", tempfile.mkdtemp()),
+    "export a raster without a fit": lambda: write_export(collect_export(None, layer_ids=["zones"]), "tif",
+                                                          tempfile.mkdtemp()),
     "scenario with gone names": lambda: scenario_to_study(Scenario(name="old", settings={
         "stage": "knitting", "origin": "440118", "exclude": ["999999"], "room": [["nowhere", 1]]})),
     "scenario with bad settings": lambda: scenario_to_study(Scenario(name="old", settings={
@@ -286,7 +293,7 @@ def test_codes_of_the_bad_inputs_cover_the_readers(raised: dict[str, ValueError]
     for prefix in ("error.csv.", "error.capability.", "error.od.", "error.site.", "error.chain.", "error.table.",
                    "error.evidence.", "error.ahp.", "error.weights", "error.keys.", "error.amount", "error.zip.",
                    "error.upload.", "error.exclusion.", "error.layer", "error.raster.", "error.scenario_file.",
-                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc.", "error.record.", "error.store."):
+                   "error.name.", "error.json.", "error.link.", "error.alloc.", "error.inputs", "error.site_scores.", "error.suit.", "error.settings.", "error.doc.", "error.record.", "error.store.", "error.compare.", "error.export."):
         assert any(c.startswith(prefix) for c in codes), prefix
 
 

@@ -435,6 +435,12 @@ ZH: dict[str, str] = {
     "error.record.dv_key": "data_versions 的键“{key}”",
     "error.record.dv_value": "data_versions[“{key}”]",
     "error.record.tuple": "{what} 必须是元组，实际是{got}",
+    # --- comparisons and exports
+    "error.compare.two": "比较需要两个或更多方案，实际只有{n}个；请指定一个基准方案和至少一个其他方案",
+    "error.compare.levels": "方案“{a}”（{level_a:@level}）和“{b}”（{level_b:@level}）排序的是不同层级的单位；请比较同一层级的方案",
+    "error.compare.against": "`against` 必须是除基准方案外的某个被比较方案（{names}），或其序号 1..{last}，实际是 {got}",
+    "error.export.no_fit": "GeoTIFF导出包含得分栅格：请先进行拟合（命令行：加上 --stage 和 --origin）",
+    "error.export.nothing": "没有可导出的内容：请选择一些图层和/或先进行拟合（命令行：--layers，或 --stage 加 --origin）",
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
