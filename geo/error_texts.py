@@ -513,4 +513,10 @@ ERRORS: dict[str, str] = {
     "error.export.no_fit": "the GeoTIFF export holds the score raster: run a fit first (CLI: add --stage and --origin)",
     "error.export.nothing": ("nothing to export: choose some layers and/or run a fit (CLI: --layers, or --stage with "
                              "--origin)"),
+    "error.store.cannot_create": "cannot create the scenario store {path} ({reason}); check the folder and its permissions",
+    "error.store.other_program": ("{path} is an SQLite database of another program, not a scenario store; it was left "
+                                  "as it is. Give another path with --store or {env}"),
+    "error.store.newer": ("the scenario store {path} was written by a newer gd-textile-planner (schema {version}; this "
+                          "one reads up to {reads}); it was left as it is. Update gd-textile-planner, or use another "
+                          "store with --store or {env}"),
 }

@@ -202,7 +202,7 @@ def create_store_file(path: Path) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        msg = f"cannot create the scenario store {path} ({exc.strerror}); check the folder and its permissions"
+        msg = Note("error.store.cannot_create", path=str(path), reason=str(exc.strerror))
         raise ScenarioStoreError(msg) from None
     tmp = Path(tmp_name)
     try:
@@ -222,7 +222,7 @@ def create_store_file(path: Path) -> None:
     except sqlite3.Error as exc:
         raise store_error(exc, path, Note("error.doing.creating")) from exc
     except OSError as exc:
-        msg = f"cannot create the scenario store {path} ({exc.strerror or exc}); check the folder and its permissions"
+        msg = Note("error.store.cannot_create", path=str(path), reason=str(exc.strerror or exc))
         raise ScenarioStoreError(msg) from None
     finally:
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -244,13 +244,10 @@ def check_store(c: sqlite3.Connection, path: Path) -> int:
     app_id = c.execute("PRAGMA application_id").fetchone()[0]
     version = c.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID or version < 1:
-        msg = (f"{path} is an SQLite database of another program, not a scenario store; it was left as it is. "
-               f"Give another path with --store or {STORE_ENV}")
+        msg = Note("error.store.other_program", path=str(path), env=STORE_ENV)
         raise ScenarioStoreError(msg)
     if version > SCHEMA_VERSION:
-        msg = (f"the scenario store {path} was written by a newer gd-textile-planner (schema {version}; this one reads "
-               f"up to {SCHEMA_VERSION}); it was left as it is. Update gd-textile-planner, or use another store "
-               f"with --store or {STORE_ENV}")
+        msg = Note("error.store.newer", path=str(path), version=version, reads=SCHEMA_VERSION, env=STORE_ENV)
         raise ScenarioStoreError(msg)
     rows = c.execute("PRAGMA quick_check").fetchall()
     if rows != [("ok",)]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -105,6 +107,14 @@ def _cut_store() -> str:
     with open_store(path) as s:
         s.save(Scenario(name="a", settings={"stage": "dyeing", "origin": "440118"}))
     path.write_bytes(path.read_bytes()[:4096])
+    return str(path)
+
+
+def _other_sqlite() -> str:
+    path = Path(tempfile.mkdtemp(prefix="err-")) / "other.sqlite"
+    with closing(sqlite3.connect(path)) as c:
+        c.execute("CREATE TABLE t (x)")
+        c.commit()
     return str(path)
 
 
@@ -218,6 +228,7 @@ BAD: dict[str, Callable[[], object]] = {
     "store empty": lambda: open_store(_empty_file("scenarios.sqlite")),
     "store folder": lambda: open_store(tempfile.mkdtemp(prefix="err-")),
     "store cut short": lambda: open_store(_cut_store()),
+    "store of another program": lambda: open_store(_other_sqlite()),
     "scenario record areas, rasters, times": lambda: check_scenario(Scenario(
         name="a", settings={"stage": "dyeing", "origin": "440118", "decay": float("nan"), "x": {1: 2}},
         areas=(AreaLayer("red", "EPSG:99999", (b"junk",)), AreaLayer("red", "EPSG:4326", ())),

@@ -441,6 +441,10 @@ ZH: dict[str, str] = {
     "error.compare.against": "`against` 必须是除基准方案外的某个被比较方案（{names}），或其序号 1..{last}，实际是 {got}",
     "error.export.no_fit": "GeoTIFF导出包含得分栅格：请先进行拟合（命令行：加上 --stage 和 --origin）",
     "error.export.nothing": "没有可导出的内容：请选择一些图层和/或先进行拟合（命令行：--layers，或 --stage 加 --origin）",
+    "error.store.cannot_create": "无法创建方案库 {path}（{reason}）；请检查文件夹及其权限",
+    "error.store.other_program": "{path} 是其他程序的SQLite数据库，不是方案库；文件保持原样未动。请用 --store 或 {env} 给出另一个路径",
+    "error.store.newer": ("方案库 {path} 由更新版本的 gd-textile-planner 写入（结构版本{version}；本程序最多读取到{reads}）；"
+                          "文件保持原样未动。请更新 gd-textile-planner，或用 --store 或 {env} 使用另一个方案库"),
 }
 
 #: Ids that read as words in messages: ``note_label.<kind>.<id>`` (as in outputs/text/notes.py).
