@@ -41,6 +41,7 @@ from scenario.settings import StudySettings, destination_places
 UPLOADS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("--capability", "app.up.capability", ("csv",)),
     ("--od", "app.up.od", ("csv",)),
+    ("--od-hours", "app.up.od_hours", ("csv",)),
     ("--site", "app.up.site", ("csv",)),
     ("--chain", "app.up.chain", ("csv",)),
     ("--evidence", "app.up.evidence", ("csv",)),

@@ -37,6 +37,8 @@ ERRORS: dict[str, str] = {
     "error.csv.empty": "{name} is empty: expected {expected}; save the table as 'CSV UTF-8' from Excel",
     "error.expected.capability": "a header row with columns adcode, stage, value (or adcode and one column per stage)",
     "error.expected.od": "a header row with columns origin, destination, cost (or a square matrix with an adcode header)",
+    "error.expected.od-hours": ("a header row with columns origin, destination, cost, the cost in hours (or a square "
+                                "matrix with an adcode header)"),
     "error.expected.site": "a header row with columns adcode, site (0 = unsuitable .. 1 = best)",
     "error.expected.chain": "a header row with columns supplier, customer, weight, note",
     "error.expected.evidence": ("a header row with columns place, adcode, level, stages, measure, value, unit, year, "

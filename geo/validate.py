@@ -64,8 +64,8 @@ MAX_ZIP_MEMBERS = 1000
 
 #: What each table option expects, named when its file is empty.
 EXPECTED_CSV: dict[str, str] = {
-    opt: Note(f"error.expected.{opt[2:]}") for opt in ("--capability", "--od", "--site", "--chain", "--evidence", "--ahp",
-                                                       "--room-csv")
+    opt: Note(f"error.expected.{opt[2:]}") for opt in ("--capability", "--od", "--od-hours", "--site", "--chain",
+                                                       "--evidence", "--ahp", "--room-csv")
 }
 
 _MB = 1024 * 1024

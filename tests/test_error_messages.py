@@ -41,6 +41,7 @@ from geo.io import open_user_table, read_commented_csv
 from geo.messages import Note, note_codes, register_templates
 from geo.raster import validate_raster
 from geo.upload import read_exclusion_file
+from layers.travel import load_travel_matrix
 from geo.validate import check_unique_keys, validate_exclusion_areas
 from app_pages._scenarios import decode_view
 from layers.evidence import read_evidence_csv
@@ -139,6 +140,7 @@ BAD: dict[str, Callable[[], object]] = {
                                        read_capability_csv),
     "utf-16 csv": _csv("--capability", "adcode\n".encode("utf-16"), read_capability_csv),
     "empty od": _csv("--od", "# nothing\n", read_od_matrix),
+    "empty od hours": _csv("--od-hours", "# nothing\n", read_od_matrix),
     "od bad": _csv("--od", "origin,destination,cost\n445281,440513,-1\n445281,440513,x\n445281,999999,1\n",
                    lambda src: read_od_matrix(src, units=["445281", "440513"])),
     "od no rows": _csv("--od", "origin,destination,cost\n", lambda src: read_od_matrix(src, units=["445281"])),
@@ -357,3 +359,19 @@ def test_a_missing_chinese_font_is_said_in_chinese(monkeypatch: pytest.MonkeyPat
     names = re.sub(r"`[^`]*`", " ", zh.replace(info.value.args[0].params["families"], " "))  # commands, font names
     assert zh.startswith("没有安装能显示中文的字体") and "fonts-noto-cjk" in zh and not _english(names)
     assert render_error(info.value, lang="en") == str(info.value)
+
+
+def test_travel_times_uploaded_in_hours_drive_the_ranking() -> None:
+    hours = load_travel_matrix(level="county", measure="hours")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page(FIT_PAGE).run()
+    before = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[1])
+    at.file_uploader(key="app.up.od_hours").upload("时间.csv", (hours * 3).to_csv().encode(), "text/csv")
+    at.run()
+    _ok(at)
+    assert not [e.value for e in at.error]
+    cmd = "\n".join(c.value for c in at.code)
+    assert "--od-hours" in cmd and "时间.csv" in cmd  # the reproduce command names the file
+    after = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[1])
+    assert not before.equals(after)  # three times the hours: the origin tie and access change the scores

@@ -34,6 +34,7 @@ ZH: dict[str, str] = {
     "error.csv.empty": "{name} 是空表：应有{expected}；请在Excel中另存为“CSV UTF-8”",
     "error.expected.capability": "表头行，含 adcode、stage、value 列（或 adcode 列加每个环节一列）",
     "error.expected.od": "表头行，含 origin、destination、cost 列（或以 adcode 为表头的方阵）",
+    "error.expected.od-hours": "表头行，含 origin、destination、cost 列，cost 为小时数（或以 adcode 为表头的方阵）",
     "error.expected.site": "表头行，含 adcode、site 列（0 = 不适宜 .. 1 = 最适宜）",
     "error.expected.chain": "表头行，含 supplier、customer、weight、note 列",
     "error.expected.evidence": "表头行，含 place、adcode、level、stages、measure、value、unit、year、source、quality 列",
