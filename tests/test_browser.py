@@ -387,12 +387,12 @@ def test_bad_capability_upload_shows_a_message(server: str, browser: webdriver.C
     # a second bad file (empty) is named too, and the page still stands
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    browser.find_element(By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '起讫成本矩阵')]//input[@type='file']"
+    browser.find_element(By.XPATH, "//*[@data-testid='stFileUploader'][contains(., '起讫距离矩阵')]//input[@type='file']"
                          ).send_keys(str(empty))
     WebDriverWait(browser, 60).until(lambda d: any(
         "empty.csv" in e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")))
     errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")]
-    assert any("起讫成本矩阵" in e and "empty.csv" in e for e in errors), errors
+    assert any("起讫距离矩阵" in e and "empty.csv" in e for e in errors), errors
     assert "增城区" in info_text(browser)
     save_shot(browser, "fit_bad_upload.png")
 
