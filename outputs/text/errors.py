@@ -9,6 +9,7 @@ codes and numbers stay as they are.
 from __future__ import annotations
 
 from geo.error_texts import ERRORS
+from outputs.text._pairing import pair_with_english
 
 _SAVE_AS = "请在Excel中选择“文件 > 另存为 > CSV UTF-8（逗号分隔）(*.csv)”，并使用另存后的文件"
 
@@ -457,14 +458,5 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _pairs() -> dict[str, tuple[str, str]]:
-    missing = sorted(set(ERRORS) - set(ZH))
-    extra = sorted(set(ZH) - set(ERRORS))
-    if missing or extra:
-        msg = (f"outputs/text/errors.py must give Chinese for every code of geo.error_texts.ERRORS: "
-               f"missing {missing}, unknown {extra}")
-        raise ValueError(msg)
-    return {code: (ZH[code], en) for code, en in ERRORS.items()}
-
-
-TEXT: dict[str, tuple[str, str]] = {**_pairs(), **LABELS}
+TEXT: dict[str, tuple[str, str]] = {
+    **pair_with_english(ZH, ERRORS, part="outputs/text/errors.py", source="geo.error_texts.ERRORS"), **LABELS}

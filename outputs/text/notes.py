@@ -10,6 +10,7 @@ numbers stay as they are.
 from __future__ import annotations
 
 from analysis.notes import TEMPLATES
+from outputs.text._pairing import pair_with_english
 
 #: code -> Chinese template (the English is analysis.notes.TEMPLATES[code]).
 ZH: dict[str, str] = {
@@ -172,14 +173,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _pairs() -> dict[str, tuple[str, str]]:
-    missing = sorted(set(TEMPLATES) - set(ZH))
-    extra = sorted(set(ZH) - set(TEMPLATES))
-    if missing or extra:
-        msg = (f"outputs/text/notes.py must give Chinese for every code of analysis.notes.TEMPLATES: "
-               f"missing {missing}, unknown {extra}")
-        raise ValueError(msg)
-    return {f"note.{code}": (ZH[code], en) for code, en in TEMPLATES.items()}
-
-
-TEXT: dict[str, tuple[str, str]] = {**_pairs(), **LABELS}
+TEXT: dict[str, tuple[str, str]] = {
+    **pair_with_english(ZH, TEMPLATES, prefix="note.", part="outputs/text/notes.py", source="analysis.notes.TEMPLATES"),
+    **LABELS}
