@@ -17,6 +17,7 @@ from analysis.assumptions import COMPONENTS, DEFAULT_HALF_LIFE_H
 from layers.boundaries import REGION_NAMES, load_boundaries
 from layers.places import load_places
 from layers.registry import LAYERS, get_layer_spec, load_layer
+from outputs.messages import render_notes
 from outputs.text import LANGS, pick, tr
 from outputs.webmap import BASEMAPS, basemap_label
 
@@ -182,3 +183,17 @@ def escape_markdown(text: object) -> str:
     红线 \[x\](javascript:1) \*\*b\*\* \<img\>
     """
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def show_basis(assumptions: list[str], sources: list[str], lang: str, *, command: str | None = None) -> None:
+    """The "Basis" panel of a result: the model's record of assumptions and sources in the planner's
+    language (names from uploads in it escaped), and the command that reproduces it when there is one."""
+    with st.expander(tr("app.basis", lang)):
+        st.caption(tr("app.basis_words", lang))
+        st.markdown(f"**{tr('app.assumptions', lang)}**")
+        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in render_notes(assumptions, lang=lang)))
+        st.markdown(f"**{tr('app.sources', lang)}**")
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in render_notes(sources, lang=lang)))
+        if command is not None:
+            st.markdown(f"**{tr('app.command', lang)}**")
+            st.code(command, language="bash")

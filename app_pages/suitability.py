@@ -19,10 +19,10 @@ from app_pages._common import (
     current_lang,
     escape_markdown,
     headers,
+    show_basis,
     unit_label,
 )
 from layers.stages import STAGES, stage_label
-from outputs.explain import render_notes
 from outputs.messages import render_error
 from outputs.report_suitability import criterion_sources
 from outputs.suitability_map import add_suitability_overlay, suitability_legend
@@ -151,12 +151,7 @@ def suitability_page() -> None:
                        key="suit_dl_tif")
     d2.download_button(tr("app.suit_dl_csv", lang), files["csv"][0], file_name=files["csv"][1], mime="text/csv",
                        key="suit_dl_csv")
-    with st.expander(tr("app.basis", lang)):
-        st.caption(tr("app.basis_words", lang))
-        st.markdown(f"**{tr('app.assumptions', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in render_notes(result.assumptions, lang=lang)))
-        st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in render_notes(result.sources, lang=lang)))
+    show_basis(result.assumptions, result.sources, lang)
 
 
 suitability_page()

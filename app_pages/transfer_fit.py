@@ -22,6 +22,7 @@ from app_pages._common import (
     escape_markdown,
     headers,
     region_name,
+    show_basis,
     unit_label,
 )
 from app_pages._charts import completeness_chart, components_chart, odds_chart, show_chart
@@ -42,7 +43,6 @@ from outputs.fitmap import (
     origin_overlay,
     score_overlay,
 )
-from outputs.explain import render_notes
 from outputs.messages import render_error
 from outputs.text import tr
 from outputs.webmap import build_map
@@ -174,15 +174,8 @@ def fit_view(lang: str, basemap: str) -> None:
         st_folium(m, key="fit_map", height=560, use_container_width=True, returned_objects=[])
         st.caption(tr("app.map_caption", lang))
 
-    with st.expander(tr("app.basis", lang)):
-        st.caption(tr("app.basis_words", lang))
-        st.markdown(f"**{tr('app.assumptions', lang)}**")
-        # the model's record in the planner's language; upload names in it are escaped
-        st.markdown("\n".join(f"- {escape_markdown(a)}" for a in render_notes(fit.assumptions, lang=lang)))
-        st.markdown(f"**{tr('app.sources', lang)}**")
-        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in render_notes(fit.sources, lang=lang)))
-        st.markdown(f"**{tr('app.command', lang)}**")
-        st.code(build_command(settings, kind="report", html="report.html", pdf="report.pdf"), language="bash")
+    show_basis(fit.assumptions, fit.sources, lang,
+               command=build_command(settings, kind="report", html="report.html", pdf="report.pdf"))
     st.divider()
     remember_study(settings, up)  # a scenario saved on the scenarios page keeps these uploads and tables
     downloads(lang, settings, up)
