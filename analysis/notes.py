@@ -7,7 +7,7 @@ templates there and re-exports it, so ``analysis.notes.Note`` is the same class.
 A :class:`Note` *is* the English sentence the model has always written (a ``str``: the
 command line, the CSV/JSON outputs, scenario comparisons and every ``in``/``startswith``
 read it unchanged), and it carries a ``code`` and its ``params`` so that :mod:`outputs` can
-say the same in Chinese (:func:`outputs.explain.render_notes`, catalogue keys
+say the same in Chinese (:func:`outputs.messages.render_notes`, catalogue keys
 ``note.<code>``). Words live in :data:`TEMPLATES` (English) and ``outputs/text/notes.py``
 (Chinese); the model writes only codes and values. Free text that comes from a data file or
 a planner's upload (a CSV note, a file name) is a parameter and stays as given; a plain

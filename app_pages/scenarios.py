@@ -37,7 +37,7 @@ from geo.errors import PlannerError
 from geo.writers import sanitize_name
 from layers.stages import stage_label
 from outputs.comparemap import difference_overlay
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.messages import render_error
 from outputs.report import report_bytes
 from scenario.compare import Comparison, compare_stored

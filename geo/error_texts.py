@@ -6,7 +6,7 @@ them, for every room that raises them (geo's readers and validators, the layers'
 model's table readers, rasters, scenario files). The raise sites build
 ``msg = Note("error.<code>", ...)`` and ``raise SomeError(msg)``: ``str(exc)`` is the
 English below, word for word, and ``exc.args[0]`` keeps the code and values, so
-:func:`outputs.explain.render_error` says it in Chinese (``outputs/text/errors.py``).
+:func:`outputs.messages.render_error` says it in Chinese (``outputs/text/errors.py``).
 File names, option names (``--od``), column names and numbers are values and stay as given.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A :class:`Note` *is* its English sentence (a ``str``: the command line, CSV/JSON outputs,
 ``str(exc)`` of an error and every ``in``/``startswith``/``match=`` read it unchanged), and it
 carries a ``code`` and its ``params``, so that :mod:`outputs` can say the same from the
-catalogue (:func:`outputs.explain.render_note`). Each room registers its own English
+catalogue (:func:`outputs.messages.render_note`). Each room registers its own English
 templates here, once (:func:`register_templates`; a code registered twice is refused): the
 model's assumptions and sources in :mod:`analysis.notes`, the messages of every error a
 planner can fix in :mod:`geo.error_texts` (codes ``error.*``, registered on import of this

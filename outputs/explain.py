@@ -7,9 +7,8 @@ For each destination the two or three components with the largest contribution
 dyeing park with central treatment: … (§19); …". Excluded units get a sentence stating why.
 The model (:mod:`analysis.fit`) writes numbers and codes only; every word here comes from the
 catalogue (:mod:`outputs.text`, part ``explain``), stage names from :func:`layers.stages.stage_label`.
-The same holds for what a result rests on: :func:`render_notes` says its assumptions and sources
-(:class:`analysis.notes.Note`) in the reader's language from the catalogue's ``note.*`` keys, and
-:func:`render_error` a planner's error (both from :mod:`outputs.messages`, re-exported here).
+What a result rests on (its assumptions and sources, :class:`analysis.notes.Note`) and a planner's
+errors are said in the reader's language by :mod:`outputs.messages`.
 """
 from __future__ import annotations
 
@@ -25,10 +24,9 @@ from analysis.assumptions import COMPONENTS
 from analysis.fit import FitResult
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
-from outputs.messages import render_error, render_note, render_notes
 from outputs.text import CATALOGUE, tr
 
-__all__ = ["excluded_reason_text", "explain_fit", "explain_result", "ordinal_en", "render_error", "render_note", "render_notes"]
+__all__ = ["excluded_reason_text", "explain_fit", "explain_result", "ordinal_en"]
 
 log = logging.getLogger(__name__)
 

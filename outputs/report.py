@@ -43,7 +43,7 @@ from geo.writers import target_path
 from layers.boundaries import load_boundaries
 from layers.stages import stage_label
 from outputs.charts import chart_images
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.report_comparison import ComparisonSection
 from outputs.report_evidence import build_evidence_section
 from outputs.report_suitability import build_suitability_section

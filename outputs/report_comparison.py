@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.text import check_lang, tr
 
 __all__ = ["ComparisonSection", "build_comparison_section"]

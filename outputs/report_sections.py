@@ -34,7 +34,7 @@ from analysis.completeness import pivot_completeness
 from analysis.fit import FitResult
 from geo.errors import PlannerError
 from layers.boundaries import REGION_NAMES
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.maps import plot_layout_map, plot_score_map
 from outputs.text import CATALOGUE, check_lang, pick, tr
 

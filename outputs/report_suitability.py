@@ -24,7 +24,7 @@ from typing import Any
 from analysis.notes import Note
 from geo.errors import PlannerError
 from layers.stages import stage_label
-from outputs.explain import render_note, render_notes
+from outputs.messages import render_note, render_notes
 from outputs.suitability_map import plot_suitability_map
 from outputs.text import check_lang, tr
 

@@ -26,7 +26,7 @@ from geo.writers import resolve_export_crs, sanitize_name
 from layers.boundaries import load_boundaries
 from layers.registry import list_layers, load_layer
 from layers.stages import stage_label
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.export import export_everything
 from outputs.raster import rasterize_scores
 from outputs.text import tr

@@ -36,7 +36,7 @@ from geo.data import get_path
 from geo.errors import UnknownNameError
 from layers.evidence import load_evidence
 from layers.travel import describe_travel_source, load_travel_matrix
-from outputs.explain import render_note, render_notes
+from outputs.messages import render_note, render_notes
 from outputs.text import CATALOGUE
 from scenario.study import assess_transfer_completeness
 from scenario.suitability import RasterOptions, site_from_rasters

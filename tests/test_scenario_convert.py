@@ -18,7 +18,7 @@ from analysis.weights import ahp_weights
 from geo.errors import ScenarioError
 from layers.boundaries import load_boundaries
 from outputs.comparemap import difference_overlay
-from outputs.explain import render_notes
+from outputs.messages import render_notes
 from outputs.report import build_report
 from outputs.report_comparison import build_comparison_section
 from scenario.compare import compare_scenarios, difference_frame, rank_changes

@@ -2,7 +2,7 @@
 
 The English of every code is :data:`analysis.notes.TEMPLATES` (the sentence the model writes,
 so the command line and the English app and report say the same words); the Chinese is here.
-Fields in braces are the note's values, filled by :func:`outputs.explain.render_notes`; a spec
+Fields in braces are the note's values, filled by :func:`outputs.messages.render_notes`; a spec
 ``@kind`` names ids that read as words (``note_label.<kind>.<id>``, stage names, components,
 kinds of place, regions, units). Clause marks (§N), dataset names, versions, file paths and
 numbers stay as they are.
